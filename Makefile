@@ -1,0 +1,93 @@
+# hookspool - see README.md. `make` builds build/hookspool.fcgi and
+# build/hookspool; `make check` runs every test suite.
+PREFIX	?= /usr/local
+DESTDIR	?=
+BUILD	?= build
+CC	?= cc
+PKGS	 = fcgi libcrypto json-c
+CLI_PKGS = libcrypto json-c libcurl
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+LIBS_FCGI  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS_CLI   := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
+	   -fstack-protector-strong -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS	?=
+
+# The library both binaries share: everything but the two mains.
+CORE	 = buf codec clock json_strict config verify request event envelope \
+	   route spool response log handler provider prov_circularo \
+	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
+	   prov_hmac
+CLI	 = cli_main cli_stubs
+CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
+CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
+
+.PHONY: all clean check check-unit check-cgi check-servers install asan \
+	run bench fuzz
+
+all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
+
+$(BUILD)/obj/%.o: cgi/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj:
+	mkdir -p $@
+
+$(BUILD)/libhookspool.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/hookspool.fcgi: $(BUILD)/obj/fcgi_main.o $(BUILD)/libhookspool.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_FCGI)
+
+$(BUILD)/hookspool: $(CLI_OBJ) $(BUILD)/libhookspool.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CLI)
+
+# Unit tests link the core library directly.
+UNIT	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libhookspool.a
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libhookspool.a $(LIBS_FCGI)
+
+check-unit: $(UNIT:%=$(BUILD)/tests/%)
+	@rc=0; for t in $(UNIT); do $(BUILD)/tests/$$t || rc=1; done; exit $$rc
+
+check-cgi: all
+	bash tests/cgi/run.sh $(BUILD)
+
+check-servers: all
+	bash tests/servers/run.sh $(BUILD)
+
+check: all
+	@rc=0; \
+	$(MAKE) --no-print-directory check-unit || rc=1; \
+	$(MAKE) --no-print-directory check-cgi || rc=1; \
+	$(MAKE) --no-print-directory check-servers || rc=1; \
+	exit $$rc
+
+# Everything again with AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+run: all
+	bash tests/lib/run-local.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/hookspool \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/hookspool
+	install -m 0755 $(BUILD)/hookspool $(DESTDIR)$(PREFIX)/bin/hookspool
+	install -m 0755 $(BUILD)/hookspool.fcgi \
+	    $(DESTDIR)$(PREFIX)/lib/hookspool/hookspool.fcgi
+	-install -m 0644 man/hookspool.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R www apache lighttpd $(DESTDIR)$(PREFIX)/share/hookspool/
+
+clean:
+	rm -rf build

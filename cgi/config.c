@@ -1,0 +1,785 @@
+/*
+ * config.c - loads hookspool.json. Every key is checked: an unknown key is
+ * an error (a typo must not silently disable a check), and every message
+ * names the key path so the log line tells the user what to fix.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+
+#include "hs_config.h"
+#include "hs_json.h"
+#include "hs_provider.h"
+
+struct ctx {
+	char	*err;
+	size_t	 errlen;
+};
+
+static int
+fail(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+hs_name_valid(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL || s[0] == '\0' || s[0] == '.')
+		return 0;
+	for (i = 0; s[i]; i++) {
+		if (i >= HS_NAME_MAX)
+			return 0;
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
+		    s[i] != '_' && s[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
+char *
+hs_header_to_cgi(const char *header)
+{
+	size_t	 i, n = strlen(header);
+	char	*out;
+
+	if (n == 0 || n > 100)
+		return NULL;
+	if ((out = malloc(n + 6)) == NULL)
+		return NULL;
+	memcpy(out, "HTTP_", 5);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)header[i];
+
+		/* Apache drops names with anything but [A-Za-z0-9-]. */
+		if (c == '-')
+			out[5 + i] = '_';
+		else if (isalnum(c))
+			out[5 + i] = (char)toupper(c);
+		else {
+			free(out);
+			return NULL;
+		}
+	}
+	out[5 + n] = '\0';
+	return out;
+}
+
+static void
+key_free(struct hs_key *k)
+{
+	if (k->bytes) {
+		OPENSSL_cleanse(k->bytes, k->len);
+		free(k->bytes);
+	}
+	k->bytes = NULL;
+	k->len = 0;
+}
+
+/* Reads a small file whole; strips one trailing newline (as editors add). */
+static char *
+slurp(const char *path, size_t max, size_t *lenp)
+{
+	int	 fd;
+	char	*buf = NULL;
+	size_t	 len = 0;
+	ssize_t	 r;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((buf = malloc(max + 1)) == NULL)
+		goto fail;
+	for (;;) {
+		r = read(fd, buf + len, max + 1 - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	r = errno;
+	free(buf);
+	close(fd);
+	errno = (int)r;
+	return NULL;
+}
+
+/* Resolves "file:/path", "env:NAME" or an inline secret into a string. */
+static char *
+resolve_secret(struct ctx *c, const char *where, const char *spec)
+{
+	char	*s;
+	size_t	 len;
+
+	if (strncmp(spec, "file:", 5) == 0) {
+		if ((s = slurp(spec + 5, 4096, &len)) == NULL) {
+			fail(c, "%s: cannot read secret file %s: %s", where,
+			    spec + 5, strerror(errno));
+			return NULL;
+		}
+		if (len && s[len - 1] == '\n')
+			s[--len] = '\0';
+		if (len && s[len - 1] == '\r')
+			s[--len] = '\0';
+		if (strlen(s) != len) {
+			OPENSSL_cleanse(s, len);
+			free(s);
+			fail(c, "%s: secret file %s contains a NUL byte",
+			    where, spec + 5);
+			return NULL;
+		}
+	} else if (strncmp(spec, "env:", 4) == 0) {
+		const char *v = getenv(spec + 4);
+
+		if (v == NULL) {
+			fail(c, "%s: environment variable %s is not set",
+			    where, spec + 4);
+			return NULL;
+		}
+		s = strdup(v);
+	} else
+		s = strdup(spec);
+	if (s == NULL) {
+		fail(c, "%s: out of memory", where);
+		return NULL;
+	}
+	if (*s == '\0') {
+		free(s);
+		fail(c, "%s: secret is empty", where);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+load_key(struct ctx *c, const char *where, const struct hs_provider *prov,
+    const char *spec, struct hs_key *key)
+{
+	const char *why = NULL;
+	char	*s;
+	int	 rc = 0;
+
+	if ((s = resolve_secret(c, where, spec)) == NULL)
+		return -1;
+	if (prov && prov->load_key) {
+		if (prov->load_key(s, key, &why) == -1)
+			rc = fail(c, "%s: %s", where, why ? why : "bad secret");
+	} else {
+		key->len = strlen(s);
+		key->bytes = (unsigned char *)strdup(s);
+		if (key->bytes == NULL)
+			rc = fail(c, "%s: out of memory", where);
+	}
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+	return rc;
+}
+
+static int
+get_long(struct ctx *c, const char *where, json_object *v, long min, long max,
+    long *out)
+{
+	int64_t	 x;
+
+	if (!json_object_is_type(v, json_type_int))
+		return fail(c, "%s: must be an integer", where);
+	x = json_object_get_int64(v);
+	if (x < min || x > max)
+		return fail(c, "%s: must be between %ld and %ld", where, min,
+		    max);
+	*out = (long)x;
+	return 0;
+}
+
+static int
+get_bool(struct ctx *c, const char *where, json_object *v, int *out)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return fail(c, "%s: must be true or false", where);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+static int
+get_str(struct ctx *c, const char *where, json_object *v, char **out)
+{
+	if (!json_object_is_type(v, json_type_string) ||
+	    json_object_get_string_len(v) == 0 ||
+	    strlen(json_object_get_string(v)) !=
+	    (size_t)json_object_get_string_len(v))
+		return fail(c, "%s: must be a non-empty string", where);
+	free(*out);
+	if ((*out = strdup(json_object_get_string(v))) == NULL)
+		return fail(c, "%s: out of memory", where);
+	return 0;
+}
+
+static int
+get_header(struct ctx *c, const char *where, json_object *v, char **out)
+{
+	char	*raw = NULL;
+
+	if (get_str(c, where, v, &raw) == -1)
+		return -1;
+	free(*out);
+	*out = hs_header_to_cgi(raw);
+	free(raw);
+	if (*out == NULL)
+		return fail(c, "%s: not a header name Apache passes on "
+		    "(letters, digits and '-' only)", where);
+	return 0;
+}
+
+static int
+is_comment(const char *key)
+{
+	return key[0] == '_';
+}
+
+static int
+load_routes(struct ctx *c, const char *ep, json_object *obj,
+    struct hs_endpoint *e)
+{
+	size_t	 n;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "endpoints.%s.routes: must be an object", ep);
+	n = (size_t)json_object_object_length(obj);
+	if (n == 0)
+		return fail(c, "endpoints.%s.routes: needs at least one route",
+		    ep);
+	if ((e->routes = calloc(n, sizeof *e->routes)) == NULL)
+		return fail(c, "out of memory");
+	json_object_object_foreach(obj, key, val) {
+		struct hs_route *r = &e->routes[e->nroutes];
+
+		if (!json_object_is_type(val, json_type_string))
+			return fail(c, "endpoints.%s.routes.%s: queue must be "
+			    "a string", ep, key);
+		if (!hs_name_valid(json_object_get_string(val)))
+			return fail(c, "endpoints.%s.routes.%s: bad queue name "
+			    "(use [A-Za-z0-9._-], no leading dot, at most %d)",
+			    ep, key, HS_NAME_MAX);
+		if (key[0] == '\0' || strlen(key) > 200)
+			return fail(c, "endpoints.%s.routes: empty or overlong "
+			    "event pattern", ep);
+		r->pattern = strdup(key);
+		r->queue = strdup(json_object_get_string(val));
+		e->nroutes++;
+		if (r->pattern == NULL || r->queue == NULL)
+			return fail(c, "out of memory");
+	}
+	return 0;
+}
+
+static int
+load_secrets(struct ctx *c, const char *ep, json_object *arr,
+    struct hs_endpoint *e)
+{
+	char	 where[160];
+	size_t	 i, n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, "endpoints.%s.secrets: must be an array of "
+		    "strings", ep);
+	n = json_object_array_length(arr);
+	if (n > 16)
+		return fail(c, "endpoints.%s.secrets: at most 16", ep);
+	if (n && (e->keys = calloc(n, sizeof *e->keys)) == NULL)
+		return fail(c, "out of memory");
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+
+		snprintf(where, sizeof where, "endpoints.%s.secrets[%zu]", ep,
+		    i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v))
+			return fail(c, "%s: must be a string", where);
+		if (load_key(c, where, e->provider, json_object_get_string(v),
+		    &e->keys[i]) == -1)
+			return -1;
+		e->nkeys++;
+	}
+	return 0;
+}
+
+static int
+load_hmac_opts(struct ctx *c, const char *ep, json_object *obj,
+    struct hs_endpoint *e)
+{
+	json_object *v;
+	char	*s = NULL;
+	int	 rc = 0;
+
+	if (!json_object_object_get_ex(obj, "header", &v))
+		return fail(c, "endpoints.%s.header: required for provider "
+		    "hmac", ep);
+	if (!json_object_object_get_ex(obj, "event_field", NULL) &&
+	    !json_object_object_get_ex(obj, "event_header", NULL))
+		return fail(c, "endpoints.%s.event_field: provider hmac needs "
+		    "event_field or event_header", ep);
+	if (json_object_object_get_ex(obj, "algorithm", &v)) {
+		char	 where[120];
+
+		snprintf(where, sizeof where, "endpoints.%s.algorithm", ep);
+		if (get_str(c, where, v, &s) == -1)
+			return -1;
+		if (strcmp(s, "sha1") == 0)
+			e->digest = "SHA1";
+		else if (strcmp(s, "sha256") == 0)
+			e->digest = "SHA256";
+		else if (strcmp(s, "sha512") == 0)
+			e->digest = "SHA512";
+		else
+			rc = fail(c, "%s: must be sha1, sha256 or sha512",
+			    where);
+		free(s);
+		s = NULL;
+		if (rc)
+			return rc;
+	}
+	if (json_object_object_get_ex(obj, "encoding", &v)) {
+		char	 where[120];
+
+		snprintf(where, sizeof where, "endpoints.%s.encoding", ep);
+		if (get_str(c, where, v, &s) == -1)
+			return -1;
+		if (strcmp(s, "hex") == 0)
+			e->encoding = HS_ENC_HEX;
+		else if (strcmp(s, "base64") == 0)
+			e->encoding = HS_ENC_BASE64;
+		else
+			rc = fail(c, "%s: must be hex or base64", where);
+		free(s);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+load_endpoint(struct ctx *c, const char *name, json_object *obj,
+    struct hs_endpoint *e)
+{
+	json_object *v;
+	char	 where[160];
+	long	 tol;
+
+	if (!hs_name_valid(name))
+		return fail(c, "endpoints.%.64s: bad endpoint name (use "
+		    "[A-Za-z0-9._-], no leading dot, at most %d)", name,
+		    HS_NAME_MAX);
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "endpoints.%s: must be an object", name);
+	if ((e->name = strdup(name)) == NULL)
+		return fail(c, "out of memory");
+	e->tolerance = HS_DEFAULT_TOLERANCE;
+	e->dedup = 1;
+	e->digest = "SHA256";
+	e->encoding = HS_ENC_HEX;
+
+	if (!json_object_object_get_ex(obj, "provider", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return fail(c, "endpoints.%s.provider: required (a string)",
+		    name);
+	if ((e->provider = hs_provider_find(json_object_get_string(v))) ==
+	    NULL)
+		return fail(c, "endpoints.%s.provider: unknown provider \"%.40s\""
+		    " (circularo, documenso, ignisign, github, stripe, "
+		    "standard-webhooks, hmac)", name, json_object_get_string(v));
+	if (e->provider == &hs_provider_hmac &&
+	    load_hmac_opts(c, name, obj, e) == -1)
+		return -1;
+
+	json_object_object_foreach(obj, key, val) {
+		snprintf(where, sizeof where, "endpoints.%s.%s", name, key);
+		if (strcmp(key, "provider") == 0 || is_comment(key) ||
+		    strcmp(key, "algorithm") == 0 ||
+		    strcmp(key, "encoding") == 0) {
+			if (e->provider != &hs_provider_hmac &&
+			    (strcmp(key, "algorithm") == 0 ||
+			    strcmp(key, "encoding") == 0))
+				return fail(c, "%s: only for provider hmac",
+				    where);
+			continue;
+		} else if (strcmp(key, "secrets") == 0) {
+			if (load_secrets(c, name, val, e) == -1)
+				return -1;
+		} else if (strcmp(key, "routes") == 0) {
+			if (load_routes(c, name, val, e) == -1)
+				return -1;
+		} else if (strcmp(key, "tolerance_seconds") == 0) {
+			if (get_long(c, where, val, 0, 86400 * 7, &tol) == -1)
+				return -1;
+			e->tolerance = tol;
+		} else if (strcmp(key, "dedup") == 0) {
+			if (get_bool(c, where, val, &e->dedup) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "header") == 0) {
+			if (get_header(c, where, val, &e->sig_header) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "prefix") == 0) {
+			if (!json_object_is_type(val, json_type_string))
+				return fail(c, "%s: must be a string", where);
+			free(e->sig_prefix);
+			e->sig_prefix = strdup(json_object_get_string(val));
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "event_field") == 0) {
+			if (get_str(c, where, val, &e->event_field) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "event_header") == 0) {
+			if (get_header(c, where, val, &e->event_header) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "delivery_id_header") == 0) {
+			if (get_header(c, where, val, &e->delivery_header) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_hmac &&
+		    strcmp(key, "document_id_field") == 0) {
+			if (get_str(c, where, val, &e->document_id_field) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "app_id") == 0) {
+			if (get_str(c, where, val, &e->app_id) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "app_env") == 0) {
+			if (get_str(c, where, val, &e->app_env) == -1)
+				return -1;
+			if (strcmp(e->app_env, "DEVELOPMENT") &&
+			    strcmp(e->app_env, "STAGING") &&
+			    strcmp(e->app_env, "PRODUCTION"))
+				return fail(c, "%s: must be DEVELOPMENT, STAGING"
+				    " or PRODUCTION", where);
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "api_key") == 0) {
+			if (!json_object_is_type(val, json_type_string))
+				return fail(c, "%s: must be a string", where);
+			if (load_key(c, where, NULL, json_object_get_string(val),
+			    &e->api_key) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "api_base_url") == 0) {
+			if (get_str(c, where, val, &e->api_base_url) == -1)
+				return -1;
+			if (strncmp(e->api_base_url, "https://", 8) &&
+			    strncmp(e->api_base_url, "http://", 7))
+				return fail(c, "%s: must be an http(s) URL",
+				    where);
+		} else
+			return fail(c, "%s: unknown key for provider %s", where,
+			    e->provider->name);
+	}
+	if (e->routes == NULL)
+		return fail(c, "endpoints.%s.routes: required", name);
+	if ((e->provider->flags & HS_PROV_NEEDS_SECRET) && e->nkeys == 0)
+		return fail(c, "endpoints.%s.secrets: provider %s needs at least"
+		    " one secret", name, e->provider->name);
+	if (!(e->provider->flags & HS_PROV_NEEDS_SECRET) && e->nkeys != 0)
+		return fail(c, "endpoints.%s.secrets: provider %s signs nothing;"
+		    " remove secrets", name, e->provider->name);
+	if (e->sig_prefix == NULL && (e->sig_prefix = strdup("")) == NULL)
+		return fail(c, "out of memory");
+	if (e->provider == &hs_provider_ignisign && e->api_base_url == NULL &&
+	    (e->api_base_url = strdup("https://api.ignisign.io")) == NULL)
+		return fail(c, "out of memory");
+	return 0;
+}
+
+static int
+load_retry(struct ctx *c, json_object *obj, struct hs_retry *r)
+{
+	char	 where[80];
+	long	*dst;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "retry: must be an object");
+	json_object_object_foreach(obj, key, val) {
+		snprintf(where, sizeof where, "retry.%s", key);
+		if (is_comment(key))
+			continue;
+		if (strcmp(key, "max_attempts") == 0)
+			dst = &r->max_attempts;
+		else if (strcmp(key, "backoff_seconds") == 0)
+			dst = &r->backoff_seconds;
+		else if (strcmp(key, "backoff_max_seconds") == 0)
+			dst = &r->backoff_max_seconds;
+		else if (strcmp(key, "lease_seconds") == 0)
+			dst = &r->lease_seconds;
+		else if (strcmp(key, "timeout_seconds") == 0)
+			dst = &r->timeout_seconds;
+		else if (strcmp(key, "keep_done_seconds") == 0)
+			dst = &r->keep_done_seconds;
+		else
+			return fail(c, "%s: unknown key", where);
+		if (get_long(c, where, val, 0, 86400L * 365, dst) == -1)
+			return -1;
+	}
+	if (r->max_attempts < 1)
+		return fail(c, "retry.max_attempts: must be at least 1");
+	return 0;
+}
+
+static int
+load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
+{
+	json_object *eps = NULL;
+	long	 n;
+	size_t	 count;
+
+	if (!json_object_is_type(root, json_type_object))
+		return fail(c, "config: top level must be a JSON object");
+	json_object_object_foreach(root, key, val) {
+		if (is_comment(key))
+			continue;
+		if (strcmp(key, "spool_dir") == 0) {
+			if (get_str(c, key, val, &cfg->spool_dir) == -1)
+				return -1;
+			if (cfg->spool_dir[0] != '/')
+				return fail(c, "spool_dir: must be an absolute "
+				    "path");
+		} else if (strcmp(key, "max_body_bytes") == 0) {
+			if (get_long(c, key, val, 1, (long)HS_BODY_HARD_MAX,
+			    &n) == -1)
+				return -1;
+			cfg->max_body_bytes = (size_t)n;
+		} else if (strcmp(key, "durable") == 0) {
+			if (get_bool(c, key, val, &cfg->durable) == -1)
+				return -1;
+		} else if (strcmp(key, "verify_now") == 0) {
+			if (get_long(c, key, val, 1, LONG_MAX, &n) == -1)
+				return -1;
+			cfg->verify_now = n;
+		} else if (strcmp(key, "retry") == 0) {
+			if (load_retry(c, val, &cfg->retry) == -1)
+				return -1;
+		} else if (strcmp(key, "endpoints") == 0)
+			eps = val;
+		else
+			return fail(c, "%.64s: unknown key", key);
+	}
+	if (cfg->spool_dir == NULL)
+		return fail(c, "spool_dir: required");
+	if (eps == NULL || !json_object_is_type(eps, json_type_object) ||
+	    json_object_object_length(eps) == 0)
+		return fail(c, "endpoints: required (an object with at least one"
+		    " endpoint)");
+	count = (size_t)json_object_object_length(eps);
+	if ((cfg->endpoints = calloc(count, sizeof *cfg->endpoints)) == NULL)
+		return fail(c, "out of memory");
+	json_object_object_foreach(eps, name, ep) {
+		if (is_comment(name)) {
+			continue;
+		}
+		if (load_endpoint(c, name, ep,
+		    &cfg->endpoints[cfg->nendpoints++]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+hs_config_load(const char *path, struct hs_config *cfg, char *err,
+    size_t errlen)
+{
+	struct ctx c = { err, errlen };
+	json_tokener *tok = NULL;
+	json_object *root = NULL;
+	const char *why;
+	char	*text = NULL;
+	size_t	 len = 0;
+	int	 fd;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->max_body_bytes = HS_DEFAULT_BODY_MAX;
+	cfg->durable = 1;
+	cfg->retry = (struct hs_retry){ 5, 60, 3600, 900, 300, 7 * 86400 };
+	if ((cfg->path = strdup(path)) == NULL)
+		goto oom;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &cfg->st) == -1) {
+		fail(&c, "config %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto fail;
+	}
+	close(fd);
+	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len)) == NULL) {
+		fail(&c, "config %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (hs_json_validate(text, len, 32, NULL, &why) == -1) {
+		fail(&c, "config %s: not valid JSON: %s", path, why);
+		goto fail;
+	}
+	if ((tok = json_tokener_new_ex(33)) == NULL)
+		goto oom;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (root == NULL) {
+		fail(&c, "config %s: not valid JSON: %s", path,
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+		goto fail;
+	}
+	if (load_root(&c, root, cfg) == -1)
+		goto fail;
+	json_object_put(root);
+	json_tokener_free(tok);
+	OPENSSL_cleanse(text, len);
+	free(text);
+	return 0;
+oom:
+	fail(&c, "config %s: out of memory", path);
+fail:
+	json_object_put(root);
+	if (tok)
+		json_tokener_free(tok);
+	if (text) {
+		OPENSSL_cleanse(text, len);
+		free(text);
+	}
+	hs_config_free(cfg);
+	return -1;
+}
+
+void
+hs_config_free(struct hs_config *cfg)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < cfg->nendpoints; i++) {
+		struct hs_endpoint *e = &cfg->endpoints[i];
+
+		for (j = 0; j < e->nkeys; j++)
+			key_free(&e->keys[j]);
+		free(e->keys);
+		for (j = 0; j < e->nroutes; j++) {
+			free(e->routes[j].pattern);
+			free(e->routes[j].queue);
+		}
+		free(e->routes);
+		free(e->name);
+		free(e->sig_header);
+		free(e->sig_prefix);
+		free(e->event_field);
+		free(e->event_header);
+		free(e->delivery_header);
+		free(e->document_id_field);
+		free(e->app_id);
+		free(e->app_env);
+		key_free(&e->api_key);
+		free(e->api_base_url);
+	}
+	free(cfg->endpoints);
+	free(cfg->spool_dir);
+	free(cfg->path);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+int
+hs_config_changed(const struct hs_config *cfg)
+{
+	struct stat st;
+
+	if (stat(cfg->path, &st) == -1)
+		return 1;
+	return st.st_ino != cfg->st.st_ino || st.st_dev != cfg->st.st_dev ||
+	    st.st_size != cfg->st.st_size ||
+	    st.st_mtim.tv_sec != cfg->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != cfg->st.st_mtim.tv_nsec;
+}
+
+const struct hs_endpoint *
+hs_config_endpoint(const struct hs_config *cfg, const char *name)
+{
+	size_t	 i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nendpoints; i++)
+		if (strcmp(cfg->endpoints[i].name, name) == 0)
+			return &cfg->endpoints[i];
+	return NULL;
+}
+
+static const char *
+env_lookup(char **envp, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static int
+try_path(const char *path, char *out, size_t outlen)
+{
+	if (access(path, F_OK) == -1)
+		return -1;
+	if (snprintf(out, outlen, "%s", path) >= (int)outlen)
+		return -1;
+	return 0;
+}
+
+int
+hs_config_locate(char **envp, char *out, size_t outlen)
+{
+	const char *v;
+	char	 exe[PATH_MAX], cand[PATH_MAX + 32], *slash;
+	ssize_t	 n;
+
+	if ((v = getenv("HOOKSPOOL_CONFIG")) != NULL && *v)
+		return snprintf(out, outlen, "%s", v) < (int)outlen ? 0 : -1;
+	/* SetEnv reaches the request (not the process) under mod_fcgid. */
+	if ((v = env_lookup(envp, "HOOKSPOOL_CONFIG")) != NULL && *v)
+		return snprintf(out, outlen, "%s", v) < (int)outlen ? 0 : -1;
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(cand, sizeof cand, "%s/hookspool.json", exe);
+			if (try_path(cand, out, outlen) == 0)
+				return 0;
+			snprintf(cand, sizeof cand, "%s/../hookspool.json", exe);
+			if (try_path(cand, out, outlen) == 0)
+				return 0;
+		}
+	}
+	return try_path("/etc/hookspool/hookspool.json", out, outlen);
+}

@@ -1,0 +1,189 @@
+/* event.c - json-c parse of a validated body and bounded field extraction. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "hs_clock.h"
+#include "hs_event.h"
+#include "hs_json.h"
+
+static size_t
+count_members(struct json_object *o)
+{
+	size_t	 n = 0, i, len;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			n += 1 + count_members(v);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += count_members(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+struct json_object *
+hs_event_parse(const char *body, size_t len, size_t members, const char **why)
+{
+	json_tokener *tok;
+	json_object *root;
+
+	if ((tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 1)) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, body, (int)len);
+	if (root == NULL || json_tokener_get_parse_end(tok) != len) {
+		*why = "malformed JSON";
+		json_object_put(root);
+		root = NULL;
+	} else if (count_members(root) != members) {
+		/* json-c keeps the last of duplicate keys; jq does too, but a
+		 * sender's intent is ambiguous, so refuse rather than guess. */
+		*why = "duplicate key in JSON object";
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	return root;
+}
+
+struct json_object *
+hs_json_get_path(struct json_object *root, const char *path)
+{
+	char	 key[128];
+	const char *dot;
+	size_t	 n;
+
+	while (root && *path) {
+		dot = strchr(path, '.');
+		n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n == 0 || n >= sizeof key ||
+		    !json_object_is_type(root, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(root, key, &root))
+			return NULL;
+		path += n + (dot != NULL);
+	}
+	return root;
+}
+
+static int
+printable(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+hs_event_set_name(struct hs_event *ev, const char *s, size_t len,
+    const char **why)
+{
+	if (s == NULL || len == 0) {
+		*why = "no event name";
+		return -1;
+	}
+	if (len > HS_EVENT_MAX) {
+		*why = "event name too long";
+		return -1;
+	}
+	if (!printable(s, len)) {
+		*why = "event name has control characters";
+		return -1;
+	}
+	memcpy(ev->name, s, len);
+	ev->name[len] = '\0';
+	return 0;
+}
+
+int
+hs_event_set_name_json(struct hs_event *ev, struct json_object *v,
+    const char **why)
+{
+	if (v == NULL || !json_object_is_type(v, json_type_string)) {
+		*why = "no event name";
+		return -1;
+	}
+	return hs_event_set_name(ev, json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v), why);
+}
+
+void
+hs_event_set_id(char *dst, const char *s)
+{
+	size_t	 len;
+
+	dst[0] = '\0';
+	if (s == NULL || (len = strlen(s)) == 0 || len > HS_ID_MAX ||
+	    !printable(s, len))
+		return;
+	memcpy(dst, s, len + 1);
+}
+
+void
+hs_event_set_id_json(char *dst, struct json_object *v)
+{
+	dst[0] = '\0';
+	if (v == NULL)
+		return;
+	if (json_object_is_type(v, json_type_int))
+		snprintf(dst, HS_ID_MAX + 1, "%" PRId64, json_object_get_int64(v));
+	else if (json_object_is_type(v, json_type_string) &&
+	    strlen(json_object_get_string(v)) ==
+	    (size_t)json_object_get_string_len(v))
+		hs_event_set_id(dst, json_object_get_string(v));
+}
+
+void
+hs_event_set_time_secs(struct hs_event *ev, long long secs)
+{
+	char	 buf[HS_RFC3339_LEN];
+
+	if (hs_clock_rfc3339_secs(secs, buf) == 0)
+		snprintf(ev->occurred_at, sizeof ev->occurred_at, "%s", buf);
+}
+
+void
+hs_event_set_time_json(struct hs_event *ev, struct json_object *v)
+{
+	int64_t	 n;
+
+	ev->occurred_at[0] = '\0';
+	if (v == NULL)
+		return;
+	if (json_object_is_type(v, json_type_int)) {
+		n = json_object_get_int64(v);
+		/* 13 digits: JavaScript milliseconds */
+		hs_event_set_time_secs(ev, n > 99999999999LL ? n / 1000 : n);
+	} else if (json_object_is_type(v, json_type_string) &&
+	    (size_t)json_object_get_string_len(v) <= HS_TIME_MAX &&
+	    strlen(json_object_get_string(v)) ==
+	    (size_t)json_object_get_string_len(v) &&
+	    printable(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		strcpy(ev->occurred_at, json_object_get_string(v));
+}
+
+void
+hs_event_set_actor(struct hs_event *ev, struct json_object *v)
+{
+	ev->actor = NULL;
+	if (v == NULL || json_object_is_type(v, json_type_null))
+		return;
+	if (json_object_is_type(v, json_type_string) ||
+	    json_object_is_type(v, json_type_object) ||
+	    json_object_is_type(v, json_type_int))
+		ev->actor = v;
+}

@@ -1,0 +1,89 @@
+/*
+ * log.c - request log on stderr: under mod_fcgid and lighttpd that is the
+ * server's error log, under mod_cgi too. Written with one write(2) so lines
+ * from concurrent processes never interleave.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "hs_buf.h"
+#include "hs_clock.h"
+#include "hs_log.h"
+
+#define FIELD_MAX	80	/* hostile values are cut to this many bytes */
+
+/* key="value" with quotes, backslashes and non-printables escaped. */
+static void
+field(struct hs_buf *b, const char *key, const char *val)
+{
+	size_t	 i;
+
+	if (val == NULL)
+		return;
+	hs_buf_printf(b, " %s=\"", key);
+	for (i = 0; val[i] && i < FIELD_MAX; i++) {
+		unsigned char c = (unsigned char)val[i];
+
+		if (c == '"' || c == '\\')
+			hs_buf_printf(b, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			hs_buf_printf(b, "\\x%02x", c);
+		else
+			hs_buf_add(b, &val[i], 1);
+	}
+	if (val[i])
+		hs_buf_adds(b, "...");
+	hs_buf_adds(b, "\"");
+}
+
+static void
+emit(struct hs_buf *b)
+{
+	hs_buf_adds(b, "\n");
+	if (!b->oom) {
+		ssize_t n = write(STDERR_FILENO, b->data, b->len);
+		(void)n;
+	}
+	hs_buf_free(b);
+}
+
+void
+hs_log_request(const struct hs_log_line *l)
+{
+	struct hs_buf b;
+	char	 ts[HS_RFC3339_LEN];
+
+	hs_buf_init(&b);
+	hs_clock_rfc3339(hs_clock_now(), ts);
+	hs_buf_printf(&b, "%s hookspool[%ld]: status=%d", ts, (long)getpid(),
+	    l->status);
+	field(&b, "outcome", l->outcome);
+	field(&b, "endpoint", l->endpoint);
+	field(&b, "event", l->event);
+	field(&b, "queue", l->queue);
+	field(&b, "id", l->id);
+	field(&b, "error", l->error);
+	hs_buf_printf(&b, " us=%ld", l->micros);
+	emit(&b);
+}
+
+void
+hs_log_msg(const char *what, const char *detail)
+{
+	struct hs_buf b;
+	char	 ts[HS_RFC3339_LEN];
+	size_t	 i;
+
+	hs_buf_init(&b);
+	hs_clock_rfc3339(hs_clock_now(), ts);
+	hs_buf_printf(&b, "%s hookspool[%ld]: %s: ", ts, (long)getpid(), what);
+	for (i = 0; detail[i] && i < 1024; i++) {
+		unsigned char c = (unsigned char)detail[i];
+
+		if (c < 0x20 || c == 0x7f)
+			hs_buf_printf(&b, "\\x%02x", c);
+		else
+			hs_buf_add(&b, &detail[i], 1);
+	}
+	emit(&b);
+}

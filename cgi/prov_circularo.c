@@ -1,0 +1,95 @@
+/*
+ * prov_circularo.c - Circularo: X-Circularo-Signature is the hex
+ * HMAC-SHA256 of the raw body (no prefix, case not documented).
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "hs_buf.h"
+#include "hs_clock.h"
+#include "hs_codec.h"
+#include "hs_event.h"
+#include "hs_provider.h"
+#include "hs_request.h"
+#include "hs_verify.h"
+
+#define SIG_VAR	"HTTP_X_CIRCULARO_SIGNATURE"
+
+static int
+circularo_verify(const struct hs_endpoint *ep, const struct hs_request *req,
+    long long now, const char **why)
+{
+	const char *sig = hs_request_var(req, SIG_VAR);
+
+	(void)now;
+	if (sig == NULL) {
+		*why = "missing X-Circularo-Signature";
+		return -1;
+	}
+	if (!hs_provider_body_mac_matches(ep, "SHA256", HS_ENC_HEX, sig,
+	    strlen(sig), req->body, req->body_len)) {
+		*why = "bad signature";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+circularo_describe(const struct hs_endpoint *ep, const struct hs_request *req,
+    struct json_object *root, struct hs_event *ev, const char **why)
+{
+	(void)ep;
+	(void)req;
+	if (hs_event_set_name_json(ev, hs_json_get_path(root, "event"),
+	    why) == -1)
+		return HS_DESCRIBE_BAD;
+	hs_event_set_id_json(ev->document_id,
+	    hs_json_get_path(root, "documentId"));
+	hs_event_set_actor(ev, hs_json_get_path(root, "actor"));
+	hs_event_set_time_json(ev, hs_json_get_path(root, "timestamp"));
+	return 0;
+}
+
+static int
+circularo_sign(const struct hs_endpoint *ep, const struct hs_key *key,
+    const char *body, size_t len, long long now, const char *delivery_id,
+    struct hs_buf *headers)
+{
+	unsigned char mac[HS_MAC_MAX];
+	char	 hex[2 * HS_MAC_MAX + 1];
+	int	 n;
+
+	(void)ep;
+	(void)now;
+	(void)delivery_id;
+	if ((n = hs_hmac("SHA256", key, body, len, NULL, 0, NULL, 0, mac)) < 0)
+		return -1;
+	hs_hex_encode(mac, (size_t)n, hex);
+	return hs_buf_printf(headers, "X-Circularo-Signature: %s\n", hex);
+}
+
+static int
+circularo_sample(const struct hs_endpoint *ep, const char *event,
+    struct hs_buf *body)
+{
+	char	 ts[HS_RFC3339_LEN];
+
+	(void)ep;
+	hs_clock_rfc3339(hs_clock_now(), ts);
+	/* milliseconds, as every other Circularo timestamp */
+	memmove(ts + 23, ts + 26, 2);
+	hs_buf_adds(body, "{\"documentId\":\"aB3dEfGh12kLmN0pQ\",\"event\":");
+	hs_buf_add_json_string(body, event, strlen(event));
+	return hs_buf_printf(body, ",\"actor\":\"mary.griffin@circularo.com\","
+	    "\"timestamp\":\"%s\"}", ts);
+}
+
+const struct hs_provider hs_provider_circularo = {
+	.name = "circularo",
+	.flags = HS_PROV_NEEDS_SECRET,
+	.verify = circularo_verify,
+	.describe = circularo_describe,
+	.sign = circularo_sign,
+	.sample = circularo_sample,
+};

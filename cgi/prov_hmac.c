@@ -1,0 +1,130 @@
+/*
+ * prov_hmac.c - the escape hatch for any other sender: a configured header
+ * holding [prefix]<hex|base64> HMAC-SHA1/256/512 of the raw body, the
+ * event from a JSON field or a header.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "hs_buf.h"
+#include "hs_codec.h"
+#include "hs_event.h"
+#include "hs_provider.h"
+#include "hs_request.h"
+#include "hs_verify.h"
+
+static int
+hmac_verify(const struct hs_endpoint *ep, const struct hs_request *req,
+    long long now, const char **why)
+{
+	const char *sig = hs_request_var(req, ep->sig_header);
+	size_t	 plen = strlen(ep->sig_prefix);
+
+	(void)now;
+	if (sig == NULL) {
+		*why = "missing signature header";
+		return -1;
+	}
+	if (strncmp(sig, ep->sig_prefix, plen) != 0) {
+		*why = "signature header lacks the configured prefix";
+		return -1;
+	}
+	sig += plen;
+	if (!hs_provider_body_mac_matches(ep, ep->digest, ep->encoding, sig,
+	    strlen(sig), req->body, req->body_len)) {
+		*why = "bad signature";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+hmac_describe(const struct hs_endpoint *ep, const struct hs_request *req,
+    struct json_object *root, struct hs_event *ev, const char **why)
+{
+	const char *name;
+
+	if (ep->event_header) {
+		if ((name = hs_request_var(req, ep->event_header)) == NULL) {
+			*why = "missing event header";
+			return HS_DESCRIBE_BAD;
+		}
+		if (hs_event_set_name(ev, name, strlen(name), why) == -1)
+			return HS_DESCRIBE_BAD;
+	} else if (hs_event_set_name_json(ev,
+	    hs_json_get_path(root, ep->event_field), why) == -1)
+		return HS_DESCRIBE_BAD;
+	if (ep->delivery_header)
+		hs_event_set_id(ev->delivery_id,
+		    hs_request_var(req, ep->delivery_header));
+	if (ep->document_id_field)
+		hs_event_set_id_json(ev->document_id,
+		    hs_json_get_path(root, ep->document_id_field));
+	return 0;
+}
+
+static int
+hmac_sign(const struct hs_endpoint *ep, const struct hs_key *key,
+    const char *body, size_t len, long long now, const char *delivery_id,
+    struct hs_buf *headers)
+{
+	unsigned char mac[HS_MAC_MAX];
+	char	 text[2 * HS_MAC_MAX + 1], name[128], id[33];
+	int	 n;
+
+	(void)now;
+	if ((n = hs_hmac(ep->digest, key, body, len, NULL, 0, NULL, 0,
+	    mac)) < 0)
+		return -1;
+	if (ep->encoding == HS_ENC_HEX)
+		hs_hex_encode(mac, (size_t)n, text);
+	else
+		hs_base64_encode(mac, (size_t)n, text);
+	hs_provider_header_name(ep->sig_header, name, sizeof name);
+	hs_buf_printf(headers, "%s: %s%s\n", name, ep->sig_prefix, text);
+	if (ep->delivery_header) {
+		if (delivery_id == NULL) {
+			hs_provider_random_hex(id);
+			delivery_id = id;
+		}
+		hs_provider_header_name(ep->delivery_header, name, sizeof name);
+		hs_buf_printf(headers, "%s: %s\n", name, delivery_id);
+	}
+	return headers->oom ? -1 : 0;
+}
+
+/* {"a":{"b":"<event>"}} for event_field "a.b" */
+static int
+hmac_sample(const struct hs_endpoint *ep, const char *event,
+    struct hs_buf *body)
+{
+	const char *path = ep && ep->event_field ? ep->event_field : "event";
+	const char *dot;
+	int	 depth = 0;
+
+	hs_buf_adds(body, "{");
+	if (ep && ep->event_header)
+		path = "event";
+	while ((dot = strchr(path, '.')) != NULL) {
+		hs_buf_add_json_string(body, path, (size_t)(dot - path));
+		hs_buf_adds(body, ":{");
+		path = dot + 1;
+		depth++;
+	}
+	hs_buf_add_json_string(body, path, strlen(path));
+	hs_buf_adds(body, ":");
+	hs_buf_add_json_string(body, event, strlen(event));
+	while (depth--)
+		hs_buf_adds(body, "}");
+	return hs_buf_adds(body, ",\"data\":{\"id\":\"obj_1\",\"status\":\"ok\"}}");
+}
+
+const struct hs_provider hs_provider_hmac = {
+	.name = "hmac",
+	.flags = HS_PROV_NEEDS_SECRET,
+	.verify = hmac_verify,
+	.describe = hmac_describe,
+	.sign = hmac_sign,
+	.sample = hmac_sample,
+};

@@ -1,0 +1,89 @@
+/* provider.c - the provider table and helpers the providers share. */
+#include <ctype.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "hs_codec.h"
+#include "hs_provider.h"
+#include "hs_verify.h"
+
+static const struct hs_provider *const providers[] = {
+	&hs_provider_circularo,
+	&hs_provider_documenso,
+	&hs_provider_ignisign,
+	&hs_provider_github,
+	&hs_provider_stripe,
+	&hs_provider_standard,
+	&hs_provider_hmac,
+	NULL
+};
+
+const struct hs_provider *
+hs_provider_find(const char *name)
+{
+	size_t	 i;
+
+	if (strcmp(name, "standard") == 0 || strcmp(name, "svix") == 0)
+		return &hs_provider_standard;
+	for (i = 0; providers[i]; i++)
+		if (strcmp(providers[i]->name, name) == 0)
+			return providers[i];
+	return NULL;
+}
+
+const struct hs_provider *const *
+hs_provider_all(void)
+{
+	return providers;
+}
+
+int
+hs_provider_body_mac_matches(const struct hs_endpoint *ep, const char *digest,
+    enum hs_encoding enc, const char *sig, size_t siglen, const char *body,
+    size_t len)
+{
+	unsigned char mac[HS_MAC_MAX];
+	size_t	 i;
+	int	 n, match = 0;
+
+	/* Every key is tried even after a match: timing says nothing. */
+	for (i = 0; i < ep->nkeys; i++) {
+		n = hs_hmac(digest, &ep->keys[i], body, len, NULL, 0, NULL, 0,
+		    mac);
+		if (n > 0)
+			match |= hs_sig_matches(sig, siglen, enc, mac,
+			    (size_t)n);
+	}
+	return match;
+}
+
+void
+hs_provider_header_name(const char *cgi, char *out, size_t outlen)
+{
+	size_t	 i, o = 0;
+	int	 start = 1;
+
+	if (strncmp(cgi, "HTTP_", 5) == 0)
+		cgi += 5;
+	for (i = 0; cgi[i] && o + 1 < outlen; i++) {
+		if (cgi[i] == '_') {
+			out[o++] = '-';
+			start = 1;
+		} else {
+			out[o++] = start ? (char)toupper((unsigned char)cgi[i])
+			    : (char)tolower((unsigned char)cgi[i]);
+			start = 0;
+		}
+	}
+	out[o] = '\0';
+}
+
+void
+hs_provider_random_hex(char out[33])
+{
+	unsigned char r[16];
+
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		memset(r, 0x5a, sizeof r);
+	hs_hex_encode(r, sizeof r, out);
+}

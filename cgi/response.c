@@ -1,0 +1,66 @@
+/* response.c - CGI responses: one write, explicit length, JSON body. */
+#include <string.h>
+
+#include "hs_buf.h"
+#include "hs_response.h"
+
+const char *
+hs_status_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 202: return "Accepted";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 411: return "Length Required";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default:  return "Error";
+	}
+}
+
+int
+hs_response_send(const struct hs_io *io, const struct hs_answer *a)
+{
+	struct hs_buf body, out;
+	int	 rc;
+
+	hs_buf_init(&body);
+	hs_buf_init(&out);
+	hs_buf_adds(&body, "{\"status\":");
+	hs_buf_add_json_string(&body, a->state, strlen(a->state));
+	if (a->error) {
+		hs_buf_adds(&body, ",\"error\":");
+		hs_buf_add_json_string(&body, a->error, strlen(a->error));
+	}
+	if (a->id) {
+		hs_buf_adds(&body, ",\"id\":");
+		hs_buf_add_json_string(&body, a->id, strlen(a->id));
+	}
+	if (a->queue) {
+		hs_buf_adds(&body, ",\"queue\":");
+		hs_buf_add_json_string(&body, a->queue, strlen(a->queue));
+	}
+	hs_buf_adds(&body, "}\n");
+
+	hs_buf_printf(&out, "Status: %d %s\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n", a->status,
+	    hs_status_reason(a->status), body.len);
+	if (a->status == 405)
+		hs_buf_adds(&out, "Allow: POST\r\n");
+	if (a->status == 503)
+		hs_buf_adds(&out, "Retry-After: 30\r\n");
+	hs_buf_adds(&out, "\r\n");
+	hs_buf_add(&out, body.data, body.len);
+	rc = out.oom ? -1 : io->write(io->ctx, out.data, out.len);
+	hs_buf_free(&body);
+	hs_buf_free(&out);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* hs_codec.h - strict hex and base64 codecs, SHA-256 helpers. */
+#ifndef HS_CODEC_H
+#define HS_CODEC_H
+
+#include <stddef.h>
+
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void	hs_hex_encode(const unsigned char *in, size_t n, char *out);
+/* Decodes exactly 2*outlen hex digits (either case). 0 on success, -1 otherwise. */
+int	hs_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outlen);
+
+/*
+ * Strict base64 (RFC 4648 standard alphabet). With allow_unpadded, a missing
+ * '=' tail is accepted (secrets are often pasted without it); signatures
+ * are always decoded padded. Non-canonical trailing bits are rejected.
+ * Returns the decoded length, or -1.
+ */
+long	hs_base64_decode(const char *in, size_t inlen, unsigned char *out,
+	    size_t outcap, int allow_unpadded);
+/* Encodes into out (4*ceil(n/3)+1 bytes). Returns the encoded length. */
+size_t	hs_base64_encode(const unsigned char *in, size_t n, char *out);
+
+/* SHA-256 of data as 64 lower-case hex digits + NUL. */
+void	hs_sha256_hex(const void *data, size_t n, char out[65]);
+
+#endif

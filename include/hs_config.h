@@ -1,0 +1,106 @@
+/* hs_config.h - the JSON config file: spool, limits, endpoints, routes. */
+#ifndef HS_CONFIG_H
+#define HS_CONFIG_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#define HS_NAME_MAX		64	/* endpoint and queue names */
+#define HS_CONFIG_MAX_BYTES	(1 << 20)
+#define HS_BODY_HARD_MAX	(64UL << 20)
+#define HS_DEFAULT_BODY_MAX	1048576UL
+#define HS_DEFAULT_TOLERANCE	300
+
+struct hs_provider;
+
+/* A secret as key bytes (already base64-decoded where the scheme says so). */
+struct hs_key {
+	unsigned char	*bytes;
+	size_t		 len;
+};
+
+struct hs_route {
+	char	*pattern;	/* exact event name, fnmatch(3) pattern, or "*" */
+	char	*queue;
+};
+
+enum hs_encoding { HS_ENC_HEX, HS_ENC_BASE64 };
+
+struct hs_endpoint {
+	char		*name;
+	const struct hs_provider *provider;
+	struct hs_key	*keys;
+	size_t		 nkeys;
+	struct hs_route	*routes;
+	size_t		 nroutes;
+	long		 tolerance;	/* seconds; 0 disables the window */
+	int		 dedup;
+
+	/* provider "hmac" */
+	char		*sig_header;	/* CGI name, e.g. HTTP_X_SIGNATURE */
+	const char	*digest;	/* "SHA1", "SHA256", "SHA512" */
+	enum hs_encoding encoding;
+	char		*sig_prefix;	/* e.g. "sha256=", may be "" */
+	char		*event_field;	/* dotted JSON path */
+	char		*event_header;	/* CGI name */
+	char		*delivery_header; /* CGI name */
+	char		*document_id_field;
+
+	/* provider "ignisign" */
+	char		*app_id;
+	char		*app_env;
+	struct hs_key	 api_key;
+	char		*api_base_url;
+};
+
+struct hs_retry {
+	long	max_attempts;
+	long	backoff_seconds;
+	long	backoff_max_seconds;
+	long	lease_seconds;
+	long	timeout_seconds;
+	long	keep_done_seconds;	/* 0: delete handled events */
+};
+
+struct hs_config {
+	char		*path;
+	struct stat	 st;		/* identity of the file we loaded */
+	char		*spool_dir;
+	size_t		 max_body_bytes;
+	int		 durable;
+	long long	 verify_now;	/* 0: wall clock */
+	struct hs_retry	 retry;
+	struct hs_endpoint *endpoints;
+	size_t		 nendpoints;
+};
+
+/*
+ * Loads and validates path. On failure returns -1 and writes a message
+ * that names the offending key (never a secret's value) into err.
+ */
+int	hs_config_load(const char *path, struct hs_config *cfg,
+	    char *err, size_t errlen);
+void	hs_config_free(struct hs_config *cfg);
+
+/* Has the file at cfg->path changed since it was loaded? */
+int	hs_config_changed(const struct hs_config *cfg);
+
+/*
+ * Where the config lives: HOOKSPOOL_CONFIG from the process environment,
+ * then from the request's (SetEnv; never an HTTP_ variable), then
+ * hookspool.json beside the binary, then ../hookspool.json (outside a
+ * docroot), then /etc/hookspool/hookspool.json. envp may be NULL.
+ * Returns 0 and fills out, or -1 when nothing was found.
+ */
+int	hs_config_locate(char **envp, char *out, size_t outlen);
+
+const struct hs_endpoint *hs_config_endpoint(const struct hs_config *cfg,
+	    const char *name);
+
+/* [A-Za-z0-9._-], 1..HS_NAME_MAX, no leading dot. */
+int	hs_name_valid(const char *s);
+
+/* "X-Hub-Signature-256" -> "HTTP_X_HUB_SIGNATURE_256"; NULL if invalid. */
+char	*hs_header_to_cgi(const char *header);
+
+#endif

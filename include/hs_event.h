@@ -1,0 +1,51 @@
+/* hs_event.h - what we learned about one delivery: event, ids, verification. */
+#ifndef HS_EVENT_H
+#define HS_EVENT_H
+
+#include <stddef.h>
+
+struct json_object;
+
+#define HS_EVENT_MAX	200
+#define HS_ID_MAX	200
+#define HS_TIME_MAX	64
+
+struct hs_event {
+	char	 name[HS_EVENT_MAX + 1];
+	char	 delivery_id[HS_ID_MAX + 1];	/* "" when the sender has none */
+	char	 document_id[HS_ID_MAX + 1];	/* "" when unknown */
+	char	 occurred_at[HS_TIME_MAX + 1];	/* "" when unknown */
+	struct json_object *actor;		/* borrowed from the body, or NULL */
+	char	 dedup_extra[3 * HS_ID_MAX + 3]; /* composite key when no id */
+	int	 verified;			/* signature checked here */
+	char	 body_sha256[65];
+};
+
+/*
+ * Parses a body already accepted by hs_json_validate() with json-c and
+ * rejects duplicate keys. Returns the root object or NULL with *why set.
+ */
+struct json_object *hs_event_parse(const char *body, size_t len,
+	    size_t members, const char **why);
+
+/* Dotted path lookup ("payload.id"); NULL when any step is missing. */
+struct json_object *hs_json_get_path(struct json_object *root,
+	    const char *path);
+
+/*
+ * Setters that enforce our bounds: names and ids must be non-empty,
+ * printable, free of NUL and at most their maximum. Return -1 with *why.
+ */
+int	hs_event_set_name(struct hs_event *ev, const char *s, size_t len,
+	    const char **why);
+int	hs_event_set_name_json(struct hs_event *ev, struct json_object *v,
+	    const char **why);
+/* string or integer -> text; silently left empty when absent or odd */
+void	hs_event_set_id_json(char *dst, struct json_object *v);
+void	hs_event_set_id(char *dst, const char *s);
+/* ISO string kept as sent; epoch seconds or milliseconds -> RFC 3339 */
+void	hs_event_set_time_json(struct hs_event *ev, struct json_object *v);
+void	hs_event_set_time_secs(struct hs_event *ev, long long secs);
+void	hs_event_set_actor(struct hs_event *ev, struct json_object *v);
+
+#endif

@@ -1,0 +1,73 @@
+/* hs_provider.h - how each sender signs and names its events (table-driven). */
+#ifndef HS_PROVIDER_H
+#define HS_PROVIDER_H
+
+#include <stddef.h>
+
+#include "hs_config.h"
+
+struct hs_buf;
+struct hs_endpoint;
+struct hs_event;
+struct hs_key;
+struct hs_request;
+struct json_object;
+
+#define HS_PROV_NEEDS_SECRET	0x01	/* config must list secrets */
+#define HS_PROV_PENDING		0x02	/* unverified on receipt: spool to pending/ */
+
+#define HS_DESCRIBE_BAD		(-1)
+#define HS_DESCRIBE_AUTH	(-2)
+
+struct hs_provider {
+	const char	*name;
+	unsigned	 flags;
+	/* A configured secret string -> key bytes. NULL: the raw bytes. */
+	int	(*load_key)(const char *secret, struct hs_key *key,
+		    const char **why);
+	/* 0 when the request carries a valid signature for one of the keys. */
+	int	(*verify)(const struct hs_endpoint *ep,
+		    const struct hs_request *req, long long now,
+		    const char **why);
+	/*
+	 * Event name, ids and times from headers and the parsed body.
+	 * Returns 0, HS_DESCRIBE_BAD (answer 400) or HS_DESCRIBE_AUTH (401).
+	 */
+	int	(*describe)(const struct hs_endpoint *ep,
+		    const struct hs_request *req, struct json_object *root,
+		    struct hs_event *ev, const char **why);
+	/*
+	 * Appends the headers this sender would attach, one "Name: value\n"
+	 * per line (for `hookspool sign` and the tests). delivery_id may be
+	 * NULL; now is the signing time.
+	 */
+	int	(*sign)(const struct hs_endpoint *ep, const struct hs_key *key,
+		    const char *body, size_t len, long long now,
+		    const char *delivery_id, struct hs_buf *headers);
+	/* A realistic sample body for `hookspool sign` (event substituted). */
+	int	(*sample)(const struct hs_endpoint *ep, const char *event,
+		    struct hs_buf *body);
+};
+
+const struct hs_provider *hs_provider_find(const char *name);
+/* NULL-terminated list of every provider, for help texts and tests. */
+const struct hs_provider *const *hs_provider_all(void);
+
+/* Shared by the providers: MAC of the body under each key, hex or base64. */
+int	hs_provider_body_mac_matches(const struct hs_endpoint *ep,
+	    const char *digest, enum hs_encoding enc, const char *sig,
+	    size_t siglen, const char *body, size_t len);
+/* "HTTP_X_HUB_SIGNATURE_256" -> "X-Hub-Signature-256" */
+void	hs_provider_header_name(const char *cgi, char *out, size_t outlen);
+/* 16 random bytes as 32 hex digits, for sample ids */
+void	hs_provider_random_hex(char out[33]);
+
+extern const struct hs_provider hs_provider_circularo;
+extern const struct hs_provider hs_provider_documenso;
+extern const struct hs_provider hs_provider_ignisign;
+extern const struct hs_provider hs_provider_github;
+extern const struct hs_provider hs_provider_stripe;
+extern const struct hs_provider hs_provider_standard;
+extern const struct hs_provider hs_provider_hmac;
+
+#endif

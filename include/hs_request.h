@@ -1,0 +1,55 @@
+/* hs_request.h - one HTTP request as the CGI/FastCGI gateway hands it over. */
+#ifndef HS_REQUEST_H
+#define HS_REQUEST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Byte stream the body is read from (stdin in CGI, FCGX in FastCGI). */
+struct hs_io {
+	/* returns bytes read, 0 at end of input, -1 on error */
+	ssize_t	(*read)(void *ctx, char *buf, size_t len);
+	/* returns 0 when all len bytes were written, -1 otherwise */
+	int	(*write)(void *ctx, const char *buf, size_t len);
+	void	*ctx;
+};
+
+struct hs_request {
+	char		**envp;
+	const char	*method;
+	const char	*endpoint;	/* last PATH_INFO segment, or NULL */
+	char		 endpoint_buf[128];
+	const char	*content_type;
+	int		 has_length;
+	unsigned long long content_length;
+	char		*body;		/* body_len bytes + NUL, owned */
+	size_t		 body_len;
+};
+
+/* A request variable (CGI name) or NULL. Empty values count as absent. */
+const char *hs_request_var(const struct hs_request *req, const char *name);
+
+/* Fills method, endpoint, content type and length from envp. */
+void	hs_request_init(struct hs_request *req, char **envp);
+void	hs_request_free(struct hs_request *req);
+
+/*
+ * CONTENT_LENGTH as the gateway sent it: digits only, no sign, no space,
+ * no overflow. Returns 0 and sets *out, or -1.
+ */
+int	hs_parse_content_length(const char *s, unsigned long long *out);
+
+/* Is CONTENT_TYPE a JSON media type (application/json, application/x+json)? */
+int	hs_content_type_is_json(const char *ct);
+
+/*
+ * Reads exactly content_length bytes. Returns 0, or -1 when the stream
+ * ended early or failed (a truncated body).
+ */
+int	hs_request_read_body(struct hs_request *req, const struct hs_io *io);
+
+/* Reads and discards up to cap bytes so the server sees a clean close. */
+void	hs_request_drain(const struct hs_io *io, unsigned long long len,
+	    unsigned long long cap);
+
+#endif

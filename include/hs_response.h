@@ -1,0 +1,20 @@
+/* hs_response.h - the CGI answer: status line, headers, small JSON body. */
+#ifndef HS_RESPONSE_H
+#define HS_RESPONSE_H
+
+#include "hs_request.h"
+
+struct hs_answer {
+	int		 status;	/* HTTP status code */
+	const char	*state;		/* JSON "status": accepted, duplicate, ... */
+	const char	*error;		/* static text; never request data */
+	const char	*id;		/* spool id, or NULL */
+	const char	*queue;		/* queue, or NULL */
+};
+
+const char *hs_status_reason(int status);
+
+/* Writes "Status: ..." + headers + {"status":...} to io. */
+int	hs_response_send(const struct hs_io *io, const struct hs_answer *a);
+
+#endif

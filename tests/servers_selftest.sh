@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# tests/servers_selftest.sh - proves tests/lib/servers.sh and the shipped
+# server configs (lighttpd/, apache/, www/.htaccess) with a stand-in receiver
+# (tests/lib/standin.c) that echoes what the web server delivered.
+#
+# Needs: cc, libfcgi-dev, lighttpd, apache2, libapache2-mod-fcgid, spawn-fcgi,
+# curl, jq; run as root (Apache then runs as www-data / nobody).
+# Prints one line per check and "N passed, N failed"; exits 1 on any failure.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/servers.sh
+. "$here/lib/servers.sh"
+
+pass=0
+fail=0
+ok() {
+    pass=$((pass + 1))
+    printf 'ok   - %s\n' "$*"
+}
+not_ok() {
+    fail=$((fail + 1))
+    printf 'FAIL - %s\n' "$*"
+}
+finish() {
+    printf '%d passed, %d failed\n' "$pass" "$fail"
+    [[ $fail -eq 0 ]]
+    exit
+}
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+    if [[ $2 == "$3" ]]; then
+        ok "$1"
+    else
+        not_ok "$1: expected '$2', got '$3'"
+    fi
+}
+# check_in NAME ACTUAL ALLOWED...
+check_in() {
+    local name=$1 actual=$2 a
+    shift 2
+    for a in "$@"; do
+        if [[ $actual == "$a" ]]; then
+            ok "$name ($actual)"
+            return
+        fi
+    done
+    not_ok "$name: got '$actual', expected one of: $*"
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hs-selftest.XXXXXX") || exit 1
+cleanup() {
+    hs_stop_server
+    rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+for tool in cc curl jq lighttpd "$HS_APACHE_BIN" "$HS_SPAWN_FCGI_BIN"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        not_ok "required tool missing: $tool"
+    fi
+done
+[[ $fail -eq 0 ]] || finish
+
+standin=$work/standin
+if cc -O2 -Wall -Wextra -o "$standin" "$here/lib/standin.c" -lfcgi 2>"$work/cc.log"; then
+    ok "stand-in receiver builds"
+else
+    cat "$work/cc.log"
+    not_ok "stand-in receiver builds"
+    finish
+fi
+
+config=$work/hookspool.json
+spool=$work/spool
+printf '{"spool_dir": "%s", "max_body_bytes": 1048576}\n' "$spool" >"$config"
+hs_prepare_spool "$spool"
+check_eq "spool owned by the Apache user" "$HS_APACHE_USER" "$(stat -c %U "$spool")"
+
+sig='sha256=0123456789abcdef'
+auth='Bearer s3cr3t-t0ken'
+body=$work/body.json
+{
+    printf '{"event":"document.signed","padding":"'
+    head -c 3000 /dev/zero | tr '\0' 'x'
+    printf '"}'
+} >"$body"
+body_len=$(wc -c <"$body")
+body_len=${body_len// /}
+
+# post URL [curl args...] : POST the body; sets resp (JSON) and code.
+resp=""
+code=""
+post() {
+    local url=$1
+    shift
+    code=$(curl -sS --max-time 20 -o "$work/resp" -w '%{http_code}' \
+        -H 'Content-Type: application/json' \
+        -H "X-Circularo-Signature: $sig" \
+        -H "Authorization: $auth" \
+        "$@" --data-binary @"$body" "$url" 2>"$work/curl.err") || code="curl-failed:$(cat "$work/curl.err")"
+    resp=$(cat "$work/resp" 2>/dev/null)
+}
+jqr() { jq -r "$1" <<<"$resp" 2>/dev/null; }
+
+# get PATH : HTTP status of a GET (path sent as is).
+get() {
+    curl -s --max-time 10 --path-as-is -o /dev/null -w '%{http_code}' "$HS_URL$1"
+}
+
+# echo_checks KIND MODE CONFIG_FROM : the standard delivery checks.
+echo_checks() {
+    local k=$1 mode=$2 from=$3
+    post "$HS_URL/webhooks/circularo"
+    check_eq "$k: POST /webhooks/circularo status" 200 "$code"
+    check_eq "$k: mode" "$mode" "$(jqr .mode)"
+    check_eq "$k: REQUEST_METHOD" POST "$(jqr .REQUEST_METHOD)"
+    check_eq "$k: PATH_INFO" /circularo "$(jqr .PATH_INFO)"
+    check_eq "$k: X-Circularo-Signature arrived" "$sig" "$(jqr .HTTP_X_CIRCULARO_SIGNATURE)"
+    check_eq "$k: Authorization arrived" "$auth" "$(jqr .HTTP_AUTHORIZATION)"
+    check_eq "$k: CONTENT_TYPE" application/json "$(jqr .CONTENT_TYPE)"
+    check_eq "$k: CONTENT_LENGTH" "$body_len" "$(jqr .CONTENT_LENGTH)"
+    check_eq "$k: body bytes read" "$body_len" "$(jqr .body_bytes)"
+    if [[ -n $from ]]; then
+        check_eq "$k: HOOKSPOOL_CONFIG reached the receiver" "$config" "$(jqr .HOOKSPOOL_CONFIG)"
+        check_eq "$k: HOOKSPOOL_CONFIG came from" "$from" "$(jqr .HOOKSPOOL_CONFIG_from)"
+    fi
+    check_eq "$k: receiver cwd is the binary's directory" \
+        "$(cd "$(dirname "$HS_BIN_PATH")" && pwd -P)" "$(jqr .cwd)"
+    # Chunked upload: FastCGI front-ends buffer it and send a real length.
+    if [[ $mode == fcgi ]]; then
+        post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
+        check_eq "$k: chunked POST gets CONTENT_LENGTH" "$body_len" "$(jqr .CONTENT_LENGTH)"
+    fi
+}
+
+# no_leftovers KIND : nothing of ours runs after hs_stop_server.
+no_leftovers() {
+    local f left=""
+    for f in /proc/[0-9]*/cmdline; do
+        if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$work/"; then
+            left+=" ${f//[^0-9]/}"
+        fi
+    done
+    for f in /proc/[0-9]*/exe; do
+        if [[ $(readlink "$f" 2>/dev/null) == "$work/"* ]]; then
+            left+=" ${f//[^0-9]/}"
+        fi
+    done
+    check_eq "$1: no processes left after hs_stop_server" "" "$left"
+}
+
+# 1. lighttpd + mod_fastcgi --------------------------------------------------
+k=lighttpd
+if hs_start_lighttpd "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi process
+    check_eq "$k: process env HOOKSPOOL_CONFIG (bin-environment)" "$config" \
+        "$(jqr .process_HOOKSPOOL_CONFIG)"
+    check_in "$k: GET / refused" "$(get /)" 403 404
+    check_in "$k: GET /hookspool.json refused" "$(get /hookspool.json)" 403 404
+    pids=""
+    for i in 1 2 3 4 5 6; do
+        post "$HS_URL/webhooks/circularo"
+        pids+=" $(jqr .pid)"
+    done
+    check_eq "$k: error log exists" yes "$([[ -f $HS_SERVER_LOG ]] && echo yes)"
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+hs_stop_server # idempotent
+ok "$k: hs_stop_server twice is harmless"
+
+# 2. Apache + mod_fcgid (apache/hookspool-fcgid.conf) -------------------------
+k=apache-fcgid
+if hs_start_apache_fcgid "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi process
+    check_in "$k: GET / refused" "$(get /)" 403 404
+    check_in "$k: GET /hookspool.fcgi refused" "$(get /hookspool.fcgi)" 403 404
+    lim=${HS_MAX_BODY:-1048576}
+    code=$(head -c "$lim" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
+        --data-binary @- "$HS_URL/webhooks/circularo")
+    check_eq "$k: body of exactly FcgidMaxRequestLen ($lim) accepted" 200 "$code"
+    resp=$(cat "$work/resp")
+    check_eq "$k: ... and fully read" "$lim" "$(jqr .body_bytes)"
+    code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o /dev/null -w '%{http_code}' \
+        --data-binary @- "$HS_URL/webhooks/circularo")
+    check_eq "$k: body over FcgidMaxRequestLen gets Apache's 500" 500 "$code"
+    if grep -q 'exceeds MaxRequestLen' "$HS_SERVER_LOG"; then
+        ok "$k: error log says 'exceeds MaxRequestLen'"
+    else
+        not_ok "$k: error log says 'exceeds MaxRequestLen'"
+    fi
+    check_eq "$k: receiver runs as the Apache user" "$HS_APACHE_USER" \
+        "$(ps -o user= -p "$(jqr .pid)" 2>/dev/null | tr -d ' ')"
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 3. Apache + mod_cgi + www/.htaccess, config via SetEnv ----------------------
+k=apache-cgi
+if hs_start_apache_cgi "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" cgi environ
+    printf '{"secret": true}\n' >"$HS_DOCROOT/hookspool.json"
+    printf 'x\n' >"$HS_DOCROOT/other.conf"
+    printf 'x\n' >"$HS_DOCROOT/index.html"
+    for p in / /hookspool.json /.htaccess /other.conf /index.html /hookspool.fcgi \
+        /hookspool.fcgi/circularo /webhooks /webhooks/ /webhooks/a/b; do
+        check_in "$k: GET $p refused" "$(get "$p")" 403 404
+    done
+    post "$HS_URL/webhooks/circularo/"
+    check_eq "$k: trailing slash /webhooks/circularo/ routed" "200 /circularo" "$code $(jqr .PATH_INFO)"
+    code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -d x "$HS_URL/webhooks/circularo?x=1")
+    check_eq "$k: query string tolerated" 200 "$code"
+    # Chunked upload under plain CGI: Apache streams it with NO CONTENT_LENGTH
+    # (the receiver must read to EOF or answer 411).
+    post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
+    check_eq "$k: chunked POST has no CONTENT_LENGTH under mod_cgi" "200 null" "$code $(jqr .CONTENT_LENGTH)"
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 4. same layout, config found at ../hookspool.json (no SetEnv) ---------------
+k=apache-cgi-fallback
+if hs_start_apache_cgi "$standin" "$config" "$work" fallback; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" cgi ""
+    check_eq "$k: no HOOKSPOOL_CONFIG in the request" null "$(jqr .HOOKSPOOL_CONFIG)"
+    fb=$(jqr .cwd)/../hookspool.json
+    check_eq "$k: ../hookspool.json (from the binary's dir) is the config" \
+        "$(cat "$config")" "$(cat "$fb" 2>/dev/null)"
+    check_in "$k: GET /../hookspool.json refused" "$(get /../hookspool.json)" 400 403 404
+    check_in "$k: GET /%2e%2e/hookspool.json refused" "$(get /%2e%2e/hookspool.json)" 400 403 404
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 5. same .htaccess with mod_fcgid loaded (shared host with mod_fcgid) --------
+k=apache-htaccess-fcgid
+if hs_start_apache_htaccess "$standin" "$config" "$work" fcgid setenv; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi request
+    for p in / /.htaccess /hookspool.fcgi; do
+        check_in "$k: GET $p refused" "$(get "$p")" 403 404
+    done
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 6. Apache + mod_proxy_fcgi + spawn-fcgi (apache/hookspool-proxy-fcgi.conf) --
+k=apache-proxy-fcgi
+if hs_start_apache_proxy_fcgi "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi request
+    check_eq "$k: process env HOOKSPOOL_CONFIG (spawn-fcgi env)" "$config" \
+        "$(jqr .process_HOOKSPOOL_CONFIG)"
+    check_in "$k: GET / refused" "$(get /)" 403 404
+    lim=${HS_MAX_BODY:-1048576}
+    code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o /dev/null -w '%{http_code}' \
+        --data-binary @- "$HS_URL/webhooks/circularo")
+    check_eq "$k: body over LimitRequestBody gets 413" 413 "$code"
+else
+    not_ok "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+finish
