@@ -67,7 +67,7 @@ b64_value(unsigned char c)
 
 long
 hs_base64_decode(const char *in, size_t inlen, unsigned char *out,
-    size_t outcap, int allow_unpadded)
+    size_t outcap, int lenient)
 {
 	size_t	 pad = 0, data, i, o = 0;
 	unsigned long acc = 0;
@@ -78,7 +78,7 @@ hs_base64_decode(const char *in, size_t inlen, unsigned char *out,
 	data = inlen - pad;
 	if (pad && inlen % 4 != 0)
 		return -1;
-	if (!pad && data % 4 != 0 && !allow_unpadded)
+	if (!pad && data % 4 != 0 && !lenient)
 		return -1;
 	if (data % 4 == 1)
 		return -1;
@@ -97,7 +97,7 @@ hs_base64_decode(const char *in, size_t inlen, unsigned char *out,
 			acc &= (1UL << bits) - 1;
 		}
 	}
-	if (acc != 0)		/* non-canonical trailing bits */
+	if (acc != 0 && !lenient)	/* non-canonical trailing bits */
 		return -1;
 	return (long)o;
 }

@@ -633,25 +633,25 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 		goto oom;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &cfg->st) == -1) {
-		fail(&c, "config %s: %s", path, strerror(errno));
+		fail(&c, "cannot read: %s", strerror(errno));
 		if (fd != -1)
 			close(fd);
 		goto fail;
 	}
 	close(fd);
 	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len)) == NULL) {
-		fail(&c, "config %s: %s", path, strerror(errno));
+		fail(&c, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
 	if (hs_json_validate(text, len, 32, NULL, &why) == -1) {
-		fail(&c, "config %s: not valid JSON: %s", path, why);
+		fail(&c, "not valid JSON: %s", why);
 		goto fail;
 	}
 	if ((tok = json_tokener_new_ex(33)) == NULL)
 		goto oom;
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (root == NULL) {
-		fail(&c, "config %s: not valid JSON: %s", path,
+		fail(&c, "not valid JSON: %s",
 		    json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto fail;
 	}
@@ -663,7 +663,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 	free(text);
 	return 0;
 oom:
-	fail(&c, "config %s: out of memory", path);
+	fail(&c, "out of memory");
 fail:
 	json_object_put(root);
 	if (tok)

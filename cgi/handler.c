@@ -86,7 +86,11 @@ check_head(struct run *r, char **envp)
 	const char *cl = hs_request_var(&r->req, "CONTENT_LENGTH");
 
 	if (ensure_config(r->h, envp) == -1) {
-		hs_log_msg("config", r->h->err);
+		char	 what[4200];
+
+		snprintf(what, sizeof what, "config %s", r->h->path[0] ?
+		    r->h->path : "(none)");
+		hs_log_msg(what, r->h->err);
 		return answer(r, 500, "error", "server configuration error");
 	}
 	if (r->req.method == NULL || strcmp(r->req.method, "POST") != 0)

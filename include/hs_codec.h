@@ -10,13 +10,14 @@ void	hs_hex_encode(const unsigned char *in, size_t n, char *out);
 int	hs_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outlen);
 
 /*
- * Strict base64 (RFC 4648 standard alphabet). With allow_unpadded, a missing
- * '=' tail is accepted (secrets are often pasted without it); signatures
- * are always decoded padded. Non-canonical trailing bits are rejected.
+ * Strict base64 (RFC 4648 standard alphabet): padding required and
+ * non-canonical trailing bits rejected, as signatures must be. lenient
+ * accepts a missing '=' tail and stray trailing bits, as the reference
+ * libraries do for secrets (Python appends "==" before decoding).
  * Returns the decoded length, or -1.
  */
 long	hs_base64_decode(const char *in, size_t inlen, unsigned char *out,
-	    size_t outcap, int allow_unpadded);
+	    size_t outcap, int lenient);
 /* Encodes into out (4*ceil(n/3)+1 bytes). Returns the encoded length. */
 size_t	hs_base64_encode(const unsigned char *in, size_t n, char *out);
 

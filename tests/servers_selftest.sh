@@ -49,6 +49,7 @@ check_in() {
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hs-selftest.XXXXXX") || exit 1
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     hs_stop_server
     rm -rf -- "$work"
@@ -136,9 +137,10 @@ echo_checks() {
 
 # no_leftovers KIND : nothing of ours runs after hs_stop_server.
 no_leftovers() {
-    local f left=""
+    local f cmd left=""
     for f in /proc/[0-9]*/cmdline; do
-        if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$work/"; then
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$f")
+        if [[ $cmd == *"$work/"* ]]; then
             left+=" ${f//[^0-9]/}"
         fi
     done
@@ -160,10 +162,16 @@ if hs_start_lighttpd "$standin" "$config" "$work"; then
     check_in "$k: GET / refused" "$(get /)" 403 404
     check_in "$k: GET /hookspool.json refused" "$(get /hookspool.json)" 403 404
     pids=""
-    for i in 1 2 3 4 5 6; do
+    for _ in 1 2 3 4 5 6; do
         post "$HS_URL/webhooks/circularo"
-        pids+=" $(jqr .pid)"
+        pids+="$(jqr .pid)"$'\n'
     done
+    n=$(sort -u <<<"$pids" | grep -c .)
+    if [[ $n -ge 1 && $n -le ${HS_PROCS:-2} ]]; then
+        ok "$k: 6 requests served by $n FastCGI process(es) (max-procs ${HS_PROCS:-2})"
+    else
+        not_ok "$k: 6 requests served by $n processes, max-procs ${HS_PROCS:-2}"
+    fi
     check_eq "$k: error log exists" yes "$([[ -f $HS_SERVER_LOG ]] && echo yes)"
 else
     not_ok "$k: start"
@@ -228,9 +236,11 @@ fi
 hs_stop_server
 no_leftovers "$k"
 
-# 4. same layout, config found at ../hookspool.json (no SetEnv) ---------------
+# 4. same layout, config found at ../hookspool.json (no SetEnv), and only the
+#    AllowOverride classes the .htaccess header documents as the minimum -----
 k=apache-cgi-fallback
-if hs_start_apache_cgi "$standin" "$config" "$work" fallback; then
+if HS_ALLOW_OVERRIDE="FileInfo AuthConfig Options=ExecCGI,Indexes" \
+    hs_start_apache_cgi "$standin" "$config" "$work" fallback; then
     ok "$k: started at $HS_URL"
     echo_checks "$k" cgi ""
     check_eq "$k: no HOOKSPOOL_CONFIG in the request" null "$(jqr .HOOKSPOOL_CONFIG)"
@@ -268,9 +278,13 @@ if hs_start_apache_proxy_fcgi "$standin" "$config" "$work"; then
         "$(jqr .process_HOOKSPOOL_CONFIG)"
     check_in "$k: GET / refused" "$(get /)" 403 404
     lim=${HS_MAX_BODY:-1048576}
-    code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o /dev/null -w '%{http_code}' \
+    # Apache 2.4 skips LimitRequestBody for proxied requests: a big body
+    # reaches the receiver, which must enforce max_body_bytes itself.
+    code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
         --data-binary @- "$HS_URL/webhooks/circularo")
-    check_eq "$k: body over LimitRequestBody gets 413" 413 "$code"
+    resp=$(cat "$work/resp")
+    check_eq "$k: no Apache body limit, receiver gets all $((lim + 1)) bytes" \
+        "200 $((lim + 1))" "$code $(jqr .body_bytes)"
 else
     not_ok "$k: start"
 fi

@@ -140,6 +140,7 @@ _hs_open_path() {
         fi
         d=${d%/*}
     done
+    return 0
 }
 
 hs_prepare_spool() {
@@ -157,7 +158,7 @@ _hs_check_readable() {
     local f=$1
     [[ -e $f ]] || return 0 # the test may write it later
     if [[ -O $f ]]; then chmod a+r -- "$f"; fi
-    _hs_open_path "$(dirname -- "$f")"
+    _hs_open_path "$(dirname -- "$f")" || true
     if [[ $(id -u) -eq 0 ]] && command -v runuser >/dev/null 2>&1 &&
         ! runuser -u "$HS_APACHE_USER" -- test -r "$f" 2>/dev/null; then
         _hs_err "warning: $f is not readable by $HS_APACHE_USER"
@@ -195,8 +196,11 @@ _hs_group_members() {
         pid=${stat%% *}
         rest=${stat##*) } # "S ppid pgrp ..."
         read -r -a rest <<<"$rest"
-        [[ ${rest[2]} == "$1" && ${rest[0]} != Z ]] && printf '%s\n' "$pid"
+        if [[ ${rest[2]} == "$1" && ${rest[0]} != Z ]]; then
+            printf '%s\n' "$pid"
+        fi
     done
+    return 0
 }
 
 # PIDs of processes whose executable is $1.
@@ -207,6 +211,7 @@ _hs_exe_members() {
         f=${f#/proc/}
         printf '%s\n' "${f%/exe}"
     done
+    return 0
 }
 
 # _hs_wait_ready PGID : wait until $HS_URL answers (any HTTP status).
@@ -219,7 +224,7 @@ _hs_wait_ready() {
             _hs_dump_logs
             return 1
         fi
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$HS_URL/" 2>/dev/null)
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$HS_URL/" 2>/dev/null) || true
         if [[ $code != 000 && -n $code ]]; then
             return 0
         fi
@@ -329,12 +334,12 @@ hs_start_apache_fcgid() {
     _hs_check_args "$bin" "$config" "$workdir" || return 1
     ad=$workdir/apache-fcgid
     mkdir -p -- "$ad/fcgid" || return 1
-    chmod 0755 -- "$workdir" "$ad"
-    _hs_open_path "$workdir"
+    chmod 0755 -- "$workdir" "$ad" || return 1
+    _hs_open_path "$workdir" || return 1
     HS_PORT=$(hs_free_port) || return 1
     HS_BIN_PATH=$(_hs_install_bin "$bin" "$ad/bin") || return 1
     HS_DOCROOT=$ad/htdocs
-    chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/fcgid" 2>/dev/null
+    chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/fcgid" 2>/dev/null || true
     _hs_check_readable "$config"
     _hs_apache_conf "$ad" "$HS_PORT" "$(
         printf 'LoadModule fcgid_module "%s/mod_fcgid.so"\n' "$HS_APACHE_MODDIR"
@@ -357,14 +362,14 @@ hs_start_apache_proxy_fcgi() {
     _hs_check_args "$bin" "$config" "$workdir" || return 1
     ad=$workdir/apache-proxy
     mkdir -p -- "$ad/sock" || return 1
-    chmod 0755 -- "$workdir" "$ad"
-    _hs_open_path "$workdir"
+    chmod 0755 -- "$workdir" "$ad" || return 1
+    _hs_open_path "$workdir" || return 1
     HS_PORT=$(hs_free_port) || return 1
     HS_BIN_PATH=$(_hs_install_bin "$bin" "$ad/bin") || return 1
     HS_DOCROOT=$ad/htdocs
     _hs_check_readable "$config"
     sock=$ad/sock/hookspool.sock
-    chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/sock" 2>/dev/null
+    chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/sock" 2>/dev/null || true
     mkdir -p -- "$ad/logs" || return 1
     _HS_LOGS+=("$ad/logs/spawn-fcgi.log")
     # The receiver runs as the Apache user (as it would as a dedicated user).
@@ -409,13 +414,13 @@ hs_start_apache_htaccess() {
     ad=$workdir/apache-htaccess-$handler
     site=$ad/site # the "home directory": site/www is the docroot
     mkdir -p -- "$site/www" || return 1
-    chmod 0755 -- "$workdir" "$ad" "$site" "$site/www"
-    _hs_open_path "$workdir"
+    chmod 0755 -- "$workdir" "$ad" "$site" "$site/www" || return 1
+    _hs_open_path "$workdir" || return 1
     HS_PORT=$(hs_free_port) || return 1
     HS_DOCROOT=$site/www
     HS_BIN_PATH=$(_hs_install_bin "$bin" "$HS_DOCROOT") || return 1
     cp -- "$HS_REPO/www/.htaccess" "$HS_DOCROOT/.htaccess" || return 1
-    chmod 0644 -- "$HS_DOCROOT/.htaccess"
+    chmod 0644 -- "$HS_DOCROOT/.htaccess" || return 1
     case $cfgmode in
     setenv)
         _hs_check_readable "$config"
@@ -432,7 +437,8 @@ hs_start_apache_htaccess() {
         ;;
     esac
     if [[ $handler == fcgid ]]; then
-        mkdir -p -- "$ad/fcgid" && chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/fcgid" 2>/dev/null
+        mkdir -p -- "$ad/fcgid" || return 1
+        chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/fcgid" 2>/dev/null || true
         extra=$(
             printf 'LoadModule fcgid_module "%s/mod_fcgid.so"\n' "$HS_APACHE_MODDIR"
             printf 'FcgidIPCDir "%s/fcgid"\n' "$ad"
@@ -452,8 +458,9 @@ hs_start_apache_htaccess() {
         printf '</Directory>\n'
     )
     _hs_apache_conf "$ad" "$HS_PORT" "$extra" || return 1
-    _hs_apache_start "$ad" "apache-htaccess-$handler"
+    _hs_apache_start "$ad" "apache-htaccess-$handler" || return 1
     if [[ $handler == cgi ]]; then HS_SERVER_KIND=apache-cgi; fi
+    return 0
 }
 
 hs_start_apache_cgi() {
@@ -463,7 +470,7 @@ hs_start_apache_cgi() {
 hs_stop_server() {
     local pg pid i exe live
     for pg in "${_HS_PGIDS[@]}"; do
-        kill -TERM -- "-$pg" 2>/dev/null
+        kill -TERM -- "-$pg" 2>/dev/null || true
     done
     for ((i = 0; i < 100; i++)); do
         live=""
@@ -476,18 +483,18 @@ hs_stop_server() {
     if [[ -n ${live//[[:space:]]/} ]]; then
         _hs_err "warning: killing leftovers with SIGKILL:${live//$'\n'/ }"
         for pg in "${_HS_PGIDS[@]}"; do
-            kill -KILL -- "-$pg" 2>/dev/null
+            kill -KILL -- "-$pg" 2>/dev/null || true
         done
     fi
     # FastCGI children that left the process group (none expected).
     for exe in "${_HS_EXES[@]}"; do
         for pid in $(_hs_exe_members "$exe"); do
             _hs_err "warning: stray receiver process $pid ($exe) killed"
-            kill -KILL "$pid" 2>/dev/null
+            kill -KILL "$pid" 2>/dev/null || true
         done
     done
     for pid in "${_HS_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null || true
     done
     _HS_PGIDS=()
     _HS_PIDS=()

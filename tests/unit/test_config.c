@@ -1,0 +1,142 @@
+/* test_config.c - config loading: defaults, secrets, and errors that name the key. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hs_config.h"
+#include "hs_route.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/hs-test-config-XXXXXX";
+
+static int
+load(const char *text, struct hs_config *cfg, char *err, size_t errlen)
+{
+	char	 path[256];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "%s/c.json", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return hs_config_load(path, cfg, err, errlen);
+}
+
+/* The load must fail and the message must contain want. */
+static void
+refused(const char *text, const char *want)
+{
+	struct hs_config cfg;
+	char	 err[512] = "";
+
+	if (load(text, &cfg, err, sizeof err) == 0) {
+		hs_config_free(&cfg);
+		CHECK(0, "accepted, expected error containing \"%s\"", want);
+		return;
+	}
+	CHECK(strstr(err, want) != NULL, "error \"%s\" lacks \"%s\"", err, want);
+	CHECK(strstr(err, "s3cr3t") == NULL, "error leaks a secret: %s", err);
+}
+
+#define EP(body) "{\"spool_dir\":\"/tmp/x\",\"endpoints\":{\"e\":" body "}}"
+
+int
+main(void)
+{
+	struct hs_config cfg;
+	const struct hs_endpoint *e;
+	char	 err[512], path[64], text[1024];
+	FILE	*f;
+
+	tap_suite = "test_config";
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof path, "%s/secret", dir);
+	f = fopen(path, "w");
+	fputs("from-a-file\n", f);
+	fclose(f);
+	setenv("HS_TEST_SECRET", "from-env", 1);
+
+	snprintf(text, sizeof text, "{\"spool_dir\":\"/tmp/x\",\"endpoints\":{"
+	    "\"c\":{\"provider\":\"circularo\",\"secrets\":[\"inline\","
+	    "\"file:%s\",\"env:HS_TEST_SECRET\"],\"routes\":{"
+	    "\"documentCompleted\":\"completed\",\"sign*\":\"signing\","
+	    "\"*\":\"inbox\"}},\"g\":{\"provider\":\"github\",\"secrets\":[\"x\"],"
+	    "\"routes\":{\"push\":\"deploy\"},\"_comment\":\"ok\"}}}", path);
+	CHECK(load(text, &cfg, err, sizeof err) == 0, "valid config: %s", err);
+	CHECK_INT(cfg.max_body_bytes, 1048576, "default max_body_bytes");
+	CHECK_INT(cfg.durable, 1, "durable by default");
+	CHECK_INT(cfg.retry.max_attempts, 5, "default retry.max_attempts");
+	e = hs_config_endpoint(&cfg, "c");
+	CHECK(e != NULL && e->nkeys == 3, "three secrets");
+	CHECK(e && e->keys[1].len == 11 &&
+	    memcmp(e->keys[1].bytes, "from-a-file", 11) == 0,
+	    "file: secret without its newline");
+	CHECK(e && e->keys[2].len == 8 &&
+	    memcmp(e->keys[2].bytes, "from-env", 8) == 0, "env: secret");
+	CHECK_STR(hs_route_find(e, "documentCompleted"), "completed", "exact route");
+	CHECK_STR(hs_route_find(e, "signRequest"), "signing", "pattern route");
+	CHECK_STR(hs_route_find(e, "documentEdited"), "inbox", "fallback route");
+	CHECK_STR(hs_route_find(e, "../../x"), "inbox",
+	    "hostile name is only a routing key");
+	e = hs_config_endpoint(&cfg, "g");
+	CHECK(hs_route_find(e, "issues") == NULL, "unrouted event");
+	CHECK(hs_config_endpoint(&cfg, "nope") == NULL, "unknown endpoint");
+	CHECK(hs_config_endpoint(&cfg, NULL) == NULL, "no endpoint");
+	hs_config_free(&cfg);
+
+	refused("{", "not valid JSON");
+	refused("{\"spool_dir\":\"/tmp/x\",\"endpointz\":{}}", "endpointz: unknown key");
+	refused("{\"endpoints\":{}}", "spool_dir: required");
+	refused("{\"spool_dir\":\"relative\",\"endpoints\":{}}", "spool_dir: must be an absolute");
+	refused("{\"spool_dir\":\"/x\",\"max_body_bytes\":0,\"endpoints\":{}}", "max_body_bytes");
+	refused("{\"spool_dir\":\"/x\",\"durable\":\"yes\",\"endpoints\":{}}", "durable: must be true or false");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"../etc\"}}"),
+	    "endpoints.e.routes.*: bad queue name");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\".hidden\"}}"),
+	    "bad queue name");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"\"],\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets[0]: secret is empty");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"file:/nonexistent/s\"],\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets[0]: cannot read secret file");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"env:HS_NOT_SET_EVER\"],\"routes\":{\"*\":\"q\"}}"),
+	    "HS_NOT_SET_EVER is not set");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[],\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets: provider circularo needs");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"]}"),
+	    "endpoints.e.routes: required");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"tolerence_seconds\":5}"),
+	    "endpoints.e.tolerence_seconds: unknown key");
+	refused(EP("{\"provider\":\"paypal\",\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.provider: unknown provider");
+	refused(EP("{\"provider\":\"standard-webhooks\",\"secrets\":[\"whsec_s3cr3t!!\"],\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets[0]: secret is not base64");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"event_field\":\"t\"}"),
+	    "endpoints.e.header: required");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"header\":\"X_Sig\",\"event_field\":\"t\"}"),
+	    "endpoints.e.header: not a header name");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"header\":\"X-Sig\",\"event_field\":\"t\",\"algorithm\":\"md5\"}"),
+	    "endpoints.e.algorithm: must be sha1");
+	refused(EP("{\"provider\":\"ignisign\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"}}"),
+	    "provider ignisign signs nothing");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"app_env\":\"TEST\"}"),
+	    "endpoints.e.app_env: must be");
+	refused("{\"spool_dir\":\"/x\",\"endpoints\":{\"a/b\":{\"provider\":\"github\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"}}}}",
+	    "bad endpoint name");
+	refused("{\"spool_dir\":\"/x\",\"retry\":{\"max_attempt\":3},\"endpoints\":{}}",
+	    "retry.max_attempt: unknown key");
+
+	CHECK(hs_name_valid("completed") && hs_name_valid("a.b_c-1"), "names");
+	CHECK(!hs_name_valid(".x") && !hs_name_valid("a/b") && !hs_name_valid("") &&
+	    !hs_name_valid("a b") && !hs_name_valid(".."), "bad names");
+	{
+		char *h = hs_header_to_cgi("X-Hub-Signature-256");
+		CHECK_STR(h, "HTTP_X_HUB_SIGNATURE_256", "header to CGI name");
+		free(h);
+		CHECK(hs_header_to_cgi("X_Sig") == NULL, "underscore header refused");
+	}
+	snprintf(path, sizeof path, "rm -rf %s", dir);
+	if (system(path) != 0)
+		return 1;
+	return tap_done();
+}
