@@ -1,0 +1,103 @@
+/*
+ * hs_cli_common.h - what the `hookspool` subcommands share: spool paths,
+ * moves between states, the per-event meta sidecar and reading the head
+ * of an event file. Only the CLI links this (cgi/cli_common.c).
+ */
+#ifndef HS_CLI_COMMON_H
+#define HS_CLI_COMMON_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "hs_config.h"
+
+struct json_object;
+
+#define HS_STATE_META		"meta"	/* <queue>/meta/<id>.json sidecars */
+#define HS_CLI_TAIL_MAX		4096	/* stderr tail kept for failed events */
+#define HS_CLI_TMP_SWEEP	(36 * 3600)	/* tmp/ leftovers older than this */
+
+/* The event states a user can name, in the order an event moves. */
+extern const char *const hs_cli_states[];	/* NULL-terminated */
+int	hs_cli_state_valid(const char *state);
+
+/* An id from the command line: no '/', no leading '.', bounded, printable. */
+int	hs_cli_id_valid(const char *id);
+
+/* <spool>/<queue>[/<state>[/<id>]]; -1 when too long. */
+int	hs_cli_path(char *out, size_t outlen, const struct hs_config *cfg,
+	    const char *queue, const char *state, const char *id);
+
+/* Event names in a directory (never names starting with '.'), oldest id
+ * first. A missing directory is an empty list. */
+struct hs_cli_names {
+	char	**v;
+	size_t	  n;
+};
+int	hs_cli_list_dir(const char *dir, struct hs_cli_names *out);
+void	hs_cli_names_free(struct hs_cli_names *l);
+/* Every queue: directories under spool_dir plus every route's target. */
+int	hs_cli_queues(const struct hs_config *cfg, struct hs_cli_names *out);
+/* Does some route of the config deliver into queue? */
+int	hs_cli_queue_routed(const struct hs_config *cfg, const char *queue);
+/* Orders ids by their leading seconds, then by name. */
+int	hs_cli_id_cmp(const char *a, const char *b);
+
+/*
+ * Moves <queue>/<from>/<id> to <queue>/<to>/<id> without replacing
+ * anything (creating <to>/ if needed); fsyncs <to>/ when durable.
+ */
+int	hs_cli_move(const struct hs_config *cfg, const char *queue,
+	    const char *from, const char *to, const char *id);
+int	hs_cli_fsync_dir(const char *path);
+
+/* Received time of an event: the seconds its id starts with, else mtime. */
+long long hs_cli_id_time(const char *id, const struct stat *st);
+/* When a file entered its state: rename updates ctime, we set mtime. */
+long long hs_cli_state_time(const struct stat *st);
+
+/*
+ * The meta sidecar. load: the object, or NULL when there is none (errno
+ * ENOENT) or it is unreadable. save: temp file in meta/, fsync, rename.
+ */
+struct json_object *hs_cli_meta_load(const struct hs_config *cfg,
+	    const char *queue, const char *id);
+int	hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
+	    const char *id, struct json_object *meta);
+int	hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
+	    const char *id);
+long long hs_cli_meta_int(struct json_object *meta, const char *key,
+	    long long dflt);
+/* When a deferred event may run again (0: now). */
+long long hs_cli_next_attempt(const struct stat *st, struct json_object *meta);
+
+/*
+ * An event file read whole: head holds our fields (parsed), the raw
+ * body is data[body_off .. body_off + body_len).
+ */
+struct hs_cli_event {
+	char	*data;
+	size_t	 len;
+	size_t	 head_len;	/* offset of the top-level ,"body": */
+	size_t	 body_off;
+	size_t	 body_len;
+	struct json_object *head;
+};
+int	hs_cli_event_read(int fd, struct hs_cli_event *ev);
+int	hs_cli_event_load(const char *path, struct hs_cli_event *ev);
+void	hs_cli_event_free(struct hs_cli_event *ev);
+/* A string field of the head; "" when null or absent. */
+const char *hs_cli_event_str(const struct hs_cli_event *ev, const char *key);
+
+/* "30s", "15m", "36h", "7d" (or plain seconds) -> seconds. */
+int	hs_cli_parse_duration(const char *s, long long *secs);
+/* A non-negative decimal number for --max, --for, --timeout. */
+int	hs_cli_parse_count(const char *s, long long max, long long *out);
+void	hs_cli_fmt_time(long long t, char *out, size_t outlen);
+void	hs_cli_fmt_age(long long secs, char *out, size_t outlen);
+/* Bytes from a handler or a server -> a valid UTF-8 copy ('?' for junk). */
+char	*hs_cli_utf8_clean(const char *s, size_t len);
+/* Pretty JSON on stdout, with a newline. */
+void	hs_cli_print_json(struct json_object *o);
+
+#endif

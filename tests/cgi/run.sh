@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# tests/cgi/run.sh BUILD_DIR - the built receiver in plain CGI mode: a CGI
+# environment and a body on stdin, as Apache mod_cgi runs it. Checks the
+# exact status line and the exact file in the spool.
+set -u
+BUILD=${1:-build}
+BIN=$(cd "$BUILD" && pwd)/hookspool.fcgi
+T=$(mktemp -d /tmp/hs-cgi-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASS=0 FAIL=0
+
+ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+check() { # check NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi
+}
+
+SPOOL=$T/spool
+CONF=$T/hookspool.json
+cat > "$CONF" <<JSON
+{"spool_dir": "$SPOOL", "max_body_bytes": 65536, "durable": true,
+ "endpoints": {
+  "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
+                "routes": {"documentCompleted": "completed", "*": "inbox"}},
+  "documenso": {"provider": "documenso", "secrets": ["my-shared-secret"],
+                "routes": {"DOCUMENT_*": "documents"}},
+  "ignisign":  {"provider": "ignisign", "routes": {"*": "signing"}},
+  "github":    {"provider": "github", "secrets": ["It's a Secret to Everybody"],
+                "routes": {"push": "deploy"}},
+  "stripe":    {"provider": "stripe", "secrets": ["whsec_test_secret"],
+                "routes": {"*": "payments"}},
+  "svix":      {"provider": "standard-webhooks",
+                "secrets": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+                "routes": {"*": "standard"}},
+  "convoy":    {"provider": "hmac", "header": "X-Convoy-Signature",
+                "algorithm": "sha256", "encoding": "hex",
+                "event_field": "event", "delivery_id_header": "X-Delivery",
+                "routes": {"charge.*": "charges"},
+                "secrets": ["convoy-webhook-secret"]}
+ }}
+JSON
+
+# cgi ENDPOINT BODY_FILE [NAME=VALUE...]: runs the binary, output in $T/out
+cgi() {
+	local ep=$1 body=$2; shift 2
+	env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$CONF" \
+	    REQUEST_METHOD=POST PATH_INFO="/$ep" \
+	    CONTENT_LENGTH="$(stat -c %s "$body")" \
+	    CONTENT_TYPE=application/json "$@" \
+	    "$BIN" < "$body" > "$T/out" 2> "$T/err"
+}
+status() { head -n1 "$T/out" | tr -d '\r'; }
+answer() { sed -n '/^\r$/,$p' "$T/out" | tail -n +2; }
+nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
+hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
+
+# --- Circularo: the issue's "done when" ------------------------------------
+B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'
+printf '%s' "$B" > "$T/c.json"
+SIG=$(hmac_hex 'Gh1!f5dFs0dA' "$B")
+cgi circularo "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
+check "circularo: status line" "$(status)" "Status: 200 OK"
+check "circularo: answer" "$(answer | jq -r .status)" "accepted"
+ID=$(answer | jq -r .id)
+F=$SPOOL/completed/new/$ID
+check "circularo: file named by the answered id" "$(test -f "$F" && echo yes)" "yes"
+check "circularo: only file in the spool" "$(nfiles)" "1"
+check "circularo: tmp/ empty" "$(ls -A "$SPOOL/completed/tmp" | wc -l)" "0"
+check "circularo: cur/ exists" "$(test -d "$SPOOL/completed/cur" && echo yes)" "yes"
+check "circularo: envelope" "$(jq -c '[.hookspool,.id==$id,.endpoint,.provider,.event,.queue,.verified,.delivery_id,.document_id,.actor,.occurred_at]' --arg id "$ID" "$F")" \
+    '[1,true,"circularo","circularo","documentCompleted","completed",true,null,"aB3dEfGh12","mary.griffin@circularo.com","2024-06-01T13:10:10.500Z"]'
+check "circularo: received_at RFC 3339 with microseconds" \
+    "$(jq -r .received_at "$F" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$')" "1"
+check "circularo: body_sha256" "$(jq -r .body_sha256 "$F")" "$(printf '%s' "$B" | sha256sum | cut -d' ' -f1)"
+check "circularo: body verbatim" "$(jq -c .body "$F")" "$(printf '%s' "$B" | jq -c .)"
+check "circularo: raw bytes spliced" "$(grep -cF ",\"body\":$B}" "$F")" "1"
+check "circularo: file mode" "$(stat -c %a "$F")" "640"
+check "circularo: log line" "$(grep -c 'status=200 outcome="accepted" endpoint="circularo" event="documentCompleted"' "$T/err")" "1"
+check "circularo: log has no signature" "$(grep -c "$SIG" "$T/err")" "0"
+
+cgi circularo "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
+check "circularo: redelivery is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+check "circularo: no second file" "$(nfiles)" "1"
+
+UP=$(printf '%s' "$SIG" | tr a-f A-F)
+B2='{"documentId":"x","event":"documentEdited"}'
+printf '%s' "$B2" > "$T/c2.json"
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2" | tr a-f A-F)"
+check "circularo: upper-case hex, fallback route" "$(status) $(answer | jq -r .queue)" "Status: 200 OK inbox"
+cgi circularo "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="${UP:0:63}0"
+check "circularo: one digit off" "$(status)" "Status: 401 Unauthorized"
+check "circularo: 401 does not echo the signature" "$(grep -c "${UP:0:20}" "$T/out")" "0"
+cgi circularo "$T/c.json"
+check "circularo: missing signature" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-Circularo-Signature"
+
+# Body longer on stdin than CONTENT_LENGTH: exactly CONTENT_LENGTH is read.
+B3='{"documentId":"y","event":"documentSigned"}'
+printf '%sGARBAGE' "$B3" > "$T/c3.json"
+env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo \
+    CONTENT_LENGTH=${#B3} CONTENT_TYPE='application/json; charset=utf-8' \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B3")" \
+    "$BIN" < "$T/c3.json" > "$T/out" 2> "$T/err"
+check "reads exactly CONTENT_LENGTH bytes" "$(status)" "Status: 200 OK"
+check "charset parameter accepted" "$(answer | jq -r .status)" "accepted"
+
+# --- Documenso ----------------------------------------------------------------
+D='{"event":"DOCUMENT_COMPLETED","payload":{"id":10,"envelopeId":"envelope_abc","updatedAt":"2024-04-22T11:52:05.708Z"},"createdAt":"2024-04-22T11:52:18.277Z","webhookEndpoint":"https://x/webhooks/documenso"}'
+printf '%s' "$D" > "$T/d.json"
+cgi documenso "$T/d.json" HTTP_X_DOCUMENSO_SECRET=
+check "documenso: empty secret header" "$(status)" "Status: 401 Unauthorized"
+cgi documenso "$T/d.json" HTTP_X_DOCUMENSO_SECRET=my-shared-secret
+check "documenso: accepted into pattern route" "$(status) $(answer | jq -r .queue)" "Status: 200 OK documents"
+F=$SPOOL/documents/new/$(answer | jq -r .id)
+check "documenso: envelope" "$(jq -c '[.event,.document_id,.delivery_id,.occurred_at,.verified]' "$F")" \
+    '["DOCUMENT_COMPLETED","10",null,"2024-04-22T11:52:05.708Z",true]'
+printf '%s' "${D/52:18.277Z/52:19.500Z}" > "$T/d2.json"
+cgi documenso "$T/d2.json" HTTP_X_DOCUMENSO_SECRET=my-shared-secret
+check "documenso: retry (new createdAt) is a duplicate" "$(answer | jq -r .status)" "duplicate"
+
+# --- Ignisign -----------------------------------------------------------------
+I='{"appId":"appId_e5d6","appEnv":"DEVELOPMENT","topic":"SIGNATURE_PROOF","action":"GENERATED","msgNature":"SUCCESS","content":{"signatureRequestId":"672d206d10e44e00125eac63"},"verificationToken":"N3gVBJB4TZZuE3MZSBeCqKo25ijHHFU2SvdiIMxm8znMAA"}'
+printf '%s' "$I" > "$T/i.json"
+cgi ignisign "$T/i.json"
+check "ignisign: accepted as pending" "$(status) $(answer | jq -r .status)" "Status: 200 OK pending"
+F=$SPOOL/signing/pending/$(answer | jq -r .id)
+check "ignisign: in pending/, not new/" "$(test -f "$F" && ls -A "$SPOOL/signing/new" | wc -l)" "0"
+check "ignisign: envelope" "$(jq -c '[.event,.verified,.document_id]' "$F")" '["SIGNATURE_PROOF.GENERATED",false,"672d206d10e44e00125eac63"]'
+
+# --- GitHub (published vector GH-1 needs a JSON body here, so sign our own) ----
+G='{"ref":"refs/heads/main","repository":{"full_name":"octo/hello"},"sender":{"login":"octocat"}}'
+printf '%s' "$G" > "$T/g.json"
+cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=push HTTP_X_GITHUB_DELIVERY=72d3162e-cc78-11e3-81ab-4c9367dc0958 \
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+check "github: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK deploy"
+F=$SPOOL/deploy/new/$(answer | jq -r .id)
+check "github: envelope" "$(jq -c '[.event,.delivery_id,.actor,.document_id]' "$F")" \
+    '["push","72d3162e-cc78-11e3-81ab-4c9367dc0958","octocat","octo/hello"]'
+cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=issues HTTP_X_GITHUB_DELIVERY=other \
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+check "github: unrouted event ignored" "$(status) $(answer | jq -r .status)" "Status: 200 OK ignored"
+cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=push HTTP_X_GITHUB_DELIVERY=72d3162e-cc78-11e3-81ab-4c9367dc0958 \
+    HTTP_X_HUB_SIGNATURE_256="$(hmac_hex "It's a Secret to Everybody" "$G")"
+check "github: missing sha256= prefix" "$(status)" "Status: 401 Unauthorized"
+
+# --- Stripe (derived vector, clock pinned) -----------------------------------
+S='{"id":"evt_test_webhook","object":"event"}'
+printf '%s' "$S" > "$T/s.json"
+STRIPE_SIG='t=1614265330,v1=3c5817089d739023dd6190f70a3757e04f7a2fd8b5dab12c2e000f51970dccff'
+cgi stripe "$T/s.json" HTTP_STRIPE_SIGNATURE="$STRIPE_SIG" HOOKSPOOL_NOW=1614265400
+check "stripe: vector without a type is a 400" "$(status) $(answer | jq -r .error)" "Status: 400 Bad Request no event name"
+S2='{"id":"evt_1","object":"event","type":"invoice.paid","created":1614265330,"data":{"object":{"id":"in_1"}}}'
+printf '%s' "$S2" > "$T/s2.json"
+TS=1614265330
+V1=$(printf '%s' "$TS.$S2" | openssl dgst -sha256 -hmac whsec_test_secret | awk '{print $NF}')
+cgi stripe "$T/s2.json" HTTP_STRIPE_SIGNATURE="t=$TS,v1=$V1" HOOKSPOOL_NOW=1614265400
+check "stripe: accepted with pinned clock" "$(status)" "Status: 200 OK"
+F=$SPOOL/payments/new/$(answer | jq -r .id)
+check "stripe: envelope" "$(jq -c '[.event,.delivery_id,.document_id,.occurred_at]' "$F")" \
+    '["invoice.paid","evt_1","in_1","2021-02-25T15:02:10Z"]'
+cgi stripe "$T/s2.json" HTTP_STRIPE_SIGNATURE="t=$TS,v1=$V1" HOOKSPOOL_NOW=1614265700
+check "stripe: 370 s old is stale" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
+
+# --- Standard Webhooks SW-1 ----------------------------------------------------
+W='{"type":"invoice.paid","data":{"id":"inv_1"}}'
+printf '%s' "$W" > "$T/w.json"
+KEY=$(printf 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' | base64 -d | od -An -tx1 | tr -d ' \n')
+WS=$(printf '%s' "msg_1.1614265330.$W" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$KEY -binary | base64)
+cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_1 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
+    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+check "standard: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK standard"
+F=$SPOOL/standard/new/$(answer | jq -r .id)
+check "standard: envelope" "$(jq -c '[.event,.delivery_id,.document_id,.occurred_at]' "$F")" \
+    '["invoice.paid","msg_1","inv_1","2021-02-25T15:02:10Z"]'
+cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_1 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
+    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+check "standard: replayed webhook-id is a duplicate" "$(answer | jq -r .status)" "duplicate"
+cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_2 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
+    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+check "standard: signature bound to the id" "$(status)" "Status: 401 Unauthorized"
+
+# --- generic hmac ---------------------------------------------------------------
+C='{"event":"charge.success","amount":1000,"currency":"NGN"}'
+printf '%s' "$C" > "$T/h.json"
+cgi convoy "$T/h.json" HTTP_X_CONVOY_SIGNATURE=244449b7f48cbc2709060c9dcdc2b3aa47a78f540430579015c579fb12defbb4 HTTP_X_DELIVERY=d-1
+check "hmac: Convoy vector accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK charges"
+F=$SPOOL/charges/new/$(answer | jq -r .id)
+check "hmac: delivery id from header" "$(jq -r .delivery_id "$F")" "d-1"
+
+# --- refusals leave nothing behind ------------------------------------------------
+BEFORE=$(nfiles)
+env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=GET PATH_INFO=/circularo "$BIN" < /dev/null > "$T/out" 2>/dev/null
+check "GET" "$(status)" "Status: 405 Method Not Allowed"
+check "GET: Allow header" "$(grep -c '^Allow: POST' "$T/out")" "1"
+cgi nope "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
+check "unknown endpoint" "$(status)" "Status: 404 Not Found"
+head -c 70000 /dev/zero | tr '\0' 'a' > "$T/big"
+cgi circularo "$T/big" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
+check "over max_body_bytes" "$(status)" "Status: 413 Content Too Large"
+printf '{"event":' > "$T/m.json"
+cgi circularo "$T/m.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' '{"event":')"
+check "malformed JSON (signed)" "$(status)" "Status: 400 Bad Request"
+env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_TYPE=application/json \
+    HTTP_X_CIRCULARO_SIGNATURE="$SIG" "$BIN" < "$T/c.json" > "$T/out" 2>/dev/null
+check "no Content-Length" "$(status)" "Status: 411 Length Required"
+env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B} \
+    CONTENT_TYPE=application/x-www-form-urlencoded HTTP_X_CIRCULARO_SIGNATURE="$SIG" "$BIN" < "$T/c.json" > "$T/out" 2>/dev/null
+check "form content type" "$(status)" "Status: 415 Unsupported Media Type"
+check "nothing written by refusals" "$(nfiles)" "$BEFORE"
+
+# --- config fallbacks (suEXEC strips HOOKSPOOL_CONFIG) -----------------------------
+mkdir -p "$T/site/www"
+cp "$BIN" "$T/site/www/hookspool.fcgi"
+cp "$CONF" "$T/site/hookspool.json"
+env -i REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B2} CONTENT_TYPE=application/json \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" \
+    "$T/site/www/hookspool.fcgi" < "$T/c2.json" > "$T/out" 2>/dev/null
+check "config found at ../hookspool.json" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+mv "$T/site/hookspool.json" "$T/site/www/hookspool.json"
+env -i REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B2} CONTENT_TYPE=application/json \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" \
+    "$T/site/www/hookspool.fcgi" < "$T/c2.json" > "$T/out" 2>/dev/null
+check "config found beside the binary" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+rm "$T/site/www/hookspool.json"
+env -i REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B2} CONTENT_TYPE=application/json \
+    "$T/site/www/hookspool.fcgi" < "$T/c2.json" > "$T/out" 2> "$T/err"
+check "no config anywhere" "$(status)" "Status: 500 Internal Server Error"
+check "no config: log says how to fix" "$(grep -c 'set HOOKSPOOL_CONFIG' "$T/err")" "1"
+printf '{"spool_dir":"/x","endpoints":{"a":{"provider":"circularo","secrets":["x"],"routes":{"*":"../up"}}}}' > "$T/bad.json"
+env -i HOOKSPOOL_CONFIG="$T/bad.json" REQUEST_METHOD=POST PATH_INFO=/a CONTENT_LENGTH=2 CONTENT_TYPE=application/json \
+    "$BIN" <<< '{}' > "$T/out" 2> "$T/err"
+check "bad config: 500" "$(status)" "Status: 500 Internal Server Error"
+check "bad config: log names the key" "$(grep -c 'endpoints.a.routes.\*: bad queue name' "$T/err")" "1"
+
+echo "cgi: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# tests/servers/run.sh BUILD_DIR - the real receiver behind real servers on
+# 127.0.0.1: lighttpd + mod_fastcgi, Apache + mod_fcgid (vhost), Apache +
+# mod_cgi through www/.htaccess (plain CGI, config found by the ../ fallback),
+# Apache + mod_fcgid through www/.htaccess, Apache + mod_proxy_fcgi +
+# spawn-fcgi. Every provider signed as its sender signs, bad requests, and
+# the servers' own quirks; exact status codes and exact spool contents.
+set -u
+BUILD=${1:-build}
+BIN=$(cd "$BUILD" && pwd)/hookspool.fcgi
+CLI=$(cd "$BUILD" && pwd)/hookspool
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/servers.sh
+. "$HERE/../lib/servers.sh"
+T=$(mktemp -d /tmp/hs-servers-XXXXXX)
+chmod 0755 "$T"
+trap 'hs_stop_server; rm -rf "$T"' EXIT
+PASS=0 FAIL=0
+
+ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi; }
+
+hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
+SW_SECRET=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+SW_KEY=$(printf '%s' "$SW_SECRET" | base64 -d | od -An -tx1 | tr -d ' \n')
+sw_sig() { printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$SW_KEY -binary | base64; }
+
+write_config() { # DIR -> DIR/hookspool.json with the spool in DIR/spool
+	cat > "$1/hookspool.json" <<JSON
+{"spool_dir": "$1/spool", "max_body_bytes": 1048576,
+ "endpoints": {
+  "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
+                "routes": {"documentCompleted": "completed", "*": "inbox"}},
+  "documenso": {"provider": "documenso", "secrets": ["my-shared-secret"],
+                "routes": {"DOCUMENT_*": "documents"}},
+  "ignisign":  {"provider": "ignisign", "routes": {"*": "signing"}},
+  "github":    {"provider": "github", "secrets": ["gh-secret"], "routes": {"push": "deploy"}},
+  "stripe":    {"provider": "stripe", "secrets": ["whsec_test_secret"], "routes": {"*": "payments"}},
+  "standard":  {"provider": "standard-webhooks", "secrets": ["whsec_$SW_SECRET"],
+                "routes": {"*": "standard"}},
+  "generic":   {"provider": "hmac", "header": "X-Signature", "algorithm": "sha512",
+                "encoding": "base64", "prefix": "sha512=", "event_field": "kind",
+                "secrets": ["generic-secret"], "routes": {"*": "generic"}}
+ }}
+JSON
+	chmod 0644 "$1/hookspool.json"
+}
+
+# post ENDPOINT BODY [curl args...] -> $CODE, $ANSWER
+post() {
+	local ep=$1 body=$2; shift 2
+	printf '%s' "$body" > "$W/body"
+	CODE=$(curl -sS -o "$W/answer" -w '%{http_code}' --max-time 20 \
+	    -H "Content-Type: ${CT:-application/json}" "$@" \
+	    --data-binary @"$W/body" "$HS_URL/webhooks/$ep")
+	ANSWER=$(cat "$W/answer")
+}
+field() { printf '%s' "$ANSWER" | jq -r "$1" 2>/dev/null; }
+spooled() { find "$W/spool" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
+
+battery() {
+	local kind=$1 n before now id f big accepted
+	now=$(date +%s)
+
+	# Circularo, the headline case
+	B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	check "$kind: circularo 200 accepted" "$CODE $(field .status)" "200 accepted"
+	id=$(field .id)
+	f=$W/spool/completed/new/$id
+	check "$kind: circularo file in completed/new" "$(jq -r '.event + " " + .endpoint' "$f" 2>/dev/null)" "documentCompleted circularo"
+	check "$kind: circularo body byte for byte" "$(jq -r .body_sha256 "$f" 2>/dev/null)" \
+	    "$(printf '%s' "$B" | sha256sum | cut -d' ' -f1)"
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	check "$kind: redelivery answered duplicate" "$CODE $(field .status)" "200 duplicate"
+
+	# Documenso: the secret itself in a header
+	D='{"event":"DOCUMENT_SIGNED","payload":{"id":11,"updatedAt":"2026-11-01T10:00:00.000Z"},"createdAt":"2026-11-01T10:00:01.000Z","webhookEndpoint":"x"}'
+	post documenso "$D" -H 'X-Documenso-Secret: my-shared-secret'
+	check "$kind: documenso 200" "$CODE $(field .queue)" "200 documents"
+	post documenso "$D" -H 'X-Documenso-Secret: wrong'
+	check "$kind: documenso wrong secret 401" "$CODE" "401"
+
+	# Ignisign: unsigned, pending until `hookspool verify`
+	I='{"appId":"appId_1","appEnv":"DEVELOPMENT","topic":"SIGNATURE","action":"FINALIZED","msgNature":"SUCCESS","content":{"signatureRequestId":"672d"},"verificationToken":"tok-'$kind'"}'
+	post ignisign "$I"
+	check "$kind: ignisign 200 pending" "$CODE $(field .status)" "200 pending"
+	check "$kind: ignisign file in pending/" "$(ls "$W/spool/signing/pending" 2>/dev/null | wc -l)" "1"
+
+	# GitHub
+	G='{"ref":"refs/heads/main","sender":{"login":"octocat"}}'
+	post github "$G" -H 'X-GitHub-Event: push' -H "X-GitHub-Delivery: d-$kind" \
+	    -H "X-Hub-Signature-256: sha256=$(hmac_hex gh-secret "$G")"
+	check "$kind: github 200" "$CODE $(field .queue)" "200 deploy"
+	f=$W/spool/deploy/new/$(field .id)
+	check "$kind: github delivery id" "$(jq -r .delivery_id "$f" 2>/dev/null)" "d-$kind"
+
+	# Stripe, signed now
+	S='{"id":"evt_'$kind'","object":"event","type":"charge.succeeded","created":'$now'}'
+	post stripe "$S" -H "Stripe-Signature: t=$now,v1=$(hmac_hex whsec_test_secret "$now.$S")"
+	check "$kind: stripe 200" "$CODE $(field .queue)" "200 payments"
+	post stripe "$S" -H "Stripe-Signature: t=$((now - 400)),v1=$(hmac_hex whsec_test_secret "$((now - 400)).$S")"
+	check "$kind: stripe stale timestamp 401" "$CODE $(field .error)" "401 timestamp too old"
+
+	# Standard Webhooks, and the svix-* spelling
+	X='{"type":"user.created","data":{"id":"u_1"}}'
+	post standard "$X" -H "webhook-id: msg_$kind" -H "webhook-timestamp: $now" \
+	    -H "webhook-signature: v1,$(sw_sig "msg_$kind" "$now" "$X")"
+	check "$kind: standard-webhooks 200" "$CODE $(field .queue)" "200 standard"
+	post standard "$X" -H "svix-id: msg2_$kind" -H "svix-timestamp: $now" \
+	    -H "svix-signature: v1,$(sw_sig "msg2_$kind" "$now" "$X")"
+	check "$kind: svix headers 200" "$CODE $(field .status)" "200 accepted"
+	post standard "$X" -H "webhook-id: msg3_$kind" -H "webhook-timestamp: $((now + 400))" \
+	    -H "webhook-signature: v1,$(sw_sig "msg3_$kind" "$((now + 400))" "$X")"
+	check "$kind: standard future timestamp 401" "$CODE" "401"
+
+	# generic hmac: sha512, base64, prefix
+	H='{"kind":"order.paid","id":7}'
+	post generic "$H" -H "X-Signature: sha512=$(printf '%s' "$H" | openssl dgst -sha512 -hmac generic-secret -binary | base64 -w0)"
+	check "$kind: generic hmac 200" "$CODE $(field .queue)" "200 generic"
+
+	# hookspool sign --send: the CLI signs exactly as the sender would
+	if "$CLI" -c "$W/hookspool.json" sign circularo --event documentSigned \
+	    --send "$HS_URL/webhooks/circularo" > "$W/sign.out" 2>&1; then
+		check "$kind: hookspool sign --send" "$(sed 's/^HTTP \([0-9]*\) .*/\1/' "$W/sign.out" | head -1)" "200"
+	else
+		bad "$kind: hookspool sign --send: $(cat "$W/sign.out")"
+	fi
+
+	before=$(spooled)
+	# Refusals: nothing may be written.
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex wrong "$B")"
+	check "$kind: bad signature 401" "$CODE $(field .error)" "401 bad signature"
+	post circularo "$B"
+	check "$kind: missing signature 401" "$CODE" "401"
+	post nosuch "$B"
+	check "$kind: unknown endpoint 404" "$CODE $(field .error)" "404 unknown endpoint"
+	CODE=$(curl -sS -o "$W/answer" -D "$W/headers" -w '%{http_code}' "$HS_URL/webhooks/circularo")
+	check "$kind: GET 405" "$CODE" "405"
+	check "$kind: GET Allow: POST" "$(grep -ci '^Allow: POST' "$W/headers")" "1"
+	M='{"event":"documentCompleted",'
+	post circularo "$M" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$M")"
+	check "$kind: malformed JSON 400" "$CODE" "400"
+	CT=text/plain post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	check "$kind: text/plain 415" "$CODE" "415"
+	# Apache drops header names with '_'; lighttpd maps '_' like '-'.
+	B4='{"documentId":"u","event":"documentEdited"}'
+	post circularo "$B4" -H "X_Circularo_Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B4")"
+	accepted=2	# the Circularo event and the one `hookspool sign` sent
+	case $kind in
+	lighttpd) check "$kind: underscore header reaches the receiver" "$CODE" "200"
+		before=$((before + 1)) accepted=3 ;;
+	*) check "$kind: underscore header dropped by Apache" "$CODE" "401" ;;
+	esac
+	# Over max_body_bytes (1 MiB): who answers depends on the server.
+	big=$W/big.json
+	{ printf '{"event":"documentCompleted","pad":"'; head -c 1048576 /dev/zero | tr '\0' a; printf '"}'; } > "$big"
+	CODE=$(curl -sS -o "$W/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
+	    -H 'X-Circularo-Signature: 00' --data-binary @"$big" "$HS_URL/webhooks/circularo")
+	case $kind in
+	lighttpd) check "$kind: over-size body 413 (server.max-request-size)" "$CODE" "413" ;;
+	apache-fcgid|apache-htaccess-fcgid)
+		check "$kind: over-size body 500 (FcgidMaxRequestLen)" "$CODE" "500" ;;
+	*) check "$kind: over-size body 413 (receiver)" "$CODE $(jq -r .status "$W/answer" 2>/dev/null)" "413 error" ;;
+	esac
+	check "$kind: refusals wrote nothing" "$(spooled)" "$before"
+	n=$(find "$W"/spool/*/tmp -type f | wc -l)
+	check "$kind: tmp/ empty" "$n" "0"
+	check "$kind: every spool file is valid JSON" \
+	    "$(find "$W/spool" -type f -not -path '*/.dedup/*' -exec jq -e .id {} + >/dev/null 2>&1 && echo yes)" "yes"
+	# the receiver's stderr: Apache's error log; lighttpd's and spawn-fcgi's stderr
+	check "$kind: one request log line per accepted request" \
+	    "$(cat "$W"/*/*.log "$W"/*/logs/*.log 2>/dev/null | grep -c 'hookspool\[[0-9]*\]: status=200 outcome="accepted" endpoint="circularo"')" "$accepted"
+}
+
+run_setup() { # NAME START_FUNCTION [extra args]
+	local kind=$1 start=$2; shift 2
+	W=$T/$kind
+	mkdir -p "$W"
+	chmod 0755 "$W"
+	write_config "$W"
+	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
+	if ! "$start" "$BIN" "$W/hookspool.json" "$W" "$@" > "$W/start.log" 2>&1; then
+		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		return
+	fi
+	ok "$kind: started on $HS_URL"
+	battery "$kind"
+	hs_stop_server
+}
+
+run_setup lighttpd hs_start_lighttpd
+run_setup apache-fcgid hs_start_apache_fcgid
+run_setup apache-cgi hs_start_apache_htaccess cgi fallback
+run_setup apache-htaccess-fcgid hs_start_apache_htaccess fcgid setenv
+run_setup apache-proxy-fcgi hs_start_apache_proxy_fcgi
+
+echo "servers: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
