@@ -55,7 +55,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libhookspool.a
 	    $(BUILD)/libhookspool.a $(LIBS_FCGI)
 
 check-unit: $(UNIT:%=$(BUILD)/tests/%)
-	@rc=0; for t in $(UNIT); do $(BUILD)/tests/$$t || rc=1; done; exit $$rc
+	@rc=0; for t in $(UNIT); do $(BUILD)/tests/$$t 2>$(BUILD)/tests/$$t.stderr || rc=1; done; exit $$rc
 
 check-cgi: all
 	bash tests/cgi/run.sh $(BUILD)
@@ -63,7 +63,8 @@ check-cgi: all
 check-servers: all
 	bash tests/servers/run.sh $(BUILD)
 
-check: all
+check: deps-check
+	@$(MAKE) --no-print-directory all
 	@rc=0; \
 	$(MAKE) --no-print-directory check-unit || rc=1; \
 	$(MAKE) --no-print-directory check-cgi || rc=1; \
@@ -76,7 +77,11 @@ asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
-run: all
+deps-%:
+	@bash tests/lib/deps.sh $*
+
+run: deps-run
+	$(MAKE) --no-print-directory all
 	bash tests/lib/run-local.sh $(BUILD)
 
 install: all

@@ -34,6 +34,8 @@ mem_read(void *ctx, char *buf, size_t len)
 
 	if (n > len)
 		n = len;
+	if (n == 0)
+		return 0;
 	memcpy(buf, m->in + m->pos, n);
 	m->pos += n;
 	return (ssize_t)n;
