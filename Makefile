@@ -23,7 +23,7 @@ CORE	 = buf codec clock json_strict config verify request event envelope \
 	   route spool response log handler provider prov_circularo \
 	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
 	   prov_hmac
-CLI	 = cli_main cli_stubs
+CLI	 = cli_main cli_stubs cli_common cli_run cli_inspect cli_admin cli_verify
 CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
