@@ -76,6 +76,7 @@ hs_json_get_path(struct json_object *root, const char *path)
 	return root;
 }
 
+/* No control bytes, and UTF-8: header values are raw bytes, not JSON. */
 static int
 printable(const char *s, size_t len)
 {
@@ -84,7 +85,7 @@ printable(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return 0;
-	return 1;
+	return hs_utf8_valid(s, len);
 }
 
 int
@@ -100,7 +101,7 @@ hs_event_set_name(struct hs_event *ev, const char *s, size_t len,
 		return -1;
 	}
 	if (!printable(s, len)) {
-		*why = "event name has control characters";
+		*why = "event name has control characters or bad UTF-8";
 		return -1;
 	}
 	memcpy(ev->name, s, len);

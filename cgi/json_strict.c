@@ -195,6 +195,21 @@ scan_value_start(struct scan *s, char *opened)
 }
 
 int
+hs_utf8_valid(const char *str, size_t n)
+{
+	struct scan s = { (const unsigned char *)str,
+	    (const unsigned char *)str + n, NULL };
+
+	while (s.p < s.end) {
+		if (*s.p < 0x80)
+			s.p++;
+		else if (scan_utf8(&s) == -1)
+			return 0;
+	}
+	return 1;
+}
+
+int
 hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
     const char **why)
 {

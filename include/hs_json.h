@@ -19,4 +19,7 @@
 int	hs_json_validate(const char *s, size_t n, int max_depth,
 	    size_t *members, const char **why);
 
+/* Well-formed UTF-8 (same rules as inside JSON strings)? */
+int	hs_utf8_valid(const char *s, size_t n);
+
 #endif

@@ -142,6 +142,11 @@ cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=push HTTP_X_GITHUB_DELIVERY=72d3162e-
     HTTP_X_HUB_SIGNATURE_256="$(hmac_hex "It's a Secret to Everybody" "$G")"
 check "github: missing sha256= prefix" "$(status)" "Status: 401 Unauthorized"
 
+cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=$'\xffpush' HTTP_X_GITHUB_DELIVERY=d-utf8 \
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+check "github: event header with invalid UTF-8" "$(status) $(answer | jq -r .error)" \
+    "Status: 400 Bad Request event name has control characters or bad UTF-8"
+
 # --- Stripe (derived vector, clock pinned) -----------------------------------
 S='{"id":"evt_test_webhook","object":"event"}'
 printf '%s' "$S" > "$T/s.json"
