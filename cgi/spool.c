@@ -270,11 +270,14 @@ hs_spool_dedup_mark(const char *spool, const char *endpoint, const char *key,
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    FILE_MODE);
 	if (fd == -1 && errno == ENOENT) {
+		char	 sub[PATH_MAX];
+
 		snprintf(dir, sizeof dir, "%s/" HS_DEDUP_DIR, spool);
 		make_dir(dir, spool);
-		snprintf(dir, sizeof dir, "%s/" HS_DEDUP_DIR "/%s", spool,
-		    endpoint);
-		make_dir(dir, spool);
+		if (snprintf(sub, sizeof sub, "%s/%s", dir, endpoint) >=
+		    (int)sizeof sub)
+			return -1;
+		make_dir(sub, dir);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 		    O_NOFOLLOW, FILE_MODE);
 	}
