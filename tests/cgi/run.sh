@@ -7,13 +7,8 @@ BUILD=${1:-build}
 BIN=$(cd "$BUILD" && pwd)/hookspool.fcgi
 T=$(mktemp -d /tmp/hs-cgi-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-PASS=0 FAIL=0
-
-ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
-bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-check() { # check NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi
-}
+# shellcheck source=../lib/check.sh
+. "$(dirname "$0")/../lib/check.sh"
 
 SPOOL=$T/spool
 CONF=$T/hookspool.json
@@ -52,7 +47,6 @@ cgi() {
 status() { head -n1 "$T/out" | tr -d '\r'; }
 answer() { sed -n '/^\r$/,$p' "$T/out" | tail -n +2; }
 nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
-hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 
 # --- Circularo: the issue's "done when" ------------------------------------
 B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'
@@ -236,5 +230,4 @@ env -i HOOKSPOOL_CONFIG="$T/bad.json" REQUEST_METHOD=POST PATH_INFO=/a CONTENT_L
 check "bad config: 500" "$(status)" "Status: 500 Internal Server Error"
 check "bad config: log names the key" "$(grep -c 'endpoints.a.routes.\*: bad queue name' "$T/err")" "1"
 
-echo "cgi: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+hs_summary cgi

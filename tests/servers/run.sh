@@ -12,16 +12,12 @@ CLI=$(cd "$BUILD" && pwd)/hookspool
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/servers.sh
 . "$HERE/../lib/servers.sh"
+# shellcheck source=../lib/check.sh
+. "$HERE/../lib/check.sh"
 T=$(mktemp -d /tmp/hs-servers-XXXXXX)
 chmod 0755 "$T"
 trap 'hs_stop_server; rm -rf "$T"' EXIT
-PASS=0 FAIL=0
 
-ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
-bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi; }
-
-hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 SW_SECRET=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 SW_KEY=$(printf '%s' "$SW_SECRET" | base64 -d | od -An -tx1 | tr -d ' \n')
 sw_sig() { printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$SW_KEY -binary | base64; }
@@ -196,5 +192,4 @@ run_setup apache-cgi hs_start_apache_htaccess cgi fallback
 run_setup apache-htaccess-fcgid hs_start_apache_htaccess fcgid setenv
 run_setup apache-proxy-fcgi hs_start_apache_proxy_fcgi
 
-echo "servers: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+hs_summary servers
