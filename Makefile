@@ -23,12 +23,13 @@ CORE	 = buf codec clock json_strict config verify request event envelope \
 	   route spool response log handler provider prov_circularo \
 	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
 	   prov_hmac
-CLI	 = cli_main cli_stubs cli_common cli_run cli_inspect cli_admin cli_verify
+CLI	 = cli_main cli_sign cli_common cli_run cli_inspect cli_admin cli_verify
 CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
-.PHONY: all clean check check-unit check-cgi check-servers install asan \
-	run bench fuzz
+.PHONY: all clean check check-unit check-cgi check-cli check-servers install asan \
+	run bench fuzz check-badinput check-faults check-valgrind \
+	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 
@@ -60,15 +61,33 @@ check-unit: $(UNIT:%=$(BUILD)/tests/%)
 check-cgi: all
 	bash tests/cgi/run.sh $(BUILD)
 
+check-cli: all
+	bash tests/cli/run.sh $(BUILD)
+
 check-servers: all
+	bash tests/servers_selftest.sh
 	bash tests/servers/run.sh $(BUILD)
+
+check-badinput: all
+	bash tests/badinput/run.sh $(BUILD)
+
+check-faults: all
+	bash tests/faults/run.sh $(BUILD)
+
+# Not part of `check`: 10,000 FastCGI requests under valgrind take minutes.
+check-valgrind: all
+	bash tests/valgrind/run.sh $(BUILD)
 
 check: deps-check
 	@$(MAKE) --no-print-directory all
 	@rc=0; \
 	$(MAKE) --no-print-directory check-unit || rc=1; \
 	$(MAKE) --no-print-directory check-cgi || rc=1; \
+	$(MAKE) --no-print-directory check-cli || rc=1; \
 	$(MAKE) --no-print-directory check-servers || rc=1; \
+	$(MAKE) --no-print-directory check-badinput || rc=1; \
+	$(MAKE) --no-print-directory check-faults || rc=1; \
+	$(MAKE) --no-print-directory check-fuzz-regress || rc=1; \
 	exit $$rc
 
 # Everything again with AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -76,6 +95,46 @@ asan:
 	$(MAKE) BUILD=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check
+
+# libFuzzer harnesses (fuzz/): the core compiled again by clang with
+# ASan+UBSan into build/fuzz. `make fuzz FUZZ_SECONDS=N` runs each harness
+# for N seconds (new inputs in build/fuzz/corpus, crashes in
+# build/fuzz/artifacts); check-fuzz-regress replays fuzz/regress and the
+# seeds through every harness once.
+FUZZ_BUILD	 = build/fuzz
+FUZZ_CC		 = clang
+FUZZ_SECONDS	?= 60
+FUZZERS		 = handler verify json
+FUZZ_CFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Ifuzz \
+		   $(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ	 = $(CORE:%=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/fuzz_common.o
+FUZZ_BIN	 = $(FUZZERS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: cgi/%.c $(wildcard include/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/fuzz_%.o: fuzz/fuzz_%.c fuzz/fuzz_common.h \
+    $(wildcard include/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/fuzz_%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_FCGI)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZERS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$f $(FUZZ_BUILD)/artifacts/$$f; \
+	    echo "=== fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=12000 -timeout=10 -close_fd_mask=2 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$f/ \
+		$(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f fuzz/regress/$$f || exit 1; \
+	done
+
+check-fuzz-regress: $(FUZZ_BIN)
+	bash fuzz/regress.sh $(FUZZ_BUILD) $(FUZZERS)
 
 deps-%:
 	@bash tests/lib/deps.sh $*

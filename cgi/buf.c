@@ -74,11 +74,22 @@ int
 hs_buf_printf(struct hs_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 room;
 	int	 n;
 
+	if (b->oom)
+		return -1;
+	/* format straight into the free space; only a miss formats twice */
+	room = b->cap > b->len ? b->cap - b->len : 0;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (room)
+		b->data[b->len] = '\0';	/* undo the truncated attempt */
 	if (n < 0 || hs_buf_reserve(b, (size_t)n) == -1)
 		return -1;
 	va_start(ap, fmt);

@@ -46,7 +46,12 @@ hs_cli_load_config(const char *path, struct hs_config *cfg)
 		path = found;
 	}
 	if (hs_config_load(path, cfg, err, sizeof err) == -1) {
-		fprintf(stderr, "hookspool: %s\n", err);
+		fprintf(stderr, "hookspool: config %s: %s\n", path, err);
+		return -1;
+	}
+	if (hs_config_resolve_api_keys(cfg, err, sizeof err) == -1) {
+		fprintf(stderr, "hookspool: config %s: %s\n", path, err);
+		hs_config_free(cfg);
 		return -1;
 	}
 	return 0;
@@ -246,6 +251,31 @@ fail:
 	return -1;
 }
 
+/* Where is id? Fills queue and state (pointers into cfg/static tables). */
+int
+hs_cli_find_event(const struct hs_config *cfg, const char *id, char *queue,
+    size_t qlen, const char **state)
+{
+	struct hs_cli_names queues;
+	char	 path[PATH_MAX];
+	size_t	 q, s;
+	int	 found = 0;
+
+	if (hs_cli_queues(cfg, &queues) == -1)
+		return -1;
+	for (q = 0; q < queues.n && !found; q++)
+		for (s = 0; hs_cli_states[s] && !found; s++)
+			if (hs_cli_path(path, sizeof path, cfg, queues.v[q],
+			    hs_cli_states[s], id) == 0 &&
+			    access(path, F_OK) == 0) {
+				snprintf(queue, qlen, "%s", queues.v[q]);
+				*state = hs_cli_states[s];
+				found = 1;
+			}
+	hs_cli_names_free(&queues);
+	return found ? 0 : -1;
+}
+
 int
 hs_cli_fsync_dir(const char *path)
 {
@@ -314,8 +344,7 @@ hs_cli_id_time(const char *id, const struct stat *st)
 long long
 hs_cli_state_time(const struct stat *st)
 {
-	return st->st_mtim.tv_sec > st->st_ctim.tv_sec ?
-	    (long long)st->st_mtim.tv_sec : (long long)st->st_ctim.tv_sec;
+	return (long long)st->st_mtim.tv_sec;
 }
 
 static int
@@ -507,12 +536,13 @@ hs_cli_event_read(int fd, struct hs_cli_event *ev)
 		errno = EFBIG;
 		return -1;
 	}
-	cap = (size_t)st.st_size + 1;
+	/* one byte more than the size, to notice a file still growing */
+	cap = (size_t)st.st_size + 2;
 	if ((ev->data = malloc(cap)) == NULL)
 		return -1;
 	for (;;) {
-		if (ev->len == cap - 1) {
-			errno = EFBIG;	/* grew while we read: not ours */
+		if (ev->len > (size_t)st.st_size) {
+			errno = EFBIG;	/* not a complete event: not ours */
 			goto fail;
 		}
 		r = read(fd, ev->data + ev->len, cap - 1 - ev->len);

@@ -57,10 +57,12 @@ static void
 on_signal(int sig)
 {
 	int	 saved = errno;
+	ssize_t	 n;
 
 	if (sig != SIGCHLD)
 		stop_signal = sig;
-	(void)write(wake[1], "", 1);
+	n = write(wake[1], "", 1);	/* full pipe: a wakeup is pending */
+	(void)n;
 	errno = saved;
 }
 
@@ -258,8 +260,10 @@ put_env(const char *name, const char *value)
 /* In the child: never returns. */
 static void
 exec_handler(const struct runner *r, const struct hs_cli_event *ev,
-    const char *path, long long attempt, int errfd, pid_t parent)
+    const char *id, const char *path, long long attempt, int errfd,
+    pid_t parent)
 {
+	json_object *v;
 	char	 num[32];
 	sigset_t none;
 	int	 fd;
@@ -284,7 +288,7 @@ exec_handler(const struct runner *r, const struct hs_cli_event *ev,
 		close(fd);
 	close(errfd);
 	put_env("HOOKSPOOL_FILE", path);
-	put_env("HOOKSPOOL_ID", hs_cli_event_str(ev, "id"));
+	put_env("HOOKSPOOL_ID", id);
 	put_env("HOOKSPOOL_EVENT", hs_cli_event_str(ev, "event"));
 	put_env("HOOKSPOOL_ENDPOINT", hs_cli_event_str(ev, "endpoint"));
 	put_env("HOOKSPOOL_PROVIDER", hs_cli_event_str(ev, "provider"));
@@ -293,6 +297,10 @@ exec_handler(const struct runner *r, const struct hs_cli_event *ev,
 	put_env("HOOKSPOOL_DELIVERY_ID", hs_cli_event_str(ev, "delivery_id"));
 	put_env("HOOKSPOOL_RECEIVED_AT", hs_cli_event_str(ev, "received_at"));
 	put_env("HOOKSPOOL_OCCURRED_AT", hs_cli_event_str(ev, "occurred_at"));
+	v = NULL;
+	json_object_object_get_ex(ev->head, "verified", &v);
+	put_env("HOOKSPOOL_VERIFIED", json_object_get_boolean(v) ? "true" :
+	    "false");
 	snprintf(num, sizeof num, "%lld", attempt);
 	put_env("HOOKSPOOL_ATTEMPT", num);
 	snprintf(num, sizeof num, "%ld", r->cfg->retry.max_attempts);
@@ -544,7 +552,7 @@ run_one(struct runner *r, const char *id)
 		goto out;
 	}
 	if (pid == 0)
-		exec_handler(r, &ev, path, attempt, errp[1], self);
+		exec_handler(r, &ev, id, path, attempt, errp[1], self);
 	setpgid(pid, pid);	/* both sides: no window for kill(-pid) */
 	close(errp[1]);
 	errp[1] = -1;
@@ -731,8 +739,13 @@ hs_cmd_run(const char *config, int argc, char **argv)
 		hs_config_free(&cfg);
 		return 1;
 	}
+	/* claims rename into cur/: it must exist (the receiver makes it,
+	 * but a queue may have been filled by hand) */
+	if (access(qdir, F_OK) == 0)
+		(void)hs_spool_make_dir(cfg.spool_dir, r.queue, HS_STATE_CUR);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;	/* poll(2) still wakes: self-pipe */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

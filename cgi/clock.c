@@ -18,11 +18,37 @@ void
 hs_clock_rfc3339(struct timespec ts, char out[HS_RFC3339_LEN])
 {
 	struct tm tm;
+	long	 v[7];
+	static const int width[7] = { 4, 2, 2, 2, 2, 2, 6 };
+	static const char sep[7] = { '-', '-', 'T', ':', ':', '.', 'Z' };
+	char	*p = out;
+	int	 i, d;
 
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(out, HS_RFC3339_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000));
+	v[0] = tm.tm_year + 1900L;
+	v[1] = tm.tm_mon + 1;
+	v[2] = tm.tm_mday;
+	v[3] = tm.tm_hour;
+	v[4] = tm.tm_min;
+	v[5] = tm.tm_sec;
+	v[6] = (long)(ts.tv_nsec / 1000);
+	if (v[0] < 0 || v[0] > 9999 || v[6] < 0 || v[6] > 999999) {
+		snprintf(out, HS_RFC3339_LEN,
+		    "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000));
+		return;
+	}
+	/* the snprintf above by hand: this runs twice per request */
+	for (i = 0; i < 7; i++) {
+		for (d = width[i] - 1; d >= 0; d--) {
+			p[d] = (char)('0' + v[i] % 10);
+			v[i] /= 10;
+		}
+		p += width[i];
+		*p++ = sep[i];
+	}
+	*p = '\0';
 }
 
 int

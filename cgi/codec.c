@@ -111,8 +111,19 @@ hs_base64_encode(const unsigned char *in, size_t n, char *out)
 void
 hs_sha256_hex(const void *data, size_t n, char out[65])
 {
+	static EVP_MD *sha256;
+	static EVP_MD_CTX *ctx;
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	SHA256(data, n, md);
+	/* SHA256() fetches the implementation on every call; fetch once */
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (ctx == NULL)
+		ctx = EVP_MD_CTX_new();
+	if (sha256 == NULL || ctx == NULL ||
+	    !EVP_DigestInit_ex2(ctx, sha256, NULL) ||
+	    !EVP_DigestUpdate(ctx, data, n) ||
+	    !EVP_DigestFinal_ex(ctx, md, NULL))
+		SHA256(data, n, md);
 	hs_hex_encode(md, sizeof md, out);
 }

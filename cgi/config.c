@@ -488,10 +488,9 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 				    " or PRODUCTION", where);
 		} else if (e->provider == &hs_provider_ignisign &&
 		    strcmp(key, "api_key") == 0) {
-			if (!json_object_is_type(val, json_type_string))
-				return fail(c, "%s: must be a string", where);
-			if (load_key(c, where, NULL, json_object_get_string(val),
-			    &e->api_key) == -1)
+			/* Resolved by the CLI only: the web server needs no
+			 * access to the key, nor its env: variable. */
+			if (get_str(c, where, val, &e->api_key_spec) == -1)
 				return -1;
 		} else if (e->provider == &hs_provider_ignisign &&
 		    strcmp(key, "api_base_url") == 0) {
@@ -702,12 +701,32 @@ hs_config_free(struct hs_config *cfg)
 		free(e->app_id);
 		free(e->app_env);
 		key_free(&e->api_key);
+		free(e->api_key_spec);
 		free(e->api_base_url);
 	}
 	free(cfg->endpoints);
 	free(cfg->spool_dir);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+int
+hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
+{
+	struct ctx c = { err, errlen };
+	char	 where[120];
+	size_t	 i;
+
+	for (i = 0; i < cfg->nendpoints; i++) {
+		struct hs_endpoint *e = &cfg->endpoints[i];
+
+		if (e->api_key_spec == NULL || e->api_key.bytes != NULL)
+			continue;
+		snprintf(where, sizeof where, "endpoints.%s.api_key", e->name);
+		if (load_key(&c, where, NULL, e->api_key_spec, &e->api_key) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 int

@@ -16,20 +16,36 @@
 static void
 field(struct hs_buf *b, const char *key, const char *val)
 {
-	size_t	 i;
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, run;
 
 	if (val == NULL)
 		return;
-	hs_buf_printf(b, " %s=\"", key);
-	for (i = 0; val[i] && i < FIELD_MAX; i++) {
+	hs_buf_adds(b, " ");
+	hs_buf_adds(b, key);
+	hs_buf_adds(b, "=\"");
+	for (i = 0; val[i] && i < FIELD_MAX; ) {
 		unsigned char c = (unsigned char)val[i];
 
-		if (c == '"' || c == '\\')
-			hs_buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			hs_buf_printf(b, "\\x%02x", c);
-		else
-			hs_buf_add(b, &val[i], 1);
+		/* copy runs of plain bytes at once */
+		for (run = 0; i + run < FIELD_MAX && val[i + run] &&
+		    (unsigned char)val[i + run] >= 0x20 &&
+		    (unsigned char)val[i + run] < 0x7f &&
+		    val[i + run] != '"' && val[i + run] != '\\'; run++)
+			;
+		if (run) {
+			hs_buf_add(b, &val[i], run);
+			i += run;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			hs_buf_add(b, esc, 2);
+		} else {
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			hs_buf_add(b, esc, 4);
+		}
+		i++;
 	}
 	if (val[i])
 		hs_buf_adds(b, "...");

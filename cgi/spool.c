@@ -220,7 +220,13 @@ hs_spool_deliver(const char *spool, const char *queue, const char *state,
 		goto fail;
 	}
 	fd = -1;
-	if (publish(tmp, dst) == -1) {
+	/*
+	 * tmp/ existing says nothing about state/: another process may be
+	 * between its mkdirs, or the queue was made without pending/.
+	 */
+	if (publish(tmp, dst) == -1 && (errno != ENOENT ||
+	    hs_spool_make_dir(spool, queue, state) == -1 ||
+	    publish(tmp, dst) == -1)) {
 		*why = "rename into the queue failed";
 		goto fail;
 	}

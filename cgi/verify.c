@@ -8,25 +8,65 @@
 #include "hs_codec.h"
 #include "hs_verify.h"
 
+/*
+ * One HMAC context per digest, fetched and set up once per process and
+ * re-keyed for every MAC: EVP_MAC_fetch() and the digest lookup behind the
+ * "digest" parameter cost more than the MAC of a small body.
+ */
+#define MAC_CACHE	4
+
+static struct {
+	char		 digest[16];
+	EVP_MAC_CTX	*ctx;
+} mac_cache[MAC_CACHE];
+
+static EVP_MAC_CTX *
+mac_ctx(const char *digest)
+{
+	static EVP_MAC *mac;
+	OSSL_PARAM params[2];
+	EVP_MAC_CTX *ctx;
+	size_t	 i;
+
+	for (i = 0; i < MAC_CACHE && mac_cache[i].ctx; i++)
+		if (strcmp(mac_cache[i].digest, digest) == 0)
+			return mac_cache[i].ctx;
+	if (mac == NULL && (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)digest,
+	    0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		return NULL;
+	if (!EVP_MAC_CTX_set_params(ctx, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	/* a full cache (never, with three digests) just is not reused */
+	if (i < MAC_CACHE && strlen(digest) < sizeof mac_cache[i].digest) {
+		strcpy(mac_cache[i].digest, digest);
+		mac_cache[i].ctx = ctx;
+	}
+	return ctx;
+}
+
 int
 hs_hmac(const char *digest, const struct hs_key *key, const void *p1,
     size_t n1, const void *p2, size_t n2, const void *p3, size_t n3,
     unsigned char out[HS_MAC_MAX])
 {
-	EVP_MAC	*mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	size_t	 outlen = 0;
-	int	 rc = -1;
+	EVP_MAC_CTX *ctx;
+	size_t	 i, outlen = 0;
+	int	 rc = -1, cached = 0;
 
 	if (key->len == 0)
 		return -1;	/* EVP_MAC_init rejects empty keys anyway */
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)digest,
-	    0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL ||
-	    !EVP_MAC_init(ctx, key->bytes, key->len, params))
+	if ((ctx = mac_ctx(digest)) == NULL)
+		return -1;
+	for (i = 0; i < MAC_CACHE; i++)
+		cached |= mac_cache[i].ctx == ctx;
+	/* init with a key and no parameters keeps the digest set above */
+	if (!EVP_MAC_init(ctx, key->bytes, key->len, NULL))
 		goto done;
 	if ((n1 && !EVP_MAC_update(ctx, p1, n1)) ||
 	    (n2 && !EVP_MAC_update(ctx, p2, n2)) ||
@@ -35,8 +75,8 @@ hs_hmac(const char *digest, const struct hs_key *key, const void *p1,
 		goto done;
 	rc = (int)outlen;
 done:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
+	if (!cached)
+		EVP_MAC_CTX_free(ctx);
 	return rc;
 }
 

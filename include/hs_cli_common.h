@@ -40,6 +40,9 @@ void	hs_cli_names_free(struct hs_cli_names *l);
 int	hs_cli_queues(const struct hs_config *cfg, struct hs_cli_names *out);
 /* Does some route of the config deliver into queue? */
 int	hs_cli_queue_routed(const struct hs_config *cfg, const char *queue);
+/* Where is event id? Fills queue and state (one of hs_cli_states). */
+int	hs_cli_find_event(const struct hs_config *cfg, const char *id,
+	    char *queue, size_t qlen, const char **state);
 /* Orders ids by their leading seconds, then by name. */
 int	hs_cli_id_cmp(const char *a, const char *b);
 
@@ -53,7 +56,8 @@ int	hs_cli_fsync_dir(const char *path);
 
 /* Received time of an event: the seconds its id starts with, else mtime. */
 long long hs_cli_id_time(const char *id, const struct stat *st);
-/* When a file entered its state: rename updates ctime, we set mtime. */
+/* When a file entered done/, failed/ or rejected/: the mtime we set on
+ * the move (a file we may not touch keeps its receive time). */
 long long hs_cli_state_time(const struct stat *st);
 
 /*

@@ -49,7 +49,8 @@ struct hs_endpoint {
 	/* provider "ignisign" */
 	char		*app_id;
 	char		*app_env;
-	struct hs_key	 api_key;
+	struct hs_key	 api_key;	/* only after hs_config_resolve_api_keys */
+	char		*api_key_spec;	/* inline, file: or env: */
 	char		*api_base_url;
 };
 
@@ -81,6 +82,13 @@ struct hs_config {
 int	hs_config_load(const char *path, struct hs_config *cfg,
 	    char *err, size_t errlen);
 void	hs_config_free(struct hs_config *cfg);
+
+/*
+ * Reads the Ignisign API keys (the CLI's `verify` needs them; the receiver
+ * never does, so the web server needs no access to them). -1 with err.
+ */
+int	hs_config_resolve_api_keys(struct hs_config *cfg, char *err,
+	    size_t errlen);
 
 /* Has the file at cfg->path changed since it was loaded? */
 int	hs_config_changed(const struct hs_config *cfg);

@@ -1,0 +1,414 @@
+/*
+ * cli_inspect.c - `hookspool ls`, `show` and `stats`: read-only views of
+ * the spool. They never take locks and never move anything, so they are
+ * safe to run next to the receiver and any number of runners.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "hs_cli.h"
+#include "hs_cli_common.h"
+#include "hs_spool.h"
+
+/* One listed event. */
+struct row {
+	const char	*queue;
+	const char	*state;
+	const char	*id;
+	int		 deferred;
+	long long	 next;
+	long long	 age;
+	long long	 attempts;
+	struct hs_cli_event ev;
+	int		 readable;
+};
+
+static json_object *
+json_str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static void
+row_json(json_object *arr, const struct row *w)
+{
+	json_object *o = json_object_new_object(), *v;
+
+	json_object_object_add(o, "id", json_object_new_string(w->id));
+	json_object_object_add(o, "queue", json_object_new_string(w->queue));
+	json_object_object_add(o, "state", json_object_new_string(w->state));
+	json_object_object_add(o, "deferred",
+	    json_object_new_boolean(w->deferred));
+	json_object_object_add(o, "event", !w->readable ? NULL :
+	    json_str_or_null(hs_cli_event_str(&w->ev, "event")));
+	json_object_object_add(o, "endpoint", !w->readable ? NULL :
+	    json_str_or_null(hs_cli_event_str(&w->ev, "endpoint")));
+	json_object_object_add(o, "received_at", !w->readable ? NULL :
+	    json_str_or_null(hs_cli_event_str(&w->ev, "received_at")));
+	v = NULL;
+	if (w->readable)
+		json_object_object_get_ex(w->ev.head, "verified", &v);
+	json_object_object_add(o, "verified", v ? json_object_get(v) : NULL);
+	json_object_object_add(o, "age_seconds", json_object_new_int64(w->age));
+	json_object_object_add(o, "attempts",
+	    json_object_new_int64(w->attempts));
+	json_object_object_add(o, "next_attempt_at", w->deferred ?
+	    json_object_new_int64(w->next) : NULL);
+	json_object_array_add(arr, o);
+}
+
+static void
+row_text(const struct row *w)
+{
+	char	 age[32], next[64] = "";
+
+	hs_cli_fmt_age(w->age, age, sizeof age);
+	if (w->deferred)
+		hs_cli_fmt_time(w->next, next, sizeof next);
+	printf("%-8s %-12s %-44s %-32s %5s %2lld %s\n",
+	    w->deferred ? "deferred" : w->state, w->queue, w->id,
+	    w->readable ? hs_cli_event_str(&w->ev, "event") : "(unreadable)",
+	    age, w->attempts, next);
+}
+
+static int
+ls_state(const struct hs_config *cfg, const char *queue, const char *state,
+    const char *want, json_object *arr)
+{
+	struct hs_cli_names l;
+	struct stat st;
+	char	 dir[PATH_MAX], path[PATH_MAX];
+	long long now = (long long)time(NULL);
+	size_t	 i;
+
+	if (hs_cli_path(dir, sizeof dir, cfg, queue, state, NULL) == -1 ||
+	    hs_cli_list_dir(dir, &l) == -1) {
+		fprintf(stderr, "hookspool: ls: %s/%s: %s\n", queue, state,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < l.n; i++) {
+		struct row w;
+		json_object *m;
+
+		memset(&w, 0, sizeof w);
+		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
+		    (int)sizeof path || lstat(path, &st) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		w.queue = queue;
+		w.state = state;
+		w.id = l.v[i];
+		m = hs_cli_meta_load(cfg, queue, w.id);
+		w.attempts = hs_cli_meta_int(m, "attempts", 0);
+		if (strcmp(state, HS_STATE_NEW) == 0) {
+			w.next = hs_cli_next_attempt(&st, m);
+			w.deferred = w.next > now;
+		}
+		json_object_put(m);
+		if (strcmp(want, "deferred") == 0 && !w.deferred)
+			continue;
+		w.age = now - hs_cli_id_time(w.id, &st);
+		w.readable = hs_cli_event_load(path, &w.ev) == 0;
+		if (arr)
+			row_json(arr, &w);
+		else
+			row_text(&w);
+		hs_cli_event_free(&w.ev);
+	}
+	hs_cli_names_free(&l);
+	return 0;
+}
+
+int
+hs_cmd_ls(const char *config, int argc, char **argv)
+{
+	struct hs_config cfg;
+	struct hs_cli_names queues = { NULL, 0 };
+	json_object *arr = NULL;
+	const char *queue = NULL, *want = NULL;
+	size_t	 q, s;
+	int	 i, json = 0, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+			want = argv[++i];
+		else if (argv[i][0] != '-' && queue == NULL)
+			queue = argv[i];
+		else
+			goto usage;
+	}
+	if (want && !hs_cli_state_valid(want) && strcmp(want, "deferred"))
+		goto usage;
+	if (queue && !hs_name_valid(queue)) {
+		fprintf(stderr, "hookspool: ls: bad queue name\n");
+		return 2;
+	}
+	if (hs_cli_load_config(config, &cfg) == -1)
+		return 2;
+	if (queue == NULL && hs_cli_queues(&cfg, &queues) == -1) {
+		fprintf(stderr, "hookspool: ls: %s: %s\n", cfg.spool_dir,
+		    strerror(errno));
+		hs_config_free(&cfg);
+		return 1;
+	}
+	if (json)
+		arr = json_object_new_array();
+	for (q = 0; q < (queue ? 1 : queues.n); q++) {
+		const char *qn = queue ? queue : queues.v[q];
+
+		for (s = 0; hs_cli_states[s]; s++) {
+			const char *st = hs_cli_states[s];
+
+			if (want && strcmp(want, st) != 0 &&
+			    !(strcmp(want, "deferred") == 0 &&
+			    strcmp(st, HS_STATE_NEW) == 0))
+				continue;
+			if (ls_state(&cfg, qn, st, want ? want : "", arr) == -1)
+				rc = 1;
+		}
+	}
+	if (arr) {
+		hs_cli_print_json(arr);
+		json_object_put(arr);
+	}
+	hs_cli_names_free(&queues);
+	hs_config_free(&cfg);
+	return rc;
+usage:
+	fprintf(stderr, "usage: hookspool ls [QUEUE] [--state new|deferred|cur|"
+	    "done|failed|pending|rejected] [--json]\n");
+	return 2;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t	 n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void
+show_meta(json_object *meta)
+{
+	char	 when[64], label[80];
+
+	json_object_object_foreach(meta, key, val) {
+		if (strcmp(key, "id") == 0 || strcmp(key, "queue") == 0)
+			continue;
+		snprintf(label, sizeof label, "%s:", key);
+		if (ends_with(key, "_at") &&
+		    json_object_is_type(val, json_type_int)) {
+			hs_cli_fmt_time(json_object_get_int64(val), when,
+			    sizeof when);
+			printf("%-14s %s\n", label, when);
+		} else if (json_object_is_type(val, json_type_string) &&
+		    strchr(json_object_get_string(val), '\n'))
+			printf("%s\n%s\n", label, json_object_get_string(val));
+		else if (json_object_is_type(val, json_type_string))
+			printf("%-14s %s\n", label, json_object_get_string(val));
+		else
+			printf("%-14s %s\n", label,
+			    json_object_to_json_string_ext(val,
+			    JSON_C_TO_STRING_PLAIN));
+	}
+}
+
+static void
+show_text(const char *id, const char *queue, const char *state,
+    const char *path, const struct hs_cli_event *ev, int readable,
+    json_object *meta)
+{
+	static const char *fields[] = { "event", "endpoint", "provider",
+	    "received_at", "verified", "delivery_id", "document_id",
+	    "occurred_at", NULL };
+	char	 label[80];
+	json_object *v;
+	size_t	 i;
+
+	printf("%-14s %s\n%-14s %s\n%-14s %s\n%-14s %s\n", "id:", id,
+	    "queue:", queue, "state:", state, "path:", path);
+	for (i = 0; readable && fields[i]; i++) {
+		snprintf(label, sizeof label, "%s:", fields[i]);
+		v = NULL;
+		json_object_object_get_ex(ev->head, fields[i], &v);
+		printf("%-14s %s\n", label, v == NULL ? "" :
+		    json_object_get_string(v));
+	}
+	if (meta)
+		show_meta(meta);
+	if (readable)
+		printf("body:\n%.*s\n", (int)ev->body_len,
+		    ev->data + ev->body_off);
+}
+
+int
+hs_cmd_show(const char *config, int argc, char **argv)
+{
+	struct hs_config cfg;
+	struct hs_cli_event ev;
+	json_object *meta;
+	const char *id = NULL, *state;
+	char	 queue[HS_NAME_MAX + 1], path[PATH_MAX];
+	int	 i, json = 0, readable;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (id == NULL && argv[i][0] != '-')
+			id = argv[i];
+		else
+			goto usage;
+	}
+	if (id == NULL)
+		goto usage;
+	if (!hs_cli_id_valid(id)) {
+		fprintf(stderr, "hookspool: show: not an event id\n");
+		return 2;
+	}
+	if (hs_cli_load_config(config, &cfg) == -1)
+		return 2;
+	if (hs_cli_find_event(&cfg, id, queue, sizeof queue, &state) == -1) {
+		fprintf(stderr, "hookspool: show: no event %s\n", id);
+		hs_config_free(&cfg);
+		return 1;
+	}
+	hs_cli_path(path, sizeof path, &cfg, queue, state, id);
+	readable = hs_cli_event_load(path, &ev) == 0;
+	meta = hs_cli_meta_load(&cfg, queue, id);
+	if (json) {
+		json_object *o = json_object_new_object();
+		const char *text;
+
+		json_object_object_add(o, "id", json_object_new_string(id));
+		json_object_object_add(o, "queue", json_object_new_string(queue));
+		json_object_object_add(o, "state", json_object_new_string(state));
+		json_object_object_add(o, "path", json_object_new_string(path));
+		json_object_object_add(o, "meta", meta ? json_object_get(meta) :
+		    NULL);
+		/* the event goes out byte for byte, like the spool holds it */
+		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		printf("%.*s,\"event\":", (int)strlen(text) - 1, text);
+		if (readable)
+			printf("%.*s}\n", (int)(ev.len - 1), ev.data);
+		else
+			printf("null}\n");
+		json_object_put(o);
+	} else
+		show_text(id, queue, state, path, &ev, readable, meta);
+	if (readable)
+		hs_cli_event_free(&ev);
+	json_object_put(meta);
+	hs_config_free(&cfg);
+	return 0;
+usage:
+	fprintf(stderr, "usage: hookspool show ID [--json]\n");
+	return 2;
+}
+
+int
+hs_cmd_stats(const char *config, int argc, char **argv)
+{
+	struct hs_config cfg;
+	struct hs_cli_names queues, l;
+	struct stat st;
+	json_object *root = NULL;
+	char	 dir[PATH_MAX], path[PATH_MAX], age[32];
+	long long now = (long long)time(NULL);
+	size_t	 q, s, i;
+	int	 json = 0, rc = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		json = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: hookspool stats [--json]\n");
+		return 2;
+	}
+	if (hs_cli_load_config(config, &cfg) == -1)
+		return 2;
+	if (hs_cli_queues(&cfg, &queues) == -1) {
+		fprintf(stderr, "hookspool: stats: %s: %s\n", cfg.spool_dir,
+		    strerror(errno));
+		hs_config_free(&cfg);
+		return 1;
+	}
+	if (json)
+		root = json_object_new_object();
+	else
+		printf("%-16s %-9s %7s %8s %s\n", "QUEUE", "STATE", "COUNT",
+		    "OLDEST", "");
+	for (q = 0; q < queues.n; q++) {
+		json_object *qo = json ? json_object_new_object() : NULL;
+
+		for (s = 0; hs_cli_states[s]; s++) {
+			const char *state = hs_cli_states[s];
+			long long oldest = -1, deferred = 0, count = 0, t;
+			json_object *so;
+
+			if (hs_cli_path(dir, sizeof dir, &cfg, queues.v[q],
+			    state, NULL) == -1 || hs_cli_list_dir(dir, &l) == -1) {
+				rc = 1;
+				continue;
+			}
+			for (i = 0; i < l.n; i++) {
+				if (snprintf(path, sizeof path, "%s/%s", dir,
+				    l.v[i]) >= (int)sizeof path ||
+				    lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+					continue;
+				count++;
+				t = now - hs_cli_id_time(l.v[i], &st);
+				if (t > oldest)
+					oldest = t;
+				if (strcmp(state, HS_STATE_NEW) == 0) {
+					json_object *m = hs_cli_meta_load(&cfg,
+					    queues.v[q], l.v[i]);
+
+					if (hs_cli_next_attempt(&st, m) > now)
+						deferred++;
+					json_object_put(m);
+				}
+			}
+			hs_cli_names_free(&l);
+			if (qo) {
+				so = json_object_new_object();
+				json_object_object_add(so, "count",
+				    json_object_new_int64(count));
+				json_object_object_add(so, "oldest_age_seconds",
+				    count ? json_object_new_int64(oldest < 0 ?
+				    0 : oldest) : NULL);
+				if (strcmp(state, HS_STATE_NEW) == 0)
+					json_object_object_add(so, "deferred",
+					    json_object_new_int64(deferred));
+				json_object_object_add(qo, state, so);
+			} else if (count) {
+				hs_cli_fmt_age(oldest, age, sizeof age);
+				printf("%-16s %-9s %7lld %8s", queues.v[q], state,
+				    count, age);
+				if (deferred)
+					printf(" (%lld deferred)", deferred);
+				printf("\n");
+			}
+		}
+		if (qo)
+			json_object_object_add(root, queues.v[q], qo);
+	}
+	if (root) {
+		hs_cli_print_json(root);
+		json_object_put(root);
+	}
+	hs_cli_names_free(&queues);
+	hs_config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# tests/cli/run.sh BUILD - the `hookspool` CLI against a real spool.
+# Events come from the real receiver (BUILD/hookspool.fcgi in CGI mode)
+# or, for bulk, from copies of one it wrote. One line per check, then
+# "N passed, N failed"; exit status 1 when anything failed.
+set -u
+
+BUILD=$(cd "${1:-build}" && pwd) || exit 2
+HS=$BUILD/hookspool
+FCGI=$BUILD/hookspool.fcgi
+HERE=$(cd "$(dirname "$0")" && pwd)
+for tool in jq openssl python3 timeout; do
+	command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }
+done
+
+T=$(mktemp -d)
+STUB_PID=
+cleanup() {
+	[ -n "$STUB_PID" ] && kill "$STUB_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() { failed=$((failed + 1)); echo "FAIL - $1"; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+# eq DESCRIPTION GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1 (got '$2', want '$3')"; fi
+}
+# wait_for SECONDS COMMAND...: polls every 0.1 s
+wait_for() {
+	local n=$(($1 * 10)); shift
+	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
+	return 1
+}
+# a killed orphan may stay a zombie where init does not reap (containers)
+not_running() {
+	local st; st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -z "$st" ] || [ "${st#Z}" != "$st" ]
+}
+count() { find "$1" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }
+
+SECRET=circ-test-secret-$$
+API_KEY=skv2_development_test_$$
+SPOOL=$T/spool
+CFG=$T/hookspool.json
+
+# --- the Ignisign stand-in, on a free port of 127.0.0.1 ---
+python3 "$HERE/ignisign_stub.py" "$T/stub.port" "$T/stub.log" &
+STUB_PID=$!
+wait_for 10 test -s "$T/stub.port" || { echo "stub did not start"; exit 2; }
+PORT=$(cat "$T/stub.port")
+
+write_config() { # FILE KEEP_DONE API_URL
+	cat >"$1" <<EOF
+{
+  "_comment": "tests/cli/run.sh",
+  "spool_dir": "$SPOOL",
+  "durable": true,
+  "retry": { "max_attempts": 3, "backoff_seconds": 2,
+             "backoff_max_seconds": 2, "lease_seconds": 2,
+             "timeout_seconds": 20, "keep_done_seconds": $2 },
+  "endpoints": {
+    "circ": { "provider": "circularo", "secrets": ["$SECRET"],
+              "routes": { "bulk.event": "bulk", "fail.event": "failq",
+                          "slow.event": "slowq", "crash.event": "crashq",
+                          "misc.event": "misc", "zero.event": "zeroq" } },
+    "ign": { "provider": "ignisign", "app_id": "appId_test",
+             "app_env": "DEVELOPMENT", "api_key": "file:$T/api.key",
+             "api_base_url": "$3", "routes": { "*": "signed" } }
+  }
+}
+EOF
+}
+echo "$API_KEY" >"$T/api.key"
+write_config "$CFG" 3600 "http://127.0.0.1:$PORT"
+write_config "$T/keep0.json" 0 "http://127.0.0.1:$PORT"
+hs() { timeout 60 "$HS" -c "$CFG" "$@"; }
+
+cgi() { # ENDPOINT BODY [VAR=VALUE...]: prints the receiver's JSON answer
+	local ep=$1 body=$2; shift 2
+	printf %s "$body" | env -i REQUEST_METHOD=POST PATH_INFO="/$ep" \
+	    CONTENT_LENGTH="$(printf %s "$body" | wc -c)" \
+	    CONTENT_TYPE=application/json HOOKSPOOL_CONFIG="$CFG" "$@" \
+	    "$FCGI" 2>>"$T/fcgi.log" | tail -n 1
+}
+post_circ() { # EVENT UNIQUE: prints the new event's id
+	local body sig
+	body="{\"event\":\"$1\",\"documentId\":\"doc-$2\",\"timestamp\":1763900000000,\"n\":\"$2\"}"
+	sig=$(printf %s "$body" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //')
+	cgi circ "$body" HTTP_X_CIRCULARO_SIGNATURE="$sig" | jq -r .id
+}
+post_ign() { # TOKEN: prints the new event's id
+	cgi ign "{\"appId\":\"appId_test\",\"appEnv\":\"DEVELOPMENT\",\"topic\":\"SIGNATURE_PROOF\",\"action\":\"GENERATED\",\"msgNature\":\"SUCCESS\",\"content\":{\"signatureRequestId\":\"sr-$1\"},\"verificationToken\":\"$1\"}" | jq -r .id
+}
+
+# ---------------------------------------------------------------- basics
+eq "run without -- is a usage error" "$(hs run bulk >/dev/null 2>&1; echo $?)" 2
+eq "run on a queue nobody routes to is an error" \
+    "$(hs run nosuch -- true >/dev/null 2>&1; echo $?)" 2
+eq "run on an empty queue exits 0" "$(hs run bulk -- true; echo $?)" 0
+eq "show rejects a path as id" "$(hs show ../x 2>/dev/null; echo $?)" 2
+eq "show rejects a dot id" "$(hs show .hidden 2>/dev/null; echo $?)" 2
+eq "retry rejects a slash" "$(hs retry a/b 2>/dev/null; echo $?)" 2
+eq "show of an unknown id exits 1" "$(hs show 1.nosuch 2>/dev/null; echo $?)" 1
+
+# ------------------------------------------------ 4 runners x 200 events
+M=200
+first=$(post_circ bulk.event 0)
+check "receiver spooled an event into bulk/new" test -f "$SPOOL/bulk/new/$first"
+i=1
+while [ $i -lt $M ]; do
+	id="1763900000.M$(printf %06d $i)P1R0Q$i.test"
+	sed "s/$first/$id/" "$SPOOL/bulk/new/$first" >"$SPOOL/bulk/tmp/$id"
+	mv "$SPOOL/bulk/tmp/$id" "$SPOOL/bulk/new/$id"
+	i=$((i + 1))
+done
+eq "bulk/new holds $M events" "$(count "$SPOOL/bulk/new")" $M
+eq "stats counts them" "$(hs stats --json | jq .bulk.new.count)" $M
+cp "$SPOOL/bulk/new/$first" "$T/first.orig"
+pids=
+for _ in 1 2 3 4; do
+	hs run bulk -- sh -c 'echo "$HOOKSPOOL_ID $PPID" >>"$0"' "$T/bulk.log" &
+	pids="$pids $!"
+done
+rcs=
+for p in $pids; do wait "$p"; rcs="$rcs$?"; done
+eq "4 overlapping runners exit 0" "$rcs" 0000
+eq "every event handled ($M log lines)" "$(wc -l <"$T/bulk.log")" $M
+eq "no event handled twice" "$(cut -d' ' -f1 "$T/bulk.log" | sort | uniq -d | wc -l)" 0
+eq "$M distinct ids handled" "$(cut -d' ' -f1 "$T/bulk.log" | sort -u | wc -l)" $M
+check "the runners really overlapped (more than one did work)" \
+    test "$(cut -d' ' -f2 "$T/bulk.log" | sort -u | wc -l)" -gt 1
+eq "all $M in done/" "$(count "$SPOOL/bulk/done")" $M
+eq "new/ and cur/ empty" "$(count "$SPOOL/bulk/new")$(count "$SPOOL/bulk/cur")" 00
+check "event file unchanged by run" cmp -s "$T/first.orig" "$SPOOL/bulk/done/$first"
+check "no meta for events that never failed" test ! -e "$SPOOL/bulk/meta/$first.json"
+eq "ls --state done --json lists $M" "$(hs ls bulk --state "done" --json | jq length)" $M
+eq "ls shows the event name" \
+    "$(hs ls bulk --json | jq -r --arg id "$first" '.[] | select(.id == $id) | .event')" bulk.event
+eq "stats: bulk done count" "$(hs stats --json | jq .bulk.done.count)" $M
+
+# ------------------------------------------------------- handler env
+envid=$(post_circ misc.event env)
+hs run misc -- sh -c 'env | grep ^HOOKSPOOL_ | sort >"$0"; cat >"$0.stdin"' "$T/env.out"
+eq "HOOKSPOOL_ID" "$(grep ^HOOKSPOOL_ID= "$T/env.out")" "HOOKSPOOL_ID=$envid"
+eq "HOOKSPOOL_EVENT" "$(grep ^HOOKSPOOL_EVENT= "$T/env.out")" HOOKSPOOL_EVENT=misc.event
+eq "HOOKSPOOL_ENDPOINT" "$(grep ^HOOKSPOOL_ENDPOINT= "$T/env.out")" HOOKSPOOL_ENDPOINT=circ
+eq "HOOKSPOOL_DOCUMENT_ID" "$(grep ^HOOKSPOOL_DOCUMENT_ID= "$T/env.out")" HOOKSPOOL_DOCUMENT_ID=doc-env
+eq "HOOKSPOOL_QUEUE" "$(grep ^HOOKSPOOL_QUEUE= "$T/env.out")" HOOKSPOOL_QUEUE=misc
+eq "HOOKSPOOL_ATTEMPT" "$(grep ^HOOKSPOOL_ATTEMPT= "$T/env.out")" HOOKSPOOL_ATTEMPT=1
+eq "HOOKSPOOL_FILE" "$(grep ^HOOKSPOOL_FILE= "$T/env.out")" "HOOKSPOOL_FILE=$SPOOL/misc/cur/$envid"
+check "HOOKSPOOL_DELIVERY_ID is set" grep -q ^HOOKSPOOL_DELIVERY_ID= "$T/env.out"
+check "the event file arrives on stdin" cmp -s "$T/env.out.stdin" "$SPOOL/misc/done/$envid"
+
+# -------------------------------------- failing handler: backoff, failed/
+fid=$(post_circ fail.event 1)
+FAILER='head -c 5000 /dev/zero | tr "\0" x >&2; echo >&2; echo "boom $HOOKSPOOL_ATTEMPT" >&2; echo run >>"$0"; exit 7'
+eq "failing handler: run exits 1" "$(hs run failq -- sh -c "$FAILER" "$T/fail.log" 2>/dev/null; echo $?)" 1
+eq "attempt 1 recorded" "$(jq .attempts "$SPOOL/failq/meta/$fid.json")" 1
+eq "back in new/" "$(count "$SPOOL/failq/new")" 1
+eq "ls shows it deferred" "$(hs ls failq --state deferred --json | jq -r '.[0].id')" "$fid"
+check "next attempt is in the future" \
+    test "$(hs ls failq --json | jq '.[0].next_attempt_at')" -gt "$(($(date +%s) - 1))"
+check "mtime is the next attempt time" \
+    test "$(stat -c %Y "$SPOOL/failq/new/$fid")" -eq "$(jq .next_attempt_at "$SPOOL/failq/meta/$fid.json")"
+hs run failq -- sh -c "$FAILER" "$T/fail.log" 2>/dev/null
+eq "not run again before its time" "$(wc -l <"$T/fail.log")" 1
+retry_until_failed() {
+	hs run failq -- sh -c "$FAILER" "$T/fail.log" 2>/dev/null
+	test -f "$SPOOL/failq/failed/$fid"
+}
+check "after max_attempts it lands in failed/" wait_for 15 retry_until_failed
+eq "handler ran max_attempts times" "$(wc -l <"$T/fail.log")" 3
+show=$(hs show "$fid" --json)
+eq "show: state failed" "$(jq -r .state <<<"$show")" failed
+eq "show: attempts 3" "$(jq .meta.attempts <<<"$show")" 3
+eq "show: last exit status" "$(jq .meta.last_exit <<<"$show")" 7
+eq "show: last error" "$(jq -r .meta.last_error <<<"$show")" "exit status 7"
+check "show: stderr tail ends with the last words" \
+    test "$(jq -j .meta.last_stderr <<<"$show" | tail -n 1)" = "boom 3"
+check "stderr tail bounded to 4 KiB" \
+    test "$(jq -j .meta.last_stderr <<<"$show" | wc -c)" -le 4096
+eq "show: the event itself" "$(jq -r .event.id <<<"$show")" "$fid"
+eq "show: the body verbatim" "$(jq -r .event.body.n <<<"$show")" 1
+check "show (text) prints the meta" sh -c "'$HS' -c '$CFG' show '$fid' | grep -q '^last_error: *exit status 7'"
+eq "stats: failq failed count" "$(hs stats --json | jq .failq.failed.count)" 1
+
+eq "retry ID exits 0" "$(hs retry "$fid" >/dev/null; echo $?)" 0
+eq "retry: back in new/" "$(count "$SPOOL/failq/new")" 1
+eq "retry: attempts reset" "$(jq .attempts "$SPOOL/failq/meta/$fid.json")" 0
+eq "retry: ready now" "$(hs ls failq --json | jq '.[0].deferred')" false
+hs run failq -- sh -c 'echo "$HOOKSPOOL_ATTEMPT" >"$0"' "$T/retry.attempt"
+eq "retried event handled" "$(count "$SPOOL/failq/done")" 1
+eq "retried event started at attempt 1" "$(cat "$T/retry.attempt")" 1
+eq "retry of a running (cur/) event refused" "$(hs retry 1.x 2>/dev/null; echo $?)" 1
+
+# --------------------------------------------------------- timeouts
+sid=$(post_circ slow.event 1)
+start=$(date +%s)
+rc=$(hs run slowq --timeout 1 -- sh -c 'sleep 30 & echo $! >"$0"; wait' "$T/bg.pid" 2>/dev/null; echo $?)
+took=$(($(date +%s) - start))
+eq "timed-out handler: run exits 1" "$rc" 1
+check "killed at the timeout, not after 30 s ($took s)" test $took -le 4
+check "its whole process group is gone" not_running "$(cat "$T/bg.pid")"
+eq "timeout counted as an attempt" "$(jq .attempts "$SPOOL/slowq/meta/$sid.json")" 1
+eq "timeout recorded" "$(jq .last_timed_out "$SPOOL/slowq/meta/$sid.json")" true
+eq "timeout reason" "$(jq -r .last_error "$SPOOL/slowq/meta/$sid.json")" "timed out after 1 s"
+sleep 2.5	# the backoff
+start=$(date +%s)
+hs run slowq --timeout 1 -- sh -c 'trap "" TERM; sleep 30' 2>/dev/null
+took=$(($(date +%s) - start))
+check "a handler ignoring TERM is KILLed after the grace ($took s)" test $took -ge 5 -a $took -le 9
+eq "second attempt recorded" "$(jq .attempts "$SPOOL/slowq/meta/$sid.json")" 2
+
+# ------------------------------------------ runner killed with kill -9
+cid=$(post_circ crash.event 1)
+"$HS" -c "$CFG" run crashq -- sh -c 'echo started >>"$0"; sleep 30' "$T/crash.log" 2>/dev/null &
+rpid=$!
+check "handler started" wait_for 10 test -s "$T/crash.log"
+kill -9 $rpid
+wait $rpid 2>/dev/null
+eq "claimed event stays in cur/" "$(count "$SPOOL/crashq/cur")" 1
+hs run crashq -- sh -c 'echo "$HOOKSPOOL_ID" >>"$0"' "$T/crash2.log"
+eq "not taken back before the lease ends" "$(count "$SPOOL/crashq/cur")" 1
+sleep 3
+hs run crashq -- sh -c 'echo "$HOOKSPOOL_ID $HOOKSPOOL_ATTEMPT" >>"$0"' "$T/crash2.log" 2>/dev/null
+eq "after the lease a later run handled it" "$(cat "$T/crash2.log" 2>/dev/null)" "$cid 2"
+eq "in done/" "$(count "$SPOOL/crashq/done")" 1
+eq "the dead runner's attempt is on record" \
+    "$(jq -r .last_error "$SPOOL/crashq/meta/$cid.json")" "runner died (lease expired)"
+
+# ------------------------------------------ keep_done_seconds = 0
+zid=$(post_circ zero.event 1)
+timeout 60 "$HS" -c "$T/keep0.json" run zeroq -- true
+check "keep_done_seconds 0: handled event deleted" \
+    test ! -e "$SPOOL/zeroq/done/$zid" -a ! -e "$SPOOL/zeroq/new/$zid" -a ! -e "$SPOOL/zeroq/cur/$zid"
+
+# --------------------------------------------------- retry --failed
+m1=$(post_circ misc.event a)
+m2=$(post_circ misc.event b)
+mkdir -p "$SPOOL/misc/failed"
+mv "$SPOOL/misc/new/$m1" "$SPOOL/misc/new/$m2" "$SPOOL/misc/failed/"
+eq "retry --failed QUEUE" "$(hs retry --failed misc)" "2 events back in new/"
+eq "both back in new/" "$(hs ls misc --state new --json | jq length)" 2
+
+# ------------------------------------------------------------ verify
+v1=$(post_ign tok-valid-1)
+v2=$(post_ign tok-used-2)
+v3=$(post_ign tok-flaky-3)
+eq "ignisign events wait in pending/" "$(count "$SPOOL/signed/pending")" 3
+cp "$SPOOL/signed/pending/$v1" "$T/v1.orig"
+eq "verify with a 503 exits 1" "$(hs verify 2>"$T/verify.err"; echo $?)" 1
+eq "valid token: released into new/" "$(test -f "$SPOOL/signed/new/$v1" && echo yes)" yes
+eq "released copy says verified" "$(jq .verified "$SPOOL/signed/new/$v1")" true
+check "released copy differs only in verified" \
+    cmp -s <(sed 's/"verified":false/"verified":true/' "$T/v1.orig") "$SPOOL/signed/new/$v1"
+eq "used token: rejected/" "$(test -f "$SPOOL/signed/rejected/$v2" && echo yes)" yes
+eq "rejection reason recorded" "$(jq -r .verify.reason "$SPOOL/signed/meta/$v2.json")" alreadyConsumed
+eq "503: stays pending" "$(test -f "$SPOOL/signed/pending/$v3" && echo yes)" yes
+eq "503 recorded" "$(jq -r .verify.last_error "$SPOOL/signed/meta/$v3.json")" "HTTP status 503"
+eq "3 requests to the API" "$(wc -l <"$T/stub.log")" 3
+req=$(grep tok-valid-1 "$T/stub.log")
+eq "request path" "$(jq -r .path <<<"$req")" /v4/tokens/webhook-verification/checking-consumption
+eq "request Authorization" "$(jq -r .authorization <<<"$req")" "Bearer $API_KEY"
+eq "request Content-Type" "$(jq -r .content_type <<<"$req")" application/json
+eq "request body, exactly" "$(jq -r .body <<<"$req")" \
+    '{"token":"tok-valid-1","appId":"appId_test","appEnv":"DEVELOPMENT"}'
+check "verify never prints the API key" sh -c "! grep -q '$API_KEY' '$T/verify.err'"
+eq "rerun: flaky token now valid, exit 0" "$(hs verify 2>/dev/null; echo $?)" 0
+eq "flaky event released" "$(jq .verified "$SPOOL/signed/new/$v3")" true
+eq "rerun asked only about the pending one" "$(wc -l <"$T/stub.log")" 4
+# a crash after the answer, before the move: the meta says valid
+v4=$(post_ign tok-used-4)
+mkdir -p "$SPOOL/signed/meta"
+echo "{\"id\":\"$v4\",\"verify\":{\"outcome\":\"valid\",\"checked_at\":1}}" >"$SPOOL/signed/meta/$v4.json"
+hs verify 2>/dev/null
+eq "recorded isValid releases without asking again" "$(wc -l <"$T/stub.log")" 4
+eq "and the event is in new/, verified" "$(jq .verified "$SPOOL/signed/new/$v4")" true
+# the API is down
+kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=
+v5=$(post_ign tok-valid-5)
+eq "network down: verify exits 1" "$(hs verify 2>/dev/null; echo $?)" 1
+eq "network down: stays pending" "$(test -f "$SPOOL/signed/pending/$v5" && echo yes)" yes
+check "network error recorded" jq -e '.verify.last_error | length > 0' "$SPOOL/signed/meta/$v5.json" >/dev/null
+eq "verify of a non-ignisign endpoint is a usage error" "$(hs verify circ 2>/dev/null; echo $?)" 2
+
+# ------------------------------------------------------------- purge
+eq "purge: nothing old yet" "$(hs purge --older-than 1d --json | jq .done)" 0
+ls "$SPOOL/bulk/done" | head -n 50 | while read -r f; do
+	touch -d '3 days ago' "$SPOOL/bulk/done/$f"
+done
+eq "purge --older-than 2d removes 50 done" "$(hs purge --older-than 2d --json | jq .done)" 50
+eq "150 done left" "$(count "$SPOOL/bulk/done")" 150
+touch -d '3 days ago' "$SPOOL/failq/done/$fid"
+mkdir -p "$SPOOL/misc/failed"
+mv "$SPOOL/misc/new/$m1" "$SPOOL/misc/failed/"
+touch -d '3 days ago' "$SPOOL/misc/failed/$m1"
+eq "purge without --failed keeps failed/" "$(hs purge --older-than 2d --json | jq .failed)" 0
+check "failed event still there" test -f "$SPOOL/misc/failed/$m1"
+eq "purge --failed removes it" "$(hs purge --older-than 2d --failed --json | jq .failed)" 1
+check "its meta went with it" test ! -e "$SPOOL/misc/meta/$m1.json"
+check "purge removed the old done event's meta" test ! -e "$SPOOL/failq/meta/$fid.json"
+echo junk >"$SPOOL/bulk/tmp/stale"; touch -d '37 hours ago' "$SPOOL/bulk/tmp/stale"
+echo junk >"$SPOOL/bulk/tmp/fresh"
+marker=$(ls "$SPOOL/.dedup/circ" | head -n 1)
+markers=$(ls "$SPOOL/.dedup/circ" | wc -l)
+touch -d '3 days ago' "$SPOOL/.dedup/circ/$marker"
+out=$(hs purge --older-than 2d --json)
+eq "purge sweeps tmp/ leftovers older than 36 h" "$(jq .tmp <<<"$out")" 1
+check "fresh tmp/ file kept" test -f "$SPOOL/bulk/tmp/fresh"
+eq "purge sweeps old dedup markers" "$(jq .dedup <<<"$out")" 1
+eq "younger dedup markers kept" "$(ls "$SPOOL/.dedup/circ" | wc -l)" $((markers - 1))
+eq "purge with a bad duration is a usage error" "$(hs purge --older-than 3x 2>/dev/null; echo $?)" 2
+
+# ------------------------------------------------------ check-config
+cc=$(hs check-config --json)
+eq "check-config exits 0" "$?" 0
+eq "check-config: secrets counted" "$(jq .endpoints.circ.secrets <<<"$cc")" 1
+eq "check-config: routes" "$(jq -r '.endpoints.circ.routes["fail.event"]' <<<"$cc")" failq
+eq "check-config: api key present" "$(jq .endpoints.ign.api_key <<<"$cc")" true
+eq "check-config: spool writable" "$(jq .spool_writable <<<"$cc")" true
+eq "check-config: retry settings" "$(jq .retry.max_attempts <<<"$cc")" 3
+check "check-config never prints a secret" \
+    sh -c "! '$HS' -c '$CFG' check-config 2>&1 | grep -q -e '$SECRET' -e '$API_KEY'"
+sed 's/"max_attempts"/"max_atempts"/' "$CFG" >"$T/bad.json"
+err=$("$HS" -c "$T/bad.json" check-config 2>&1 >/dev/null)
+eq "bad config: exit 1" "$("$HS" -c "$T/bad.json" check-config >/dev/null 2>&1; echo $?)" 1
+check "bad config: the error names the key ($err)" grep -q 'retry.max_atempts' <<<"$err"
+eq "config from HOOKSPOOL_CONFIG" "$(HOOKSPOOL_CONFIG=$CFG "$HS" check-config --json | jq -r .config)" "$CFG"
+
+# ------------------------------------------------------------- stats
+st=$(hs stats --json)
+eq "stats: signed rejected" "$(jq .signed.rejected.count <<<"$st")" 1
+eq "stats: signed pending" "$(jq .signed.pending.count <<<"$st")" 1
+check "stats: oldest age is a number" jq -e '.bulk.done.oldest_age_seconds >= 0' >/dev/null <<<"$st"
+eq "stats: empty state has no age" "$(jq .bulk.cur.oldest_age_seconds <<<"$st")" null
+check "stats (text) lists bulk done" sh -c "'$HS' -c '$CFG' stats | grep -q '^bulk  *done  *150'"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
