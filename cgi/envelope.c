@@ -3,8 +3,8 @@
  * Written by hand (json-c's serialiser cost more than the rest of a small
  * request); the bytes are exactly what json-c printed before, with
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE: "key":value in
- * insertion order, null for absent values, and strings escaped like json-c
- * (\b \n \r \t \f \" \\, other bytes < 0x20 as \u00xx, the rest verbatim).
+ * insertion order, null for absent values. Our strings never hold control
+ * bytes (event names and ids are checked), so only " and \ get escaped.
  * Only the actor, a value taken from the body, still goes through json-c.
  */
 #include <string.h>
@@ -12,46 +12,6 @@
 #include <json-c/json.h>
 
 #include "hs_envelope.h"
-
-/* json_escape_str() of json-c, without the '/' escape */
-static void
-add_string(struct hs_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t	 start = 0, i;
-	unsigned char c;
-
-	hs_buf_add(b, "\"", 1);
-	for (i = 0; s[i]; i++) {
-		char	 esc[6] = { '\\', 0, 0, 0, 0, 0 };
-		size_t	 n = 2;
-
-		c = (unsigned char)s[i];
-		switch (c) {
-		case '\b': esc[1] = 'b'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		default:
-			if (c >= 0x20)
-				continue;
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
-		}
-		hs_buf_add(b, s + start, i - start);
-		hs_buf_add(b, esc, n);
-		start = i + 1;
-	}
-	hs_buf_add(b, s + start, strlen(s + start));
-	hs_buf_add(b, "\"", 1);
-}
 
 /* ,"key": then the string, or null when absent or empty */
 static void
@@ -63,7 +23,7 @@ member(struct hs_buf *b, const char *key, const char *val, int null_if_empty)
 	if (val == NULL || (null_if_empty && *val == '\0'))
 		hs_buf_adds(b, "null");
 	else
-		add_string(b, val);
+		hs_buf_add_json_string(b, val, strlen(val));
 }
 
 int

@@ -1,6 +1,7 @@
 /* event.c - json-c parse of a validated body and bounded field extraction. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -52,6 +53,90 @@ hs_event_parse(const char *body, size_t len, size_t members, const char **why)
 	}
 	json_tokener_free(tok);
 	return root;
+}
+
+/* Parses one value's raw text (already validated) with json-c. */
+static struct json_object *
+parse_value(json_tokener *tok, const char *text, size_t len)
+{
+	char	 small[256], *buf = small;
+	struct json_object *v;
+
+	/* a top-level number is only complete with its terminating NUL */
+	if (len + 1 > sizeof small && (buf = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	json_tokener_reset(tok);
+	v = json_tokener_parse_ex(tok, buf, (int)len + 1);
+	if (buf != small)
+		free(buf);
+	return v;
+}
+
+/* Puts v at a dotted path in root, creating the objects on the way. */
+static int
+put_path(struct json_object *root, const char *path, struct json_object *v)
+{
+	char	 key[128];
+	const char *dot;
+	struct json_object *next;
+	size_t	 n;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		n = (size_t)(dot - path);
+		if (n >= sizeof key)
+			return -1;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(root, key, &next)) {
+			if ((next = json_object_new_object()) == NULL)
+				return -1;
+			json_object_object_add(root, key, next);
+		}
+		root = next;
+		path = dot + 1;
+	}
+	return json_object_object_add(root, path, v);
+}
+
+struct json_object *
+hs_event_extract(const char *body, size_t len, const char *const *paths,
+    size_t npaths, const char **why)
+{
+	struct hs_json_want want[HS_JSON_MAX_WANT];
+	struct json_object *root = NULL, *v;
+	json_tokener *tok = NULL;
+	size_t	 i;
+
+	if (npaths > HS_JSON_MAX_WANT) {
+		*why = "too many fields";
+		return NULL;
+	}
+	for (i = 0; i < npaths; i++)
+		want[i].path = paths[i];
+	if (hs_json_scan(body, len, want, npaths, why) == -1)
+		return NULL;
+	if ((root = json_object_new_object()) == NULL ||
+	    (tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 1)) == NULL)
+		goto oom;
+	for (i = 0; i < npaths; i++) {
+		if (want[i].value == NULL)
+			continue;
+		if ((v = parse_value(tok, want[i].value, want[i].len)) == NULL ||
+		    put_path(root, paths[i], v) == -1) {
+			json_object_put(v);
+			goto oom;
+		}
+	}
+	json_tokener_free(tok);
+	return root;
+oom:
+	*why = "out of memory";
+	if (tok)
+		json_tokener_free(tok);
+	json_object_put(root);
+	return NULL;
 }
 
 struct json_object *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hs_json.h"
+#include "hs_json_track.h"
 
 struct scan {
 	const unsigned char *p;
@@ -209,17 +210,20 @@ hs_utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
-int
-hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
-    const char **why)
+/* The scanner; with t, also duplicate keys and wanted fields. */
+static int
+scan_body(const char *str, size_t n, int max_depth, size_t *members,
+    struct hs_json_track *t, const char **why)
 {
 	struct scan s = { (const unsigned char *)str,
 	    (const unsigned char *)str + n, NULL };
+	const unsigned char *start = s.p, *mark;
 	char	 stack[HS_JSON_MAX_DEPTH + 1];
 	int	 depth = 0;
 	size_t	 count = 0;
 	char	 opened;
 
+#define OFF(p)	((size_t)((p) - start))
 	if (max_depth < 1 || max_depth > HS_JSON_MAX_DEPTH)
 		max_depth = HS_JSON_MAX_DEPTH;
 	if (memchr(str, '\0', n) != NULL) {
@@ -231,6 +235,8 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 		s.why = "body is not a JSON object";
 		goto fail;
 	}
+	if (t && hs_json_track_open(t, 0, '{', OFF(s.p)) == -1)
+		goto track_fail;
 	s.p++;
 	stack[depth++] = '{';
 	skip_ws(&s);
@@ -248,8 +254,12 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 				s.why = "expected a string key";
 				goto fail;
 			}
+			mark = s.p;
 			if (scan_string(&s) == -1)
 				goto fail;
+			if (t && hs_json_track_key(t, depth - 1, OFF(mark) + 1,
+			    (size_t)(s.p - mark) - 2) == -1)
+				goto track_fail;
 			skip_ws(&s);
 			if (s.p >= s.end || *s.p != ':') {
 				s.why = "expected ':'";
@@ -259,6 +269,7 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 			count++;
 		}
 		skip_ws(&s);
+		mark = s.p;
 		if (scan_value_start(&s, &opened) == -1)
 			goto fail;
 		if (opened) {
@@ -266,14 +277,21 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 				s.why = "JSON nested too deep";
 				goto fail;
 			}
+			if (t && hs_json_track_open(t, depth, opened,
+			    OFF(mark)) == -1)
+				goto track_fail;
 			stack[depth++] = opened;
 			skip_ws(&s);
 			if (s.p < s.end && *s.p == (opened == '{' ? '}' : ']')) {
 				s.p++;
 				depth--;
+				if (t && hs_json_track_close(t, depth,
+				    OFF(s.p)) == -1)
+					goto track_fail;
 			} else
 				continue;
-		}
+		} else if (t)
+			hs_json_track_scalar(t, OFF(mark), OFF(s.p));
 		/* after a value: ',' or a closer, possibly several closers */
 		for (;;) {
 			skip_ws(&s);
@@ -287,7 +305,11 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 			}
 			if (*s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
 				s.p++;
-				if (--depth == 0)
+				depth--;
+				if (t && hs_json_track_close(t, depth,
+				    OFF(s.p)) == -1)
+					goto track_fail;
+				if (depth == 0)
 					goto done;
 				continue;
 			}
@@ -295,6 +317,7 @@ hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
 			goto fail;
 		}
 	}
+#undef OFF
 done:
 	skip_ws(&s);
 	if (s.p != s.end) {
@@ -304,8 +327,33 @@ done:
 	if (members)
 		*members = count;
 	return 0;
+track_fail:
+	s.why = t->why;
 fail:
 	if (why)
 		*why = s.why ? s.why : "malformed JSON";
 	return -1;
+}
+
+int
+hs_json_validate(const char *str, size_t n, int max_depth, size_t *members,
+    const char **why)
+{
+	return scan_body(str, n, max_depth, members, NULL, why);
+}
+
+int
+hs_json_scan(const char *str, size_t n, struct hs_json_want *want,
+    size_t nwant, const char **why)
+{
+	struct hs_json_track t;
+	int	 rc;
+
+	if (hs_json_track_init(&t, str, want, nwant) == -1) {
+		*why = "too many fields";
+		return -1;
+	}
+	rc = scan_body(str, n, HS_JSON_MAX_DEPTH, NULL, &t, why);
+	hs_json_track_free(&t);
+	return rc;
 }

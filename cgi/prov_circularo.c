@@ -85,7 +85,12 @@ circularo_sample(const struct hs_endpoint *ep, const char *event,
 	    "\"timestamp\":\"%s\"}", ts);
 }
 
+static const char *const circularo_fields[] = {
+	"event", "documentId", "actor", "timestamp", NULL
+};
+
 const struct hs_provider hs_provider_circularo = {
+	.fields = circularo_fields,
 	.name = "circularo",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = circularo_verify,

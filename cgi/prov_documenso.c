@@ -107,7 +107,14 @@ documenso_sample(const struct hs_endpoint *ep, const char *event,
 	return body->oom ? -1 : 0;
 }
 
+static const char *const documenso_fields[] = {
+	"event", "createdAt", "payload.id", "payload.updatedAt",
+	"payload.event", "payload.payload.id",
+	"payload.payload.updatedAt", NULL
+};
+
 const struct hs_provider hs_provider_documenso = {
+	.fields = documenso_fields,
 	.name = "documenso",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = documenso_verify,

@@ -94,7 +94,12 @@ github_sample(const struct hs_endpoint *ep, const char *event,
 	    "\"private\":false},\"sender\":{\"login\":\"octocat\",\"id\":1}}");
 }
 
+static const char *const github_fields[] = {
+	"sender.login", "repository.full_name", NULL
+};
+
 const struct hs_provider hs_provider_github = {
+	.fields = github_fields,
 	.name = "github",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = github_verify,

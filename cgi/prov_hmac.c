@@ -120,7 +120,11 @@ hmac_sample(const struct hs_endpoint *ep, const char *event,
 	return hs_buf_adds(body, ",\"data\":{\"id\":\"obj_1\",\"status\":\"ok\"}}");
 }
 
+/* event_field and document_id_field come from the config */
+static const char *const hmac_fields[] = { NULL };
+
 const struct hs_provider hs_provider_hmac = {
+	.fields = hmac_fields,
 	.name = "hmac",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = hmac_verify,

@@ -123,7 +123,13 @@ ignisign_sample(const struct hs_endpoint *ep, const char *event,
 	return body->oom ? -1 : 0;
 }
 
+static const char *const ignisign_fields[] = {
+	"verificationToken", "appId", "appEnv", "topic", "action",
+	"content.signatureRequestId", "content.documentId", NULL
+};
+
 const struct hs_provider hs_provider_ignisign = {
+	.fields = ignisign_fields,
 	.name = "ignisign",
 	.flags = HS_PROV_PENDING,
 	.verify = ignisign_verify,

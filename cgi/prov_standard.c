@@ -175,7 +175,12 @@ sw_sample(const struct hs_endpoint *ep, const char *event, struct hs_buf *body)
 	    ts);
 }
 
+static const char *const standard_fields[] = {
+	"type", "timestamp", "data.id", NULL
+};
+
 const struct hs_provider hs_provider_standard = {
+	.fields = standard_fields,
 	.name = "standard-webhooks",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.load_key = sw_load_key,

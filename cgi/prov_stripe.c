@@ -121,7 +121,12 @@ stripe_sample(const struct hs_endpoint *ep, const char *event,
 	return hs_buf_adds(body, "}");
 }
 
+static const char *const stripe_fields[] = {
+	"type", "id", "data.object.id", "created", NULL
+};
+
 const struct hs_provider hs_provider_stripe = {
+	.fields = stripe_fields,
 	.name = "stripe",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = stripe_verify,

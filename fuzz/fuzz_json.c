@@ -234,7 +234,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object *o;
 	const char *why = NULL;
 	size_t	 m1 = 0, m2 = 0;
-	int	 ours, theirs;
+	int	 ours, theirs, dup_jc;
 
 	ours = hs_json_validate((const char *)data, size, HS_JSON_MAX_DEPTH,
 	    &m1, &why);
@@ -260,6 +260,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((o = hs_event_parse((const char *)data, size, m1, &why)) == NULL &&
 	    strcmp(why, "duplicate key in JSON object") != 0)
 		fz_die("accepted, but hs_event_parse says: %s", why);
+	dup_jc = o == NULL;
 	json_object_put(o);
+
+	/*
+	 * hs_json_scan()'s own duplicate-key check (the receiver's path) must
+	 * agree with json-c's view (member counts), except that it refuses a
+	 * key holding \u0000, which json-c cuts short.
+	 */
+	{
+		static struct hs_json_want want[2] = {
+			{ "event", NULL, 0 }, { "a.b", NULL, 0 } };
+		int	 scan = hs_json_scan((const char *)data, size, want, 2,
+		    &why);
+
+		if (scan != 0 && strcmp(why, "NUL in a JSON key") == 0)
+			return 0;
+		if ((scan != 0) != dup_jc)
+			fz_die("hs_json_scan says %d (%s), json-c duplicate %d",
+			    scan, scan ? why : "ok", dup_jc);
+		if (scan == 0 && want[0].value && (want[0].value <
+		    (const char *)data || want[0].value + want[0].len >
+		    (const char *)data + size))
+			fz_die("wanted value outside the body");
+	}
 	return 0;
 }

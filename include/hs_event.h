@@ -28,6 +28,15 @@ struct hs_event {
 struct json_object *hs_event_parse(const char *body, size_t len,
 	    size_t members, const char **why);
 
+/*
+ * Validates the body strictly (hs_json_scan: syntax, UTF-8, depth,
+ * duplicate keys anywhere) and returns a small object holding only the
+ * given dotted paths that exist, parsed by json-c; the rest of the body
+ * is never built into a tree. NULL with *why when the body is refused.
+ */
+struct json_object *hs_event_extract(const char *body, size_t len,
+	    const char *const *paths, size_t npaths, const char **why);
+
 /* Dotted path lookup ("payload.id"); NULL when any step is missing. */
 struct json_object *hs_json_get_path(struct json_object *root,
 	    const char *path);

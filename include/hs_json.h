@@ -19,6 +19,25 @@
 int	hs_json_validate(const char *s, size_t n, int max_depth,
 	    size_t *members, const char **why);
 
+#define HS_JSON_MAX_WANT	16
+
+/* A field to locate: a dotted path through objects ("payload.id"). */
+struct hs_json_want {
+	const char	*path;
+	const char	*value;		/* raw JSON text of the value, or NULL */
+	size_t		 len;
+};
+
+/*
+ * hs_json_validate() plus, in the same pass: duplicate keys in any object
+ * are refused (keys compared decoded, as json-c and jq see them; a key
+ * holding \u0000 is refused too), and the raw text of each wanted path
+ * is located, so only those few values need a real parse. nwant at most
+ * HS_JSON_MAX_WANT, paths at most 8 segments.
+ */
+int	hs_json_scan(const char *s, size_t n, struct hs_json_want *want,
+	    size_t nwant, const char **why);
+
 /* Well-formed UTF-8 (same rules as inside JSON strings)? */
 int	hs_utf8_valid(const char *s, size_t n);
 

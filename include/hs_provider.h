@@ -22,6 +22,8 @@ struct json_object;
 struct hs_provider {
 	const char	*name;
 	unsigned	 flags;
+	/* The body fields describe() reads (dotted, NULL-terminated). */
+	const char *const *fields;
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);

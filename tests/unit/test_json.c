@@ -23,6 +23,79 @@ okn(const char *s, size_t n)
 	return hs_json_validate(s, n, HS_JSON_MAX_DEPTH, NULL, &why) == 0;
 }
 
+static int
+scan_ok(const char *s, struct hs_json_want *w, size_t n)
+{
+	const char *why;
+
+	return hs_json_scan(s, strlen(s), w, n, &why) == 0;
+}
+
+static void
+test_scan(void)
+{
+	struct hs_json_want w[3] = { { "event", NULL, 0 },
+	    { "payload.id", NULL, 0 }, { "data.object.id", NULL, 0 } };
+	struct json_object *o, *v;
+	const char *why, *paths[] = { "event", "payload.id", "actor", "n" };
+	char	 big[4096];
+	int	 i, n;
+
+	CHECK(scan_ok("{\"x\":[{\"event\":1}],\"event\":\"e\",\"payload\":"
+	    "{\"id\":{\"k\":[1,2]},\"z\":1}}", w, 3), "scan accepts");
+	CHECK(w[0].value && w[0].len == 3 && memcmp(w[0].value, "\"e\"", 3) == 0,
+	    "top-level string span (not the one inside the array)");
+	CHECK(w[1].value && w[1].len == 11 &&
+	    memcmp(w[1].value, "{\"k\":[1,2]}", 11) == 0, "nested object span");
+	CHECK(w[2].value == NULL, "absent path");
+	CHECK(scan_ok("{\"data\":{\"object\":{\"id\":-1.5e3}}}", w, 3) &&
+	    w[2].len == 6, "number span");
+	CHECK(scan_ok("{\"\\u0065vent\":true}", w, 1) && w[0].len == 4,
+	    "escaped key matches its decoded name");
+	CHECK(!scan_ok("{\"a\":1,\"a\":2}", w, 0), "duplicate key");
+	CHECK(!scan_ok("{\"event\":1,\"\\u0065vent\":2}", w, 0),
+	    "duplicate through an escape");
+	CHECK(!scan_ok("{\"x\":{\"a\":{},\"b\":1,\"a\":[]}}", w, 0),
+	    "nested duplicate");
+	CHECK(scan_ok("{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}", w, 0),
+	    "same key in sibling objects");
+	CHECK(!scan_ok("{\"a\\u0000b\":1}", w, 0), "\\u0000 in a key refused");
+	CHECK(scan_ok("{\"\\ud83d\\ude00\":1,\"\\ud800\":2}", w, 0),
+	    "surrogate pair and lone surrogate keys");
+	CHECK(!scan_ok("{\"\\ud800\":1,\"\\udbff\":2}", w, 0),
+	    "two lone surrogates are the same key (U+FFFD) as json-c sees them");
+	/* more than 16 members: the sorted path */
+	n = snprintf(big, sizeof big, "{");
+	for (i = 0; i < 200; i++)
+		n += snprintf(big + n, sizeof big - (size_t)n, "\"k%d\":%d,", i, i);
+	snprintf(big + n, sizeof big - (size_t)n, "\"k7\":0}");
+	CHECK(!scan_ok(big, w, 0), "duplicate among 201 keys");
+	big[n - 1] = '}';
+	big[n] = '\0';
+	CHECK(scan_ok(big, w, 0), "200 distinct keys");
+
+	{
+		const char *body = "{\"event\":\"a\",\"payload\":{\"id\":10},"
+		    "\"actor\":{\"e\":\"m\"},\"n\":7,\"big\":[1,2,3]}";
+
+		o = hs_event_extract(body, strlen(body), paths, 4, &why);
+	}
+	CHECK(o != NULL, "extract: %s", o ? "" : why);
+	if (o == NULL)
+		return;
+	CHECK(json_object_object_length(o) == 4, "only the wanted fields");
+	v = hs_json_get_path(o, "payload.id");
+	CHECK(v && json_object_get_int(v) == 10, "nested number");
+	v = hs_json_get_path(o, "n");
+	CHECK(v && json_object_get_int(v) == 7, "top-level number");
+	v = hs_json_get_path(o, "actor.e");
+	CHECK(v && strcmp(json_object_get_string(v), "m") == 0, "object value");
+	json_object_put(o);
+	CHECK(hs_event_extract("{\"event\":1,\"event\":2}", 21, paths, 1,
+	    &why) == NULL && strcmp(why, "duplicate key in JSON object") == 0,
+	    "extract refuses duplicates");
+}
+
 int
 main(void)
 {
@@ -107,5 +180,6 @@ main(void)
 			json_object_put(o);
 		}
 	}
+	test_scan();
 	return tap_done();
 }

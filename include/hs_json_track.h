@@ -1,0 +1,60 @@
+/*
+ * hs_json_track.h - internal to json_strict.c and json_fields.c: what the
+ * strict scanner reports while it walks a body, so that duplicate keys are
+ * found and wanted fields located in the same single pass.
+ */
+#ifndef HS_JSON_TRACK_H
+#define HS_JSON_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hs_json.h"
+
+#define HS_JSON_MAX_SEGS	8
+
+struct hs_json_key {
+	uint64_t	 hash;		/* FNV-1a of the decoded key */
+	size_t		 off;		/* raw key text (between the quotes) */
+	size_t		 len;
+	int		 escaped;	/* raw text holds a backslash */
+};
+
+struct hs_json_frame {
+	uint32_t	 mask;		/* wants whose path runs through here */
+	uint32_t	 finish;	/* wants whose value this container is */
+	size_t		 keys_start;	/* first key of this object in keys[] */
+	size_t		 value_start;
+	char		 kind;		/* '{' or '[' */
+};
+
+struct hs_json_track {
+	const char	*base;		/* the body */
+	struct hs_json_want *want;
+	size_t		 nwant;
+	const char	*seg[HS_JSON_MAX_WANT][HS_JSON_MAX_SEGS];
+	size_t		 seglen[HS_JSON_MAX_WANT][HS_JSON_MAX_SEGS];
+	int		 nseg[HS_JSON_MAX_WANT];
+	struct hs_json_frame frame[HS_JSON_MAX_DEPTH + 1];
+	struct hs_json_key *keys;
+	size_t		 nkeys, capkeys;
+	char		*scratch;	/* decoded keys */
+	size_t		 capscratch;
+	uint32_t	 leaf;		/* wants completed by the next value */
+	uint32_t	 child;		/* wants continuing into the next value */
+	const char	*why;
+};
+
+int	hs_json_track_init(struct hs_json_track *t, const char *base,
+	    struct hs_json_want *want, size_t nwant);
+void	hs_json_track_free(struct hs_json_track *t);
+/* depth is the index of the frame being opened (0 for the root) */
+int	hs_json_track_open(struct hs_json_track *t, int depth, char kind,
+	    size_t value_start);
+int	hs_json_track_key(struct hs_json_track *t, int depth, size_t off,
+	    size_t len);
+void	hs_json_track_scalar(struct hs_json_track *t, size_t start, size_t end);
+/* the frame at depth closes; end is just past its closer */
+int	hs_json_track_close(struct hs_json_track *t, int depth, size_t end);
+
+#endif
