@@ -180,7 +180,7 @@ purge_state(struct purge *p, const char *queue, const char *state)
 		n++;
 	}
 	if (n && p->cfg->durable)
-		hs_cli_fsync_dir(dir);
+		hs_spool_fsync_dir(dir);
 	hs_cli_names_free(&l);
 	return n;
 }

@@ -277,38 +277,6 @@ hs_cli_find_event(const struct hs_config *cfg, const char *id, char *queue,
 }
 
 int
-hs_cli_fsync_dir(const char *path)
-{
-	int	 fd, rc;
-
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-/* rename without replacing: a second copy of an event must never vanish */
-static int
-rename_noreplace(const char *from, const char *to)
-{
-	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (link(from, to) == -1)
-		return -1;
-	if (unlink(from) == -1) {
-		int saved = errno;
-
-		unlink(to);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
-
-int
 hs_cli_move(const struct hs_config *cfg, const char *queue, const char *from,
     const char *to, const char *id)
 {
@@ -320,15 +288,15 @@ hs_cli_move(const struct hs_config *cfg, const char *queue, const char *from,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (rename_noreplace(src, dst) == -1) {
+	if (hs_spool_rename_noreplace(src, dst) == -1) {
 		if (errno != ENOENT || access(src, F_OK) == -1)
 			return -1;
 		/* the source exists: the destination directory does not */
 		if (hs_spool_make_dir(cfg->spool_dir, queue, to) == -1 ||
-		    rename_noreplace(src, dst) == -1)
+		    hs_spool_rename_noreplace(src, dst) == -1)
 			return -1;
 	}
-	if (cfg->durable && hs_cli_fsync_dir(dir) == -1)
+	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
 		return -1;
 	return 0;
 }
@@ -420,7 +388,7 @@ hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 	fd = -1;
 	if (rename(tmp, dst) == -1)
 		goto fail;
-	if (cfg->durable && hs_cli_fsync_dir(dir) == -1)
+	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
 		return -1;
 	return 0;
 fail:

@@ -444,7 +444,7 @@ finish_ok(struct runner *r, const char *id, int fd, long long attempt)
 			fprintf(stderr, "hookspool: run: %s: cannot delete: "
 			    "%s\n", id, strerror(errno));
 		else if (r->cfg->durable)
-			hs_cli_fsync_dir(dir);
+			hs_spool_fsync_dir(dir);
 		hs_cli_meta_remove(r->cfg, r->queue, id);
 		return;
 	}
@@ -530,7 +530,7 @@ run_one(struct runner *r, const char *id)
 	if (r->cfg->durable) {
 		hs_cli_path(src, sizeof src, r->cfg, r->queue, HS_STATE_CUR,
 		    NULL);
-		hs_cli_fsync_dir(src);
+		hs_spool_fsync_dir(src);
 	}
 	attempt = hs_cli_meta_int(m, "attempts", 0) + 1;
 	if (hs_cli_event_read(fd, &ev) == -1) {

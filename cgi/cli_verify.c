@@ -255,7 +255,7 @@ mark_verified(const struct hs_config *cfg, const char *queue, const char *id,
 	fd = -1;
 	if (rename(tmp, dst) == -1)
 		goto fail;
-	if (cfg->durable && hs_cli_fsync_dir(dir) == -1)
+	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
 		return -1;
 	return 0;
 fail:

@@ -107,8 +107,8 @@ hs_spool_new_id(struct timespec now, char out[HS_SPOOL_ID_MAX])
 	    rnd, ++delivered, host);
 }
 
-static int
-fsync_path(const char *path)
+int
+hs_spool_fsync_dir(const char *path)
 {
 	int	 fd, rc;
 
@@ -126,7 +126,7 @@ make_dir(const char *path, const char *parent)
 	if (mkdir(path, DIR_MODE) == -1)
 		return errno == EEXIST ? 0 : -1;
 	chmod(path, DIR_MODE);
-	return fsync_path(parent);
+	return hs_spool_fsync_dir(parent);
 }
 
 int
@@ -147,10 +147,11 @@ hs_spool_make_dir(const char *spool, const char *queue, const char *state)
 	return 0;
 }
 
-static int
-publish(const char *from, const char *to)
+int
+hs_spool_rename_noreplace(const char *from, const char *to)
 {
 	struct stat st;
+	int	 saved;
 
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
 		return 0;
@@ -158,11 +159,18 @@ publish(const char *from, const char *to)
 		return -1;
 	/* NFS and older file systems: link + unlink, as qmail does */
 	if (link(from, to) == -1) {
+		/* NFS may report EEXIST for a link that did happen */
 		if (errno != EEXIST || stat(from, &st) == -1 ||
 		    st.st_nlink != 2)
 			return -1;
 	}
-	unlink(from);
+	if (unlink(from) == -1) {
+		/* never leave one event under two names */
+		saved = errno;
+		unlink(to);
+		errno = saved;
+		return -1;
+	}
 	return 0;
 }
 
@@ -224,13 +232,13 @@ hs_spool_deliver(const char *spool, const char *queue, const char *state,
 	 * tmp/ existing says nothing about state/: another process may be
 	 * between its mkdirs, or the queue was made without pending/.
 	 */
-	if (publish(tmp, dst) == -1 && (errno != ENOENT ||
+	if (hs_spool_rename_noreplace(tmp, dst) == -1 && (errno != ENOENT ||
 	    hs_spool_make_dir(spool, queue, state) == -1 ||
-	    publish(tmp, dst) == -1)) {
+	    hs_spool_rename_noreplace(tmp, dst) == -1)) {
 		*why = "rename into the queue failed";
 		goto fail;
 	}
-	if (durable && fsync_path(dstdir) == -1) {
+	if (durable && hs_spool_fsync_dir(dstdir) == -1) {
 		/* The entry may not survive a crash; take it back and say so. */
 		unlink(dst);
 		*why = "directory fsync failed";

@@ -52,7 +52,6 @@ int	hs_cli_id_cmp(const char *a, const char *b);
  */
 int	hs_cli_move(const struct hs_config *cfg, const char *queue,
 	    const char *from, const char *to, const char *id);
-int	hs_cli_fsync_dir(const char *path);
 
 /* Received time of an event: the seconds its id starts with, else mtime. */
 long long hs_cli_id_time(const char *id, const struct stat *st);

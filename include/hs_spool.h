@@ -53,6 +53,14 @@ int	hs_spool_dedup_seen(const char *spool, const char *endpoint,
 int	hs_spool_dedup_mark(const char *spool, const char *endpoint,
 	    const char *key, const char *id);
 
+/*
+ * rename(2) that never replaces an existing file: renameat2 with
+ * RENAME_NOREPLACE, or link + unlink where the file system lacks it.
+ */
+int	hs_spool_rename_noreplace(const char *from, const char *to);
+/* fsync(2) of a directory, so a rename into it survives a crash. */
+int	hs_spool_fsync_dir(const char *path);
+
 /* write(2)/writev(2) loops that survive EINTR and short writes. */
 int	hs_write_all(int fd, const void *buf, size_t len);
 int	hs_writev_all(int fd, const struct iovec *iov, int iovcnt);
