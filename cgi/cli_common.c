@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -353,8 +354,9 @@ hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
     const char *id, json_object *meta)
 {
 	char	 tmp[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
+	struct iovec iov[2];
 	const char *text;
-	int	 fd = -1, saved;
+	int	 fd = -1;
 
 	/* the temp name starts with '.' so nothing lists it as meta */
 	if (meta_path(dst, sizeof dst, cfg, queue, id) == -1 ||
@@ -376,10 +378,19 @@ hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 	}
 	if (fd == -1)
 		return -1;
-	if (hs_write_all(fd, text, strlen(text)) == -1 ||
-	    hs_write_all(fd, "\n", 1) == -1)
-		goto fail;
-	if (cfg->durable && fsync(fd) == -1)
+	iov[0] = (struct iovec){ (void *)text, strlen(text) };
+	iov[1] = (struct iovec){ (void *)"\n", 1 };
+	return hs_cli_commit(cfg, fd, tmp, dst, dir, iov, 2);
+}
+
+int
+hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
+    const char *dst, const char *dir, const struct iovec *iov, int iovcnt)
+{
+	int	 saved;
+
+	if (hs_writev_all(fd, iov, iovcnt) == -1 ||
+	    (cfg->durable && fsync(fd) == -1))
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;

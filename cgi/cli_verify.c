@@ -213,7 +213,7 @@ mark_verified(const struct hs_config *cfg, const char *queue, const char *id,
 	const char *at;
 	struct iovec iov[3];
 	size_t	 pre;
-	int	 fd, saved;
+	int	 fd;
 
 	/* ours, made by json-c: exactly once before ,"body": */
 	if ((at = memmem(ev->data, ev->head_len, no, sizeof no - 1)) == NULL) {
@@ -245,26 +245,7 @@ mark_verified(const struct hs_config *cfg, const char *queue, const char *id,
 	if (fd == -1)
 		return -1;
 	(void)fchmod(fd, FILE_MODE);	/* the server's group reads it */
-	if (hs_writev_all(fd, iov, 3) == -1 ||
-	    (cfg->durable && fsync(fd) == -1))
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, dst) == -1)
-		goto fail;
-	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
-		return -1;
-	return 0;
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
+	return hs_cli_commit(cfg, fd, tmp, dst, dir, iov, 3);
 }
 
 static json_object *

@@ -53,6 +53,16 @@ int	hs_cli_id_cmp(const char *a, const char *b);
 int	hs_cli_move(const struct hs_config *cfg, const char *queue,
 	    const char *from, const char *to, const char *id);
 
+/*
+ * Finishes a replacement written through a temp file: writes iov to fd,
+ * fsyncs (durable), closes, renames tmp over dst and fsyncs dir. On
+ * failure fd is closed and tmp removed.
+ */
+struct iovec;
+int	hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
+	    const char *dst, const char *dir, const struct iovec *iov,
+	    int iovcnt);
+
 /* Received time of an event: the seconds its id starts with, else mtime. */
 long long hs_cli_id_time(const char *id, const struct stat *st);
 /* When a file entered done/, failed/ or rejected/: the mtime we set on
