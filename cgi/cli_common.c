@@ -72,19 +72,8 @@ hs_cli_state_valid(const char *state)
 int
 hs_cli_id_valid(const char *id)
 {
-	size_t	 i;
-
-	if (id == NULL || id[0] == '\0' || id[0] == '.')
-		return 0;
-	for (i = 0; id[i]; i++) {
-		if (i >= HS_SPOOL_ID_MAX - 1)
-			return 0;
-		/* ids are ours (hs_spool_new_id): keep to their alphabet */
-		if (!isalnum((unsigned char)id[i]) && id[i] != '.' &&
-		    id[i] != '_' && id[i] != '-')
-			return 0;
-	}
-	return 1;
+	/* ids are ours (hs_spool_new_id): keep to their alphabet */
+	return hs_name_valid_max(id, HS_SPOOL_ID_MAX - 1);
 }
 
 int

@@ -41,20 +41,26 @@ fail(struct ctx *c, const char *fmt, ...)
 }
 
 int
-hs_name_valid(const char *s)
+hs_name_valid_max(const char *s, size_t max)
 {
 	size_t	 i;
 
 	if (s == NULL || s[0] == '\0' || s[0] == '.')
 		return 0;
 	for (i = 0; s[i]; i++) {
-		if (i >= HS_NAME_MAX)
+		if (i >= max)
 			return 0;
 		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
 		    s[i] != '_' && s[i] != '-')
 			return 0;
 	}
 	return 1;
+}
+
+int
+hs_name_valid(const char *s)
+{
+	return hs_name_valid_max(s, HS_NAME_MAX);
 }
 
 char *

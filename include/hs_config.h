@@ -107,6 +107,8 @@ const struct hs_endpoint *hs_config_endpoint(const struct hs_config *cfg,
 
 /* [A-Za-z0-9._-], 1..HS_NAME_MAX, no leading dot. */
 int	hs_name_valid(const char *s);
+/* The same alphabet with another length cap (spool ids). */
+int	hs_name_valid_max(const char *s, size_t max);
 
 /* "X-Hub-Signature-256" -> "HTTP_X_HUB_SIGNATURE_256"; NULL if invalid. */
 char	*hs_header_to_cgi(const char *header);

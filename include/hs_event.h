@@ -24,6 +24,8 @@ struct hs_event {
 /*
  * Parses a body already accepted by hs_json_validate() with json-c and
  * rejects duplicate keys. Returns the root object or NULL with *why set.
+ * The receiver uses hs_event_extract(); this whole-tree parse is the
+ * reference the fuzzers and unit tests check hs_json_scan() against.
  */
 struct json_object *hs_event_parse(const char *body, size_t len,
 	    size_t members, const char **why);
