@@ -10,6 +10,7 @@
 #include <fcgiapp.h>
 
 #include "hs_handler.h"
+#include "hs_verify.h"
 
 extern char **environ;
 
@@ -94,6 +95,7 @@ main(void)
 	struct sigaction sa;
 	int	 rc = 0;
 
+	hs_crypto_init_lean();	/* failing, OpenSSL just starts as usual */
 	hs_handler_init(&h);
 	if (FCGX_IsCGI()) {
 		rc = serve_cgi(&h);

@@ -22,6 +22,7 @@
 #include "hs_response.h"
 #include "hs_route.h"
 #include "hs_spool.h"
+#include "hs_verify.h"
 
 /* Bodies we refuse are still read (up to this) so the server sees a clean
  * close instead of a reset that it would turn into a 500/502. */
@@ -135,6 +136,10 @@ check_body(struct run *r, struct json_object **root)
 
 	if (hs_request_read_body(&r->req, r->io) == -1)
 		return answer(r, 400, "error", "truncated body");
+	/* A libcrypto that cannot MAC (OPENSSL_CONF naming a FIPS provider
+	 * that is not installed, say) is the operator's to fix: not a 401. */
+	if (!hs_hmac_available(r->ep->digest))
+		return answer(r, 500, "error", "HMAC unavailable");
 	if (prov->verify(r->ep, &r->req,
 	    hs_clock_verify_now(r->h->cfg.verify_now), &why) == -1)
 		return answer(r, 401, "error", why);

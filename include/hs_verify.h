@@ -9,12 +9,23 @@
 #define HS_MAC_MAX	64	/* SHA-512 */
 
 /*
+ * The receiver's OpenSSL start-up: no openssl.cnf (unless OPENSSL_CONF is
+ * set in the process environment), no legacy cipher/digest name tables,
+ * no error strings. Call once, before any other libcrypto call; the CLI
+ * does not (libcurl's TLS wants the full set). Returns 0, or -1.
+ */
+int	hs_crypto_init_lean(void);
+
+/*
  * HMAC(digest, key, part1 || part2 || part3); parts may be NULL/0.
  * Returns the MAC length, or -1.
  */
 int	hs_hmac(const char *digest, const struct hs_key *key,
 	    const void *p1, size_t n1, const void *p2, size_t n2,
 	    const void *p3, size_t n3, unsigned char out[HS_MAC_MAX]);
+
+/* 1 if HMAC with this digest can be computed here (cached), else 0. */
+int	hs_hmac_available(const char *digest);
 
 /* Equal length and CRYPTO_memcmp() == 0. */
 int	hs_mac_equal(const unsigned char *a, size_t alen,

@@ -230,4 +230,22 @@ env -i HOOKSPOOL_CONFIG="$T/bad.json" REQUEST_METHOD=POST PATH_INFO=/a CONTENT_L
 check "bad config: 500" "$(status)" "Status: 500 Internal Server Error"
 check "bad config: log names the key" "$(grep -c 'endpoints.a.routes.\*: bad queue name' "$T/err")" "1"
 
+# --- OpenSSL start-up ----------------------------------------------------------------
+# The receiver skips openssl.cnf unless OPENSSL_CONF names one; one that
+# demands FIPS-approved algorithms (with no FIPS provider installed) must
+# then be obeyed, and a MAC it cannot compute is a 500, not a 401.
+printf 'openssl_conf = init\n[init]\nalg_section = evp\n[evp]\ndefault_properties = "fips=yes"\n' > "$T/fips.cnf"
+BEFORE=$(nfiles)
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" OPENSSL_CONF="$T/fips.cnf"
+check "OPENSSL_CONF obeyed: no HMAC is a 500" "$(status) $(answer | jq -r .error)" "Status: 500 Internal Server Error HMAC unavailable"
+check "OPENSSL_CONF obeyed: nothing written" "$(nfiles)" "$BEFORE"
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" OPENSSL_CONF="$T/missing.cnf"
+check "OPENSSL_CONF missing file: still verifies" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+# LINK=static (the default): only the C library is loaded at run time, so
+# the binary runs on a host without libfcgi, json-c or OpenSSL 3 installed
+if [ "${LINK:-static}" = static ]; then
+	check "static build: needs only libc" \
+	    "$(ldd "$BIN" | grep -cE 'libcrypto|libjson-c|libfcgi')" "0"
+fi
+
 hs_summary cgi
