@@ -47,13 +47,17 @@ BEGIN {
 	load(tsv)
 	ns = split(sizes, S, " "); np = split(procs, P, " ")
 	print "### Non-durable (`\"durable\": false`) against the floor\n"
-	print "| body | procs | floor req/s | loop without fsync, files/s | hookspool req/s | p50 / p99 ms | **hookspool / floor** | Express req/s | p50 / p99 ms | **hookspool / Express** |"
-	print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	print "| body | procs | floor req/s | loop without fsync, files/s | floor + write (model) | hookspool req/s | p50 / p99 ms | **hookspool / floor** | hookspool / model | Express req/s | p50 / p99 ms | **hookspool / Express** |"
+	print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	for (i = 1; i <= ns; i++) for (j = 1; j <= np; j++) {
 		z = S[i]; p = P[j]
 		f = r("floor", "-", z, p); h = r("hookspool", "nondurable", z, p); e = r("express", "nondurable", z, p)
+		w = r("fsync_loop", "nondurable", z, p)
+		# a responder that did nothing but the floor exchange and the
+		# spool write, one after the other: 1 / (1/floor + 1/write rate)
+		m = (f > 0 && w > 0) ? 1 / (1 / f + 1 / w) : -1
 		kh = "hookspool|nondurable|" z "|" p; ke = "express|nondurable|" z "|" p
-		printf "| %s | %s | %s | %s | %s | %s / %s | **%s** | %s | %s / %s | **%s** |\n", hsize(z), p, fmt(f), fmt(r("fsync_loop", "nondurable", z, p)), fmt(h), p50[kh], p99[kh], ratio(h, f), fmt(e), p50[ke], p99[ke], ratio(h, e)
+		printf "| %s | %s | %s | %s | %s | %s | %s / %s | **%s** | %s | %s | %s / %s | **%s** |\n", hsize(z), p, fmt(f), fmt(w), fmt(m), fmt(h), p50[kh], p99[kh], ratio(h, f), ratio(h, m), fmt(e), p50[ke], p99[ke], ratio(h, e)
 	}
 	print "\n### Durable (`\"durable\": true`) against the fsync loop\n"
 	print "| body | procs | fsync loop files/s | hookspool req/s | p50 / p99 ms | **hookspool / loop** | Express req/s | p50 / p99 ms | **hookspool / Express** |"
@@ -117,7 +121,7 @@ if [ -s "$RES/rss.tsv" ]; then
 		printf "| %s | %s | %s | %s (%.1f MB) | %s | %s | %s |\n", $1, h, $3, $4, $4 / 1024, $6, $7, $8 }' "$RES/rss.tsv")
 	rss_verdict=$(awk -F'\t' '$1 == "hookspool" && !done {
 		done = 1
-		printf "| RSS < 4 MB (VmHWM of 1 FastCGI process after %s requests of %s B) | %.1f MB: %.1f MB shared library pages (RssFile) + %.1f MB private (RssAnon) | %s |\n", $3, $2, $4 / 1024, $7 / 1024, $6 / 1024, ($4 < 4096) ? "**met**" : "**missed**" }' "$RES/rss.tsv")
+		printf "| RSS < 4 MB (VmHWM of 1 FastCGI process after %s requests of %s B) | %.1f MB: %.1f MB file-backed pages of the binary and libc (RssFile) + %.1f MB private (RssAnon) | %s |\n", $3, $2, $4 / 1024, $7 / 1024, $6 / 1024, ($4 < 4096) ? "**met**" : "**missed**" }' "$RES/rss.tsv")
 fi
 
 # CGI (hyperfine)
@@ -279,9 +283,11 @@ One process per request, as mod_cgi runs it. hyperfine runs
 in its default mode: it measures its own shell start-up and subtracts it. The
 first row starts \`/bin/true\` the same way, which is the cost of starting any
 process on this VM. "Above baseline" is a row's median minus that row's.
-\`libs_only\` is an empty \`main\` linked against libcrypto, json-c and libfcgi,
-the receiver's libraries: the cost of loading them. The CGI runs spooled
-$CGI_FILES files.
+\`libs_only\` is an empty \`main\` linked against the shared libcrypto, json-c
+and libfcgi: the cost of loading them, which the default build
+(\`LINK=static\`) no longer pays. The \`LINK=shared\` row is the same receiver
+linked against those shared libraries, as a distribution package would
+build it. The CGI runs spooled $CGI_FILES files.
 
 | command | median ms | mean ± σ ms | above baseline ms | runs |
 | --- | ---: | ---: | ---: | ---: |
@@ -291,11 +297,14 @@ $cgi_rows
 
 VmHWM (peak RSS) of the single FastCGI process (\`max-procs\` 1, durable off)
 after the given number of requests of one body size. The floor, run the same
-way, is the baseline. RssFile is pages of the binary and shared libraries
-(libcrypto alone is a 4.5 MB mapping), shared with every other process that
-maps them. RssAnon is the process's own memory: the config, OpenSSL's
-algorithm tables, one body at a time and json-c's tree of it. Pss splits
-shared pages among the processes that map them:
+way, is the baseline. RssFile is pages of the binary (libfcgi, json-c and
+libcrypto linked in) and of libc, read-only and shared with every other
+process that maps them; the kernel maps file pages in 64 KB windows around
+each page touched ("fault-around"), so this counts more than was used.
+RssAnon is the process's own memory: the config, OpenSSL's algorithm
+tables, the relocated pointer tables of the binary, one body at a time and
+json-c's small tree of the wanted fields. Pss splits shared pages among the
+processes that map them:
 
 | server | body | requests | VmHWM kB | RssAnon kB | RssFile kB | Pss kB |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -375,19 +384,76 @@ the few fields the provider reads are, and json-c parses only those values.
 A CGI request with the 1 MB body dropped from 42.5 ms to 6.8 ms median
 (hyperfine, same run), and the 16 KB and 1 MB cells above rose 1.7–8x against the previous run.
 
-What is left at 200 B is per-request work that the floor does not do: HMAC,
-SHA-256 of the body, the strict scan, building and writing the file
-(open/writev/close/rename in the kernel), the dedup check and one log line.
-On 2 cores shared with wrk and lighttpd, that halves throughput against a
-responder that does nothing. The "loop without fsync" column shows that the
-file system alone is not the limit. With durable writes, each request waits
-for two fsyncs, just as the fsync loop does. The remaining gap to that loop
-is the HTTP path (wrk, lighttpd, FastCGI) that the loop does not have.
-Next candidates: cache the open spool directory file descriptors per
-process (openat instead of path walks), keep one process-wide json_tokener,
-and measure the stat per request for config reload.
+### FastCGI: where the gap to the floor is
 
-Receiver changes made for this issue (behaviour-preserving; the envelope
+CPU time per request of the one FastCGI process, read from
+\`/proc/PID/stat\` around an 8 s wrk run (1 process, 200 B, durable off,
+same lighttpd), on the build measured above:
+
+| | user µs | system µs |
+| --- | ---: | ---: |
+| floor | 1.7 | 14.8 |
+| hookspool | 10.2 | 63.4 |
+
+The extra user time (HMAC, SHA-256 of the body, the strict scan, the
+envelope, the log line) is ~8 µs. The extra system time is the spool
+write: \`strace\` shows exactly one \`newfstatat\` (config reload check),
+\`getrandom\`, \`openat(O_CREAT|O_EXCL)\`, \`writev\`, \`close\`, \`renameat2\` and
+one \`write\` of the log line per request, beyond the floor's FastCGI
+exchange. Creating a file costs more than the whole exchange the floor
+does, so no receiver that stores the event can come near 0.9 x the floor at
+200 B. The "floor + write (model)" column is what a responder that did the
+floor's work and then the fsync loop's write, and nothing else, would reach:
+1 / (1/floor + 1/loop-without-fsync). hookspool's distance to that model is
+its own overhead.
+
+With 16 KB and 1 MB bodies, \`perf record -e cpu-clock\` on the FastCGI
+process (\`perf stat\` hardware counters are not available in this VM)
+shows the kernel copying the body into the page cache
+(\`copy_folio_from_iter_atomic\`) as the largest item: 16% of the
+process's time at 16 KB, 41% at 1 MB, much slower per byte than a copy in
+user space, which we attribute to this VM (every page cache page of a
+non-durable spool is new memory to the guest). The fsync loop without
+fsync pays it too; the floor, which stores nothing, does not. Next come
+SHA-256 (16%, the HMAC and the body digest, with SHA-NI) and the strict
+JSON scan (26%, of which ~8% is duplicate-key tracking over the 1 MB
+body's ~30,000 objects).
+
+Measured and not taken: creating the file with \`O_TMPFILE\` in \`new/\` and
+\`linkat\` instead of \`tmp/\` + \`rename\` saved 3-6 µs per file in a
+microbenchmark (~5% of a 200 B request), too little for a second code path
+and a changed \`tmp/\` contract; cached directory descriptors (\`openat\`)
+saved ~1 µs.
+
+### CGI: OpenSSL 3's start-up and the dynamic linker
+
+\`valgrind --tool=callgrind\` over one CGI request (200 B, durable off)
+counts every instruction from \`execve\` to \`exit\`:
+
+| build | instructions | of which |
+| --- | ---: | --- |
+| shared libraries, default OpenSSL start-up (before) | 9.29M | 4.83M \`EVP_MAC_fetch\` (1.72M reading openssl.cnf, 2.28M copying the legacy cipher and digest names into the name map), 2.85M the dynamic linker relocating libcrypto |
+| static libfcgi/json-c/libcrypto | 6.64M | the same fetch; the linker's symbol lookups gone |
+| static + lean start-up (\`hs_crypto_init_lean\`) | 1.45M | ~0.8M constructing the default provider's MAC and digest methods on first fetch, ~0.46M the dynamic linker (libc and the binary's own relative relocations) |
+
+\`hs_crypto_init_lean()\` (called by \`hookspool.fcgi\` only) starts OpenSSL
+without reading openssl.cnf (unless \`OPENSSL_CONF\` is set: a FIPS
+configuration is still honoured, and tested), without the legacy name
+tables, error strings and exit-time clean-up. The receiver fetches
+"HMAC"/"SHA256" by provider name and needs none of them. What is left is the
+price of the supported EVP API: OpenSSL's deprecated low-level \`SHA256_*\`
+functions with a hand-written HMAC would skip it, but would bypass any
+configured provider (FIPS), so that was not done. Peak RSS of a CGI process
+(\`/usr/bin/time -f %M\`) went from 5.3-5.4 MB to 3.6-3.7 MB.
+
+Linking libcrypto statically means a libcrypto security update needs a
+rebuild of \`hookspool.fcgi\` (the receiver uses only its HMAC and SHA-2
+code, not TLS or ASN.1); \`make LINK=shared\` builds the receiver against
+the system's libraries instead, and the CGI table shows what that costs.
+A non-PIE static build saves another ~0.3M instructions and ~0.3 MB of RSS,
+but gives up address-space randomisation of the binary: not done.
+
+Earlier receiver changes made for this issue (behaviour-preserving; the envelope
 bytes were checked against the old json-c output on 200,000 random inputs):
 
 - \`cgi/verify.c\`: fetch HMAC once and keep one initialised \`EVP_MAC_CTX\` per

@@ -132,6 +132,13 @@ printf 'int main(void);\nint main(void) { return 0; }\n' |
 mkdir -p "$BIN/nd" "$BIN/d"
 cp "$BUILD_ABS/hookspool.fcgi" "$BIN/nd/hookspool.fcgi" &&
 	cp "$BUILD_ABS/hookspool.fcgi" "$BIN/d/hookspool.fcgi" || die "cannot copy the receiver"
+# The same receiver linked against the system's shared libraries
+# (LINK=shared, what a distribution package would build), for the CGI rows.
+mkdir -p "$BIN/shared"
+make -s -C "$REPO" BUILD="$W/build-shared" LINK=shared "$W/build-shared/hookspool.fcgi" >/dev/null &&
+	cp "$W/build-shared/hookspool.fcgi" "$BIN/shared/hookspool.fcgi" ||
+	die "cannot build the LINK=shared receiver"
+rm -rf "$W/build-shared"
 if [ ! -d bench/express/node_modules/express ]; then
 	log "npm ci (bench/express)"
 	(cd bench/express && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
@@ -437,6 +444,7 @@ timeout 600 hyperfine --warmup 20 --min-runs 300 --style basic --export-json "$R
 	-n 'libs_only (loads libcrypto, json-c, libfcgi; does nothing)' "env -i $BIN/libs_only < $B > /dev/null" \
 	-n 'hookspool.fcgi as CGI, durable=false' "$(cgienv "$W/cgi-nd.json") $BIN/nd/hookspool.fcgi < $B > /dev/null 2>&1" \
 	-n 'hookspool.fcgi as CGI, durable=true' "$(cgienv "$W/cgi-d.json") $BIN/d/hookspool.fcgi < $B > /dev/null 2>&1" \
+	-n 'hookspool.fcgi built LINK=shared, as CGI, durable=false' "$(cgienv "$W/cgi-nd.json") $BIN/shared/hookspool.fcgi < $B > /dev/null 2>&1" \
 	> "$RES/cgi.txt" 2>&1 || {
 	cat "$RES/cgi.txt" >&2
 	die "hyperfine failed"
