@@ -42,6 +42,13 @@ else
 $(error LINK must be static, libs or shared)
 endif
 
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
+	   -fstack-protector-strong -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS	?=
+
 # The library both binaries share: everything but the two mains.
 CORE	 = buf codec clock json_strict json_fields config verify request event envelope \
 	   route spool response log handler provider prov_circularo \
