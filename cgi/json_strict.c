@@ -56,14 +56,26 @@ bad:
 	return -1;
 }
 
+/* String bytes that need no look: printable ASCII but '"' and '\\'. */
+static const unsigned char str_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
 static int
 scan_string(struct scan *s)
 {
+	const unsigned char *p;
+	unsigned char c;
 	int	 i;
 
 	s->p++;			/* opening quote */
 	while (s->p < s->end) {
-		unsigned char c = *s->p;
+		/* the common run first: one table look per byte */
+		for (p = s->p; p < s->end && str_plain[*p]; p++)
+			;
+		if ((s->p = p) == s->end)
+			break;
+		c = *p;
 
 		if (c == '"') {
 			s->p++;
