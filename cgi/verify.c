@@ -43,14 +43,19 @@ static struct {
 	EVP_MAC_CTX	*ctx;
 } mac_cache[MAC_CACHE];
 
+/*
+ * The context for digest; *cached says whether it lives in the cache (the
+ * caller frees one that does not: a full cache or an overlong name).
+ */
 static EVP_MAC_CTX *
-mac_ctx(const char *digest)
+mac_ctx(const char *digest, int *cached)
 {
 	static EVP_MAC *mac;
 	OSSL_PARAM params[2];
 	EVP_MAC_CTX *ctx;
 	size_t	 i;
 
+	*cached = 1;
 	for (i = 0; i < MAC_CACHE && mac_cache[i].ctx; i++)
 		if (strcmp(mac_cache[i].digest, digest) == 0)
 			return mac_cache[i].ctx;
@@ -69,7 +74,8 @@ mac_ctx(const char *digest)
 	if (i < MAC_CACHE && strlen(digest) < sizeof mac_cache[i].digest) {
 		strcpy(mac_cache[i].digest, digest);
 		mac_cache[i].ctx = ctx;
-	}
+	} else
+		*cached = 0;
 	return ctx;
 }
 
@@ -77,14 +83,12 @@ int
 hs_hmac_available(const char *digest)
 {
 	EVP_MAC_CTX *ctx;
-	size_t	 i;
+	int	 cached;
 
-	if ((ctx = mac_ctx(digest)) == NULL)
+	if ((ctx = mac_ctx(digest, &cached)) == NULL)
 		return 0;
-	for (i = 0; i < MAC_CACHE; i++)
-		if (mac_cache[i].ctx == ctx)
-			return 1;
-	EVP_MAC_CTX_free(ctx);	/* not cached: an unknown digest name */
+	if (!cached)
+		EVP_MAC_CTX_free(ctx);
 	return 1;
 }
 
@@ -94,15 +98,13 @@ hs_hmac(const char *digest, const struct hs_key *key, const void *p1,
     unsigned char out[HS_MAC_MAX])
 {
 	EVP_MAC_CTX *ctx;
-	size_t	 i, outlen = 0;
-	int	 rc = -1, cached = 0;
+	size_t	 outlen = 0;
+	int	 rc = -1, cached;
 
 	if (key->len == 0)
 		return -1;	/* EVP_MAC_init rejects empty keys anyway */
-	if ((ctx = mac_ctx(digest)) == NULL)
+	if ((ctx = mac_ctx(digest, &cached)) == NULL)
 		return -1;
-	for (i = 0; i < MAC_CACHE; i++)
-		cached |= mac_cache[i].ctx == ctx;
 	/* init with a key and no parameters keeps the digest set above */
 	if (!EVP_MAC_init(ctx, key->bytes, key->len, NULL))
 		goto done;

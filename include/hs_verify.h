@@ -11,8 +11,9 @@
 /*
  * The receiver's OpenSSL start-up: no openssl.cnf (unless OPENSSL_CONF is
  * set in the process environment), no legacy cipher/digest name tables,
- * no error strings, no clean-up at exit. Call once, before any other libcrypto call; the CLI
- * does not (libcurl's TLS wants the full set). Returns 0, or -1.
+ * no error strings, no clean-up at exit. Call once, before any other
+ * libcrypto call; the CLI does not (libcurl's TLS wants the full set).
+ * Returns 0, or -1.
  */
 int	hs_crypto_init_lean(void);
 
