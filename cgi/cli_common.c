@@ -492,7 +492,6 @@ hs_cli_event_read(int fd, struct hs_cli_event *ev)
 {
 	struct stat st;
 	json_tokener *tok = NULL;
-	size_t	 cap;
 	ssize_t	 r;
 	long	 off;
 	char	 save;
@@ -504,25 +503,9 @@ hs_cli_event_read(int fd, struct hs_cli_event *ev)
 		errno = EFBIG;
 		return -1;
 	}
-	/* one byte more than the size, to notice a file still growing */
-	cap = (size_t)st.st_size + 2;
-	if ((ev->data = malloc(cap)) == NULL)
+	/* a file still growing past its size is not a complete event: EFBIG */
+	if ((ev->data = hs_read_all(fd, (size_t)st.st_size, &ev->len)) == NULL)
 		return -1;
-	for (;;) {
-		if (ev->len > (size_t)st.st_size) {
-			errno = EFBIG;	/* not a complete event: not ours */
-			goto fail;
-		}
-		r = read(fd, ev->data + ev->len, cap - 1 - ev->len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		ev->len += (size_t)r;
-	}
-	ev->data[ev->len] = '\0';
 	if ((off = find_body(ev->data, ev->len)) == -1 ||
 	    ev->len < (size_t)off + 8 + 2 ||
 	    memcmp(ev->data + ev->len - 2, "}\n", 2) != 0) {

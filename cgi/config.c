@@ -19,6 +19,7 @@
 #include "hs_config.h"
 #include "hs_json.h"
 #include "hs_provider.h"
+#include "hs_spool.h"
 
 struct ctx {
 	char	*err;
@@ -106,39 +107,16 @@ key_free(struct hs_key *k)
 static char *
 slurp(const char *path, size_t max, size_t *lenp)
 {
-	int	 fd;
-	char	*buf = NULL;
-	size_t	 len = 0;
-	ssize_t	 r;
+	int	 fd, saved;
+	char	*buf;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if ((buf = malloc(max + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		r = read(fd, buf + len, max + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
+	buf = hs_read_all(fd, max, lenp);
+	saved = errno;
 	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
+	errno = saved;
 	return buf;
-fail:
-	r = errno;
-	free(buf);
-	close(fd);
-	errno = (int)r;
-	return NULL;
 }
 
 /* Resolves "file:/path", "env:NAME" or an inline secret into a string. */

@@ -10,6 +10,7 @@
 #include <fcgiapp.h>
 
 #include "hs_handler.h"
+#include "hs_spool.h"
 #include "hs_verify.h"
 
 extern char **environ;
@@ -34,18 +35,7 @@ fd_read(void *ctx, char *buf, size_t len)
 static int
 fd_write(void *ctx, const char *buf, size_t len)
 {
-	ssize_t	 n;
-
-	while (len > 0) {
-		n = write(((struct cgi_fds *)ctx)->out, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return hs_write_all(((struct cgi_fds *)ctx)->out, buf, len);
 }
 
 static ssize_t

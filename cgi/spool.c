@@ -41,6 +41,41 @@ hs_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+char *
+hs_read_all(int fd, size_t max, size_t *lenp)
+{
+	char	*buf;
+	size_t	 len = 0;
+	ssize_t	 r;
+	int	 saved;
+
+	if ((buf = malloc(max + 1)) == NULL)
+		return NULL;
+	for (;;) {
+		/* room for one byte more than max: a longer file shows */
+		r = read(fd, buf + len, max + 1 - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return NULL;
+}
+
 int
 hs_writev_all(int fd, const struct iovec *iov_in, int iovcnt)
 {

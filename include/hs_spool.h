@@ -63,6 +63,11 @@ int	hs_spool_fsync_dir(const char *path);
 
 /* write(2)/writev(2) loops that survive EINTR and short writes. */
 int	hs_write_all(int fd, const void *buf, size_t len);
+/*
+ * Reads fd to its end into a new buffer, NUL-terminated, of at most max
+ * bytes (length in *lenp); a longer file is EFBIG. NULL on error, errno set.
+ */
+char	*hs_read_all(int fd, size_t max, size_t *lenp);
 int	hs_writev_all(int fd, const struct iovec *iov, int iovcnt);
 
 #endif
