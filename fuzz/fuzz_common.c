@@ -133,6 +133,26 @@ fz_hmac(const char *digest, const void *key, size_t klen, const void *a,
 	return n;
 }
 
+int
+fz_env_lines(const uint8_t *p, size_t len, char vars[][512], int n, int max)
+{
+	const uint8_t *end = p + len, *nl;
+	size_t	 l;
+
+	while (p < end && n < max) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		l = (size_t)((nl ? nl : end) - p);
+		if (l >= 512)
+			l = 511;
+		memcpy(vars[n], p, l);
+		vars[n][l] = '\0';
+		if (strchr(vars[n], '=') != NULL)
+			n++;
+		p = nl ? nl + 1 : end;
+	}
+	return n;
+}
+
 void
 fz_hex(const unsigned char *in, size_t n, int upper, char *out)
 {

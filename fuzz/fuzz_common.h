@@ -38,6 +38,12 @@ void	fz_die(const char *fmt, ...)
 size_t	fz_hmac(const char *digest, const void *key, size_t klen,
 	    const void *a, size_t alen, const void *b, size_t blen,
 	    unsigned char *out);
+/*
+ * Appends the NAME=VALUE lines of p[0..len) to vars from vars[n] on (each
+ * cut to 511 bytes, lines without '=' skipped) while n < max; returns n.
+ */
+int	fz_env_lines(const uint8_t *p, size_t len, char vars[][512], int n,
+	    int max);
 void	fz_hex(const unsigned char *in, size_t n, int upper, char *out);
 void	fz_base64(const unsigned char *in, size_t n, char *out);
 

@@ -369,8 +369,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char vars[MAX_VARS][512];
 	char	*envp[MAX_VARS + 1];
 	struct result first, second;
-	const uint8_t *env, *body, *p, *end;
-	size_t	 envlen, blen, cl, len;
+	const uint8_t *env, *body;
+	size_t	 envlen, blen, cl;
 	uint8_t	 flags, arg;
 	int	 ep, n = 0, i, dedup;
 
@@ -396,18 +396,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (flags & 0x08)
 		n = sign(ep, flags & 0x40, FZ_NOW + (int8_t)arg * 4, body,
 		    cl < blen ? cl : blen, vars, n);
-	for (p = env, end = env + envlen; p < end && n < MAX_VARS - 8; ) {
-		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
-
-		len = (size_t)((nl ? nl : end) - p);
-		if (len >= sizeof vars[0])
-			len = sizeof vars[0] - 1;
-		memcpy(vars[n], p, len);
-		vars[n][len] = '\0';
-		if (strchr(vars[n], '=') != NULL)
-			n++;
-		p = nl ? nl + 1 : end;
-	}
+	n = fz_env_lines(env, envlen, vars, n, MAX_VARS - 8);
 	if (!(flags & 0x80)) {
 		snprintf(vars[n++], 512, "REQUEST_METHOD=POST");
 		snprintf(vars[n++], 512, "CONTENT_TYPE=application/json");

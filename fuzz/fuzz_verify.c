@@ -166,28 +166,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hs_request req;
 	struct hs_event ev;
 	struct json_object *root;
-	const uint8_t *p, *end;
+	const uint8_t *end;
 	const char *why;
 	char	*body;
-	size_t	 envlen, blen, len, members;
+	size_t	 envlen, blen, members;
 	int	 n = 0, i, rc;
 
 	if (size < 2)
 		return 0;
 	ep = hs_config_endpoint(&cfg, fz_names[data[0] & 7]);
 	envlen = data[1] < size - 2 ? data[1] : size - 2;
-	for (p = data + 2, end = p + envlen; p < end && n < MAX_VARS; ) {
-		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
-
-		len = (size_t)((nl ? nl : end) - p);
-		if (len >= sizeof vars[0])
-			len = sizeof vars[0] - 1;
-		memcpy(vars[n], p, len);
-		vars[n][len] = '\0';
-		if (strchr(vars[n], '=') != NULL)
-			n++;
-		p = nl ? nl + 1 : end;
-	}
+	n = fz_env_lines(data + 2, envlen, vars, n, MAX_VARS);
+	end = data + 2 + envlen;	/* the body follows the env lines */
 	for (i = 0; i < n; i++)
 		envp[i] = vars[i];
 	envp[n] = NULL;
