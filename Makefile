@@ -26,11 +26,13 @@ LIBS_CLI   := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 #   LINK=shared  everything from the system, as a distribution package
 #                builds it: library security updates apply without a rebuild
 LINK	?= static
+ifneq ($(LINK),shared)
 # packed relative relocations (binutils >= 2.38, glibc >= 2.36) halve the
 # start-up relocation work of a PIE with libcrypto in it; used where supported
 RELR	:= $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -o /dev/null \
 	   -Wl,-z,pack-relative-relocs 2>/dev/null && echo -Wl,-z,pack-relative-relocs)
 LIBS_PRIVATE := $(filter-out $(LIBS_FCGI),$(shell pkg-config --libs --static $(PKGS) 2>/dev/null))
+endif
 ifeq ($(LINK),static)
 LIBS_RECEIVER := -static-pie $(LIBS_FCGI) $(LIBS_PRIVATE) -Wl,-z,relro,-z,now $(RELR)
 else ifeq ($(LINK),libs)
