@@ -160,14 +160,15 @@ key_text(struct hs_json_track *t, const struct hs_json_key *k, size_t off,
 	return t->scratch + off;
 }
 
+/* hs_json_track_key() when a wanted path runs here or the key is escaped */
 int
-hs_json_track_key(struct hs_json_track *t, int depth, size_t off, size_t len)
+hs_json_track_key_slow(struct hs_json_track *t, int depth, size_t off,
+    size_t len, int escaped)
 {
 	struct hs_json_frame *f = &t->frame[depth];
 	struct hs_json_key *k;
 	const char *text;
 	size_t	 tlen, i;
-	uint64_t h = FNV_OFFSET;
 	uint32_t match = 0;
 
 	if (t->nkeys == t->capkeys) {
@@ -183,22 +184,23 @@ hs_json_track_key(struct hs_json_track *t, int depth, size_t off, size_t len)
 	k = &t->keys[t->nkeys++];
 	k->off = off;
 	k->len = len;
-	k->escaped = memchr(t->base + off, '\\', len) != NULL;
+	k->escaped = escaped;
+	k->hash = 0;		/* computed only for large objects */
+	t->leaf = t->child = 0;
+	if (f->mask == 0 && !escaped)
+		return 0;
+
+	/* \u0000 is refused in every key, wanted or not */
 	if ((text = key_text(t, k, 0, &tlen)) == NULL) {
 		t->why = "NUL in a JSON key";
 		return -1;
 	}
-	for (i = 0; i < tlen; i++)
-		h = (h ^ (unsigned char)text[i]) * FNV_PRIME;
-	k->hash = h;
-
 	for (i = 0; f->mask && i < t->nwant; i++) {
 		if (!(f->mask & (1U << i)) || t->seglen[i][depth] != tlen ||
 		    memcmp(t->seg[i][depth], text, tlen) != 0)
 			continue;
 		match |= 1U << i;
 	}
-	t->leaf = t->child = 0;
 	for (i = 0; match && i < t->nwant; i++) {
 		if (!(match & (1U << i)))
 			continue;
@@ -259,15 +261,14 @@ cmp_hash(const void *a, const void *b)
 	return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
+/* Keys decode to the same text? (at least one of them is escaped) */
 static int
-same_key(struct hs_json_track *t, const struct hs_json_key *a,
+same_key_decoded(struct hs_json_track *t, const struct hs_json_key *a,
     const struct hs_json_key *b)
 {
 	const char *ta, *tb;
 	size_t	 la, lb;
 
-	if (a->hash != b->hash)
-		return 0;
 	/* a decodes at scratch[0], b behind it (decoding never grows) */
 	if (key_text(t, a, 0, &la) == NULL ||
 	    (tb = key_text(t, b, a->len, &lb)) == NULL)
@@ -276,7 +277,39 @@ same_key(struct hs_json_track *t, const struct hs_json_key *a,
 	return la == lb && memcmp(ta, tb, la) == 0;
 }
 
-/* Any two equal keys among keys[from..nkeys)? */
+/* Keys decode to the same text? Raw bytes decide when neither is escaped. */
+static inline int
+same_key(struct hs_json_track *t, const struct hs_json_key *a,
+    const struct hs_json_key *b)
+{
+	if (a->escaped || b->escaped)
+		return same_key_decoded(t, a, b);
+	return a->len == b->len && (a->len == 0 ||
+	    (t->base[a->off] == t->base[b->off] &&
+	    memcmp(t->base + a->off, t->base + b->off, a->len) == 0));
+}
+
+/* FNV-1a of the decoded key; -1 on \u0000 (track_key refused it already). */
+static int
+hash_key(struct hs_json_track *t, struct hs_json_key *k)
+{
+	const char *text;
+	size_t	 tlen, i;
+	uint64_t h = FNV_OFFSET;
+
+	if ((text = key_text(t, k, 0, &tlen)) == NULL)
+		return -1;
+	for (i = 0; i < tlen; i++)
+		h = (h ^ (unsigned char)text[i]) * FNV_PRIME;
+	k->hash = h;
+	return 0;
+}
+
+/*
+ * Any two equal keys among keys[from..nkeys)? Small objects (nearly all)
+ * compare every pair; large ones sort by hash first, so a body of many
+ * keys costs n log n, not n^2.
+ */
 static int
 has_duplicate(struct hs_json_track *t, size_t from)
 {
@@ -292,6 +325,9 @@ has_duplicate(struct hs_json_track *t, size_t from)
 					return 1;
 		return 0;
 	}
+	for (i = 0; i < n; i++)
+		if (hash_key(t, &k[i]) == -1)
+			return 1;
 	qsort(k, n, sizeof *k, cmp_hash);
 	for (i = 0; i + 1 < n; i++)
 		for (j = i + 1; j < n && k[j].hash == k[i].hash; j++)

@@ -2,6 +2,11 @@
  * json_strict.c - an iterative strict JSON validator. It builds nothing:
  * json-c does the parsing afterwards; this pass only decides whether the
  * bytes are JSON that every consumer (jq, Python, Node) reads the same way.
+ *
+ * It runs over every byte of every body, so it is written for speed: the
+ * cursor is a local the compiler keeps in a register, each helper takes it
+ * and returns the new one (NULL on error, with the reason in s->why), and
+ * only rare cases (escapes, non-ASCII, errors) leave the inlined fast path.
  */
 #include <stdint.h>
 #include <string.h>
@@ -9,25 +14,35 @@
 #include "hs_json.h"
 #include "hs_json_track.h"
 
+typedef const unsigned char *cur_t;
+
 struct scan {
-	const unsigned char *p;
-	const unsigned char *end;
+	cur_t		 end;
 	const char	*why;
+	int		 escaped;	/* the last string held a backslash */
 };
 
-static void
-skip_ws(struct scan *s)
+static cur_t
+fail_at(struct scan *s, const char *why)
 {
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
+	s->why = why;
+	return NULL;
 }
 
-/* One UTF-8 sequence starting at s->p (a byte >= 0x80). */
-static int
-scan_utf8(struct scan *s)
+/* Compact JSON has no whitespace: one compare settles most calls. */
+static inline cur_t
+skip_ws(cur_t p, cur_t end)
 {
-	const unsigned char *p = s->p;
+	while (p < end && *p <= ' ' &&
+	    (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* One UTF-8 sequence starting at p (a byte >= 0x80). */
+static cur_t
+scan_utf8(struct scan *s, cur_t p)
+{
 	size_t	 left = (size_t)(s->end - p), need, i;
 	uint32_t cp;
 
@@ -38,22 +53,18 @@ scan_utf8(struct scan *s)
 	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
 		need = 3; cp = p[0] & 0x07;
 	} else
-		goto bad;
+		return fail_at(s, "invalid UTF-8");
 	if (left < need + 1)
-		goto bad;
+		return fail_at(s, "invalid UTF-8");
 	for (i = 1; i <= need; i++) {
 		if ((p[i] & 0xc0) != 0x80)
-			goto bad;
+			return fail_at(s, "invalid UTF-8");
 		cp = (cp << 6) | (p[i] & 0x3f);
 	}
 	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		goto bad;
-	s->p += need + 1;
-	return 0;
-bad:
-	s->why = "invalid UTF-8";
-	return -1;
+		return fail_at(s, "invalid UTF-8");
+	return p + need + 1;
 }
 
 /* String bytes that need no look: printable ASCII but '"' and '\\'. */
@@ -61,165 +72,206 @@ static const unsigned char str_plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
 };
 
-static int
-scan_string(struct scan *s)
+static const unsigned char is_hex[256] = {
+	['0' ... '9'] = 1, ['a' ... 'f'] = 1, ['A' ... 'F'] = 1,
+};
+
+/* The rest of a string from its first byte that is not plain. */
+static __attribute__((noinline)) cur_t
+scan_string_rest(struct scan *s, cur_t p)
 {
-	const unsigned char *p;
-	unsigned char c;
+	cur_t	 end = s->end;
 	int	 i;
 
-	s->p++;			/* opening quote */
-	while (s->p < s->end) {
-		/* the common run first: one table look per byte */
-		for (p = s->p; p < s->end && str_plain[*p]; p++)
-			;
-		if ((s->p = p) == s->end)
-			break;
-		c = *p;
-
-		if (c == '"') {
-			s->p++;
-			return 0;
-		}
-		if (c < 0x20) {
-			s->why = c ? "control character in string" :
-			    "NUL byte in body";
-			return -1;
-		}
-		if (c >= 0x80) {
-			if (scan_utf8(s) == -1)
-				return -1;
+	while (p < end) {
+		if (str_plain[*p]) {
+			p++;
 			continue;
 		}
-		if (c == '\\') {
-			if (++s->p >= s->end)
-				break;
-			switch (*s->p) {
-			case '"': case '\\': case '/': case 'b':
-			case 'f': case 'n': case 'r': case 't':
-				s->p++;
-				continue;
-			case 'u':
-				s->p++;
-				for (i = 0; i < 4; i++, s->p++) {
-					if (s->p >= s->end ||
-					    !strchr("0123456789abcdefABCDEF",
-					    *s->p) || *s->p == 0) {
-						s->why = "bad \\u escape";
-						return -1;
-					}
-				}
-				continue;
-			default:
-				s->why = "bad escape in string";
-				return -1;
-			}
+		if (*p == '"')
+			return p + 1;
+		if (*p < 0x20)
+			return fail_at(s, *p ? "control character in string" :
+			    "NUL byte in body");
+		if (*p >= 0x80) {
+			if ((p = scan_utf8(s, p)) == NULL)
+				return NULL;
+			continue;
 		}
-		s->p++;
+		/* a backslash */
+		s->escaped = 1;
+		if (++p >= end)
+			break;
+		switch (*p) {
+		case '"': case '\\': case '/': case 'b':
+		case 'f': case 'n': case 'r': case 't':
+			p++;
+			continue;
+		case 'u':
+			p++;
+			for (i = 0; i < 4; i++, p++)
+				if (p >= end || !is_hex[*p])
+					return fail_at(s, "bad \\u escape");
+			continue;
+		default:
+			return fail_at(s, "bad escape in string");
+		}
 	}
-	s->why = "unterminated string";
-	return -1;
+	return fail_at(s, "unterminated string");
 }
 
-static int
-is_digit(const struct scan *s)
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * The high bit of each byte of x that is not plain ('"', '\\', < 0x20 or
+ * >= 0x80). Bits above the lowest may be false alarms (borrows); the
+ * lowest is exact, which is all the caller uses.
+ */
+static inline uint64_t
+word_special(uint64_t x)
 {
-	return s->p < s->end && *s->p >= '0' && *s->p <= '9';
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((x - ONES * 0x20) & ~x) | (x & HIGHS);
 }
 
-static int
-scan_number(struct scan *s)
+/*
+ * Skips plain bytes 8 at a time; stops at the first byte that is not
+ * plain, or with fewer than 8 bytes left.
+ */
+static inline cur_t
+skip_plain_words(cur_t p, cur_t end)
 {
-	if (*s->p == '-')
-		s->p++;
-	if (!is_digit(s))
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t word, special;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&word, p, 8);		/* byte 0 is the low byte */
+		if ((special = word_special(word) & HIGHS) != 0)
+			return p + (__builtin_ctzll(special) >> 3);
+	}
+#else
+	(void)end;
+#endif
+	return p;
+}
+
+/*
+ * A string whose opening quote is at p; returns just past its closer.
+ * Keys and most values are short: byte by byte first; a string still
+ * going after 8 bytes continues 8 bytes a step.
+ */
+static inline cur_t
+scan_string(struct scan *s, cur_t p)
+{
+	cur_t	 end = s->end, stop;
+
+	s->escaped = 0;
+	p++;
+	stop = end - p > 8 ? p + 8 : end;
+	while (p < stop && str_plain[*p])
+		p++;
+	if (p == stop)
+		for (p = skip_plain_words(p, end); p < end && str_plain[*p]; )
+			p++;
+	if (p < end && *p == '"')
+		return p + 1;
+	return scan_string_rest(s, p);
+}
+
+static inline cur_t
+skip_digits(cur_t p, cur_t end)
+{
+	while (p < end && (unsigned)(*p - '0') <= 9)
+		p++;
+	return p;
+}
+
+static inline int
+digit_at(cur_t p, cur_t end)
+{
+	return p < end && (unsigned)(*p - '0') <= 9;
+}
+
+static inline cur_t
+scan_number(struct scan *s, cur_t p)
+{
+	cur_t	 end = s->end;
+
+	if (*p == '-')
+		p++;
+	if (!digit_at(p, end))
 		goto bad;
-	if (*s->p == '0')
-		s->p++;
+	if (*p == '0')
+		p++;
 	else
-		while (is_digit(s))
-			s->p++;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (!is_digit(s))
+		p = skip_digits(p, end);
+	if (p < end && *p == '.') {
+		if (!digit_at(++p, end))
 			goto bad;
-		while (is_digit(s))
-			s->p++;
+		p = skip_digits(p, end);
 	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (!is_digit(s))
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!digit_at(p, end))
 			goto bad;
-		while (is_digit(s))
-			s->p++;
+		p = skip_digits(p, end);
 	}
-	return 0;
+	return p;
 bad:
-	s->why = "malformed number";
-	return -1;
+	return fail_at(s, "malformed number");
 }
 
-static int
-scan_literal(struct scan *s, const char *word)
+static cur_t
+scan_literal(struct scan *s, cur_t p, const char *word, size_t n)
 {
-	size_t	 n = strlen(word);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0) {
-		s->why = "unexpected character";
-		return -1;
-	}
-	s->p += n;
-	return 0;
+	if ((size_t)(s->end - p) < n || memcmp(p, word, n) != 0)
+		return fail_at(s, "unexpected character");
+	return p + n;
 }
 
-/* A scalar value or the opening of a container. */
-static int
-scan_value_start(struct scan *s, char *opened)
+/* A scalar value or the opening of a container ('{' or '[' in *opened). */
+static inline cur_t
+scan_value_start(struct scan *s, cur_t p, char *opened)
 {
 	*opened = 0;
-	if (s->p >= s->end) {
-		s->why = "unexpected end of body";
-		return -1;
-	}
-	switch (*s->p) {
+	if (p >= s->end)
+		return fail_at(s, "unexpected end of body");
+	switch (*p) {
 	case '{':
 	case '[':
-		*opened = (char)*s->p++;
-		return 0;
+		*opened = (char)*p;
+		return p + 1;
 	case '"':
-		return scan_string(s);
+		return scan_string(s, p);
 	case 't':
-		return scan_literal(s, "true");
+		return scan_literal(s, p, "true", 4);
 	case 'f':
-		return scan_literal(s, "false");
+		return scan_literal(s, p, "false", 5);
 	case 'n':
-		return scan_literal(s, "null");
+		return scan_literal(s, p, "null", 4);
 	case '\0':
-		s->why = "NUL byte in body";
-		return -1;
+		return fail_at(s, "NUL byte in body");
 	default:
-		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
-			return scan_number(s);
-		s->why = "unexpected character";
-		return -1;
+		if (*p == '-' || (unsigned)(*p - '0') <= 9)
+			return scan_number(s, p);
+		return fail_at(s, "unexpected character");
 	}
 }
 
 int
 hs_utf8_valid(const char *str, size_t n)
 {
-	struct scan s = { (const unsigned char *)str,
-	    (const unsigned char *)str + n, NULL };
+	struct scan s = { (cur_t)str + n, NULL, 0 };
+	cur_t	 p = (cur_t)str;
 
-	while (s.p < s.end) {
-		if (*s.p < 0x80)
-			s.p++;
-		else if (scan_utf8(&s) == -1)
-			return 0;
-	}
-	return 1;
+	while (p != NULL && p < s.end)
+		p = *p < 0x80 ? p + 1 : scan_utf8(&s, p);
+	return p != NULL;
 }
 
 /* The scanner; with t, also duplicate keys and wanted fields. */
@@ -227,62 +279,61 @@ static int
 scan_body(const char *str, size_t n, int max_depth, size_t *members,
     struct hs_json_track *t, const char **why)
 {
-	struct scan s = { (const unsigned char *)str,
-	    (const unsigned char *)str + n, NULL };
-	const unsigned char *start = s.p, *mark;
+	struct scan s = { (cur_t)str + n, NULL, 0 };
+	cur_t	 start = (cur_t)str, end = s.end, p = start, mark;
 	char	 stack[HS_JSON_MAX_DEPTH + 1];
 	int	 depth = 0;
 	size_t	 count = 0;
 	char	 opened;
 
-#define OFF(p)	((size_t)((p) - start))
+#define OFF(x)	((size_t)((x) - start))
 	if (max_depth < 1 || max_depth > HS_JSON_MAX_DEPTH)
 		max_depth = HS_JSON_MAX_DEPTH;
 	if (memchr(str, '\0', n) != NULL) {
 		s.why = "NUL byte in body";
 		goto fail;
 	}
-	skip_ws(&s);
-	if (s.p >= s.end || *s.p != '{') {
+	p = skip_ws(p, end);
+	if (p >= end || *p != '{') {
 		s.why = "body is not a JSON object";
 		goto fail;
 	}
-	if (t && hs_json_track_open(t, 0, '{', OFF(s.p)) == -1)
+	if (t && hs_json_track_open(t, 0, '{', OFF(p)) == -1)
 		goto track_fail;
-	s.p++;
+	p++;
 	stack[depth++] = '{';
-	skip_ws(&s);
+	p = skip_ws(p, end);
 	/* state: just opened a container; may close immediately */
-	if (s.p < s.end && *s.p == '}') {
-		s.p++;
+	if (p < end && *p == '}') {
+		p++;
 		depth--;
 		goto done;
 	}
 	for (;;) {
 		/* expecting a member (object) or an element (array) */
 		if (stack[depth - 1] == '{') {
-			skip_ws(&s);
-			if (s.p >= s.end || *s.p != '"') {
+			p = skip_ws(p, end);
+			if (p >= end || *p != '"') {
 				s.why = "expected a string key";
 				goto fail;
 			}
-			mark = s.p;
-			if (scan_string(&s) == -1)
+			mark = p;
+			if ((p = scan_string(&s, p)) == NULL)
 				goto fail;
 			if (t && hs_json_track_key(t, depth - 1, OFF(mark) + 1,
-			    (size_t)(s.p - mark) - 2) == -1)
+			    (size_t)(p - mark) - 2, s.escaped) == -1)
 				goto track_fail;
-			skip_ws(&s);
-			if (s.p >= s.end || *s.p != ':') {
+			p = skip_ws(p, end);
+			if (p >= end || *p != ':') {
 				s.why = "expected ':'";
 				goto fail;
 			}
-			s.p++;
+			p++;
 			count++;
 		}
-		skip_ws(&s);
-		mark = s.p;
-		if (scan_value_start(&s, &opened) == -1)
+		p = skip_ws(p, end);
+		mark = p;
+		if ((p = scan_value_start(&s, p, &opened)) == NULL)
 			goto fail;
 		if (opened) {
 			if (depth >= max_depth) {
@@ -293,33 +344,33 @@ scan_body(const char *str, size_t n, int max_depth, size_t *members,
 			    OFF(mark)) == -1)
 				goto track_fail;
 			stack[depth++] = opened;
-			skip_ws(&s);
-			if (s.p < s.end && *s.p == (opened == '{' ? '}' : ']')) {
-				s.p++;
+			p = skip_ws(p, end);
+			if (p < end && *p == (opened == '{' ? '}' : ']')) {
+				p++;
 				depth--;
 				if (t && hs_json_track_close(t, depth,
-				    OFF(s.p)) == -1)
+				    OFF(p)) == -1)
 					goto track_fail;
 			} else
 				continue;
-		} else if (t)
-			hs_json_track_scalar(t, OFF(mark), OFF(s.p));
+		} else if (t && (t->leaf | t->child))
+			hs_json_track_scalar(t, OFF(mark), OFF(p));
 		/* after a value: ',' or a closer, possibly several closers */
 		for (;;) {
-			skip_ws(&s);
-			if (s.p >= s.end) {
+			p = skip_ws(p, end);
+			if (p >= end) {
 				s.why = "unexpected end of body";
 				goto fail;
 			}
-			if (*s.p == ',') {
-				s.p++;
+			if (*p == ',') {
+				p++;
 				break;
 			}
-			if (*s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
-				s.p++;
+			if (*p == (stack[depth - 1] == '{' ? '}' : ']')) {
+				p++;
 				depth--;
 				if (t && hs_json_track_close(t, depth,
-				    OFF(s.p)) == -1)
+				    OFF(p)) == -1)
 					goto track_fail;
 				if (depth == 0)
 					goto done;
@@ -331,8 +382,7 @@ scan_body(const char *str, size_t n, int max_depth, size_t *members,
 	}
 #undef OFF
 done:
-	skip_ws(&s);
-	if (s.p != s.end) {
+	if (skip_ws(p, end) != end) {
 		s.why = "trailing bytes after the JSON object";
 		goto fail;
 	}

@@ -14,7 +14,8 @@
 #define HS_JSON_MAX_SEGS	8
 
 struct hs_json_key {
-	uint64_t	 hash;		/* FNV-1a of the decoded key */
+	uint64_t	 hash;		/* FNV-1a of the decoded key, large
+					   objects only (has_duplicate) */
 	size_t		 off;		/* raw key text (between the quotes) */
 	size_t		 len;
 	int		 escaped;	/* raw text holds a backslash */
@@ -51,8 +52,30 @@ void	hs_json_track_free(struct hs_json_track *t);
 /* depth is the index of the frame being opened (0 for the root) */
 int	hs_json_track_open(struct hs_json_track *t, int depth, char kind,
 	    size_t value_start);
-int	hs_json_track_key(struct hs_json_track *t, int depth, size_t off,
-	    size_t len);
+int	hs_json_track_key_slow(struct hs_json_track *t, int depth,
+	    size_t off, size_t len, int escaped);
+
+/*
+ * A key at depth, raw text at base[off..off+len); escaped: it holds a
+ * backslash. Inline because the scanner calls it for every key of a body
+ * and nearly every key only needs remembering until its object closes.
+ */
+static inline int
+hs_json_track_key(struct hs_json_track *t, int depth, size_t off, size_t len,
+    int escaped)
+{
+	struct hs_json_key *k;
+
+	if (t->frame[depth].mask != 0 || escaped || t->nkeys == t->capkeys)
+		return hs_json_track_key_slow(t, depth, off, len, escaped);
+	k = &t->keys[t->nkeys++];
+	k->off = off;
+	k->len = len;
+	k->escaped = 0;
+	k->hash = 0;
+	t->leaf = t->child = 0;
+	return 0;
+}
 void	hs_json_track_scalar(struct hs_json_track *t, size_t start, size_t end);
 /* the frame at depth closes; end is just past its closer */
 int	hs_json_track_close(struct hs_json_track *t, int depth, size_t end);

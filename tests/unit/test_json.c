@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 
+#include "hs_buf.h"
 #include "hs_event.h"
 #include "hs_json.h"
 #include "tap.h"
@@ -96,6 +97,92 @@ test_scan(void)
 	    "extract refuses duplicates");
 }
 
+/*
+ * Long strings are skipped 8 bytes a step: a byte that ends or breaks a
+ * string must be seen at every offset from the opening quote, and near
+ * the end of the body.
+ */
+static void
+test_string_offsets(void)
+{
+	static const struct { const char *ins; int valid; const char *what; }
+	    cases[] = {
+		{ "\"", 0, "unescaped quote (ends the string early)" },
+		{ "\x01", 0, "control byte" },
+		{ "\x1f", 0, "byte 0x1f" },
+		{ "\x7f", 1, "DEL (allowed raw by RFC 8259)" },
+		{ "\\n", 1, "escape" },
+		{ "\\u00e9", 1, "\\u escape" },
+		{ "\\q", 0, "bad escape" },
+		{ "\xc3\xa9", 1, "2-byte UTF-8" },
+		{ "\xf0\x9f\x98\x80", 1, "4-byte UTF-8" },
+		{ "\xc3", 0, "truncated UTF-8" },
+		{ "\xff", 0, "byte 0xff" },
+	};
+	char	 body[128], what[160];
+	size_t	 c, off, len;
+	int	 valid, fails = 0;
+
+	for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		for (off = 0; off <= 40; off++) {
+			/* {"k":"<off x a><ins><a x 9>"} */
+			len = (size_t)snprintf(body, sizeof body,
+			    "{\"k\":\"%.*s%s%s\"}", (int)off,
+			    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			    cases[c].ins, "aaaaaaaaa");
+			valid = okn(body, len);
+			if (valid != cases[c].valid && fails++ < 5) {
+				snprintf(what, sizeof what, "%s at offset %zu",
+				    cases[c].what, off);
+				CHECK(0, "%s: %s", what, valid ? "accepted" :
+				    "refused");
+			}
+		}
+	}
+	CHECK(fails == 0, "%d misjudged strings at offsets 0..40", fails);
+
+	/* unterminated strings of every length near the 8-byte steps */
+	for (fails = 0, off = 0; off <= 40; off++) {
+		len = (size_t)snprintf(body, sizeof body, "{\"k\":\"%.*s",
+		    (int)off, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+		if (okn(body, len))
+			fails++;
+		body[len] = '"';	/* a closing quote but no '}' */
+		if (okn(body, len + 1))
+			fails++;
+	}
+	CHECK(fails == 0, "unterminated: %d accepted", fails);
+}
+
+/* Strings the envelope writes: escapes exactly as json-c printed them. */
+static void
+test_json_string_out(void)
+{
+	static const struct { const char *in; size_t n; const char *out; }
+	    cases[] = {
+		{ "", 0, "\"\"" },
+		{ "plain", 5, "\"plain\"" },
+		{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+		{ "\"", 1, "\"\\\"\"" },
+		{ "x\n\x01\x1f\x7fy", 6, "\"x\\u000a\\u0001\\u001f\\u007fy\"" },
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
+		{ "a/b", 3, "\"a/b\"" },
+	};
+	struct hs_buf b;
+	size_t	 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_buf_init(&b);
+		hs_buf_adds(&b, "x");
+		CHECK(hs_buf_add_json_string(&b, cases[i].in, cases[i].n) == 0,
+		    "json string %zu written", i);
+		CHECK_STR(hs_buf_cstr(&b) + 1, cases[i].out, "json string");
+		CHECK(b.len == 1 + strlen(cases[i].out), "json string %zu length",
+		    i);
+		hs_buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -181,5 +268,7 @@ main(void)
 		}
 	}
 	test_scan();
+	test_string_offsets();
+	test_json_string_out();
 	return tap_done();
 }
