@@ -71,6 +71,20 @@ hs_buf_adds(struct hs_buf *b, const char *s)
 }
 
 int
+hs_buf_add_long(struct hs_buf *b, long v)
+{
+	char	 digits[24], *p = digits + sizeof digits;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return hs_buf_add(b, p, (size_t)(digits + sizeof digits - p));
+}
+
+int
 hs_buf_printf(struct hs_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -99,25 +113,39 @@ hs_buf_printf(struct hs_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+/* Bytes copied as they are inside a JSON string literal. */
+static int
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
+
 int
 hs_buf_add_json_string(struct hs_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t	 i;
+	size_t	 i = 0, run;
 	unsigned char c;
 
-	if (hs_buf_add(b, "\"", 1) == -1)
+	/* one reservation covers a string with nothing to escape */
+	if (hs_buf_reserve(b, n + 2) == -1 || hs_buf_add(b, "\"", 1) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
+	for (;;) {
+		for (run = i; run < n && json_plain((unsigned char)s[run]); run++)
+			;
+		if (hs_buf_add(b, s + i, run - i) == -1)
+			return -1;
+		if (run == n)
+			break;
+		c = (unsigned char)s[run];
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 			hs_buf_add(b, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
+		} else {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			hs_buf_add(b, esc, 6);
-		} else
-			hs_buf_add(b, &s[i], 1);
+		}
+		i = run + 1;
 	}
 	return hs_buf_add(b, "\"", 1);
 }

@@ -33,7 +33,8 @@ hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out)
 	const char *actor;
 
 	hs_buf_reserve(out, 512);	/* one allocation for the usual head */
-	hs_buf_printf(out, "{\"hookspool\":%d", HS_FORMAT_VERSION);
+	hs_buf_adds(out, "{\"hookspool\":");
+	hs_buf_add_long(out, HS_FORMAT_VERSION);
 	member(out, "id", env->id, 0);
 	member(out, "endpoint", env->endpoint, 0);
 	member(out, "provider", env->provider, 0);

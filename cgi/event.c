@@ -55,20 +55,31 @@ hs_event_parse(const char *body, size_t len, size_t members, const char **why)
 	return root;
 }
 
-/* Parses one value's raw text (already validated) with json-c. */
+/*
+ * Parses one value's raw text (already validated) with json-c. A string
+ * without escapes is its bytes between the quotes, which is what json-c
+ * would make of it; skipping the tokener there matters, because each
+ * json_tokener_parse_ex() call duplicates and frees a locale.
+ */
 static struct json_object *
-parse_value(json_tokener *tok, const char *text, size_t len)
+parse_value(json_tokener **tok, const char *text, size_t len)
 {
 	char	 small[256], *buf = small;
 	struct json_object *v;
+
+	if (len >= 2 && text[0] == '"' && memchr(text, '\\', len) == NULL)
+		return json_object_new_string_len(text + 1, (int)len - 2);
+	if (*tok == NULL &&
+	    (*tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 1)) == NULL)
+		return NULL;
 
 	/* a top-level number is only complete with its terminating NUL */
 	if (len + 1 > sizeof small && (buf = malloc(len + 1)) == NULL)
 		return NULL;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
-	json_tokener_reset(tok);
-	v = json_tokener_parse_ex(tok, buf, (int)len + 1);
+	json_tokener_reset(*tok);
+	v = json_tokener_parse_ex(*tok, buf, (int)len + 1);
 	if (buf != small)
 		free(buf);
 	return v;
@@ -117,19 +128,19 @@ hs_event_extract(const char *body, size_t len, const char *const *paths,
 		want[i].path = paths[i];
 	if (hs_json_scan(body, len, want, npaths, why) == -1)
 		return NULL;
-	if ((root = json_object_new_object()) == NULL ||
-	    (tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 1)) == NULL)
+	if ((root = json_object_new_object()) == NULL)
 		goto oom;
 	for (i = 0; i < npaths; i++) {
 		if (want[i].value == NULL)
 			continue;
-		if ((v = parse_value(tok, want[i].value, want[i].len)) == NULL ||
+		if ((v = parse_value(&tok, want[i].value, want[i].len)) == NULL ||
 		    put_path(root, paths[i], v) == -1) {
 			json_object_put(v);
 			goto oom;
 		}
 	}
-	json_tokener_free(tok);
+	if (tok)
+		json_tokener_free(tok);
 	return root;
 oom:
 	*why = "out of memory";

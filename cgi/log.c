@@ -70,16 +70,21 @@ hs_log_request(const struct hs_log_line *l)
 	char	 ts[HS_RFC3339_LEN];
 
 	hs_buf_init(&b);
+	hs_buf_reserve(&b, 256);
 	hs_clock_rfc3339(hs_clock_now(), ts);
-	hs_buf_printf(&b, "%s hookspool[%ld]: status=%d", ts, (long)getpid(),
-	    l->status);
+	hs_buf_adds(&b, ts);
+	hs_buf_adds(&b, " hookspool[");
+	hs_buf_add_long(&b, (long)getpid());
+	hs_buf_adds(&b, "]: status=");
+	hs_buf_add_long(&b, l->status);
 	field(&b, "outcome", l->outcome);
 	field(&b, "endpoint", l->endpoint);
 	field(&b, "event", l->event);
 	field(&b, "queue", l->queue);
 	field(&b, "id", l->id);
 	field(&b, "error", l->error);
-	hs_buf_printf(&b, " us=%ld", l->micros);
+	hs_buf_adds(&b, " us=");
+	hs_buf_add_long(&b, l->micros);
 	emit(&b);
 }
 

@@ -47,12 +47,16 @@ hs_response_send(const struct hs_io *io, const struct hs_answer *a)
 	}
 	hs_buf_adds(&body, "}\n");
 
-	hs_buf_printf(&out, "Status: %d %s\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n", a->status,
-	    hs_status_reason(a->status), body.len);
+	hs_buf_reserve(&out, 256 + body.len);
+	hs_buf_adds(&out, "Status: ");
+	hs_buf_add_long(&out, a->status);
+	hs_buf_adds(&out, " ");
+	hs_buf_adds(&out, hs_status_reason(a->status));
+	hs_buf_adds(&out, "\r\nContent-Type: application/json\r\n"
+	    "Content-Length: ");
+	hs_buf_add_long(&out, (long)body.len);
+	hs_buf_adds(&out, "\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n");
 	if (a->status == 405)
 		hs_buf_adds(&out, "Allow: POST\r\n");
 	if (a->status == 503)

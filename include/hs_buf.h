@@ -17,6 +17,8 @@ void	hs_buf_reset(struct hs_buf *b);
 int	hs_buf_reserve(struct hs_buf *b, size_t extra);
 int	hs_buf_add(struct hs_buf *b, const void *p, size_t n);
 int	hs_buf_adds(struct hs_buf *b, const char *s);
+/* Appends v in decimal (the hot paths' printf("%ld")). */
+int	hs_buf_add_long(struct hs_buf *b, long v);
 int	hs_buf_printf(struct hs_buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes included). */
