@@ -100,7 +100,7 @@ snapshot_load() { # FILE
 snapshot_load "$RES/load-before.txt"
 # Every 20 s, the processes using >= 10% CPU that are not this benchmark's
 # (wrk, lighttpd, the receivers, Node, the helpers, the shell plumbing).
-OWN='^(wrk|lighttpd|hookspool.fcgi|floor|node|fsync_loop|hyperfine|libs_only|env|true|top|ps|awk|sed|grep|find|truncate|sync|mv|rm|sleep|bash|sh|date|cat|curl|make|timeout|mkbody)$'
+OWN='^(wrk|lighttpd|hookspool.fcgi|floor|node|fsync_loop|hyperfine|libs_only|scan|env|true|top|ps|awk|sed|grep|find|truncate|sync|mv|rm|sleep|bash|sh|date|cat|curl|make|timeout|mkbody)$'
 sample_load() {
 	while :; do
 		top -bn1 -w 512 2>/dev/null | awk -v ts="$(date +%T)" -v own="$OWN" '
@@ -121,6 +121,10 @@ for p in floor fsync_loop mkbody; do
 	cc $HCFLAGS -o "$BIN/$p" "bench/$p.c" $(pkg-config --cflags --libs fcgi libcrypto) ||
 		die "cannot build bench/$p.c"
 done
+# The in-process scan benchmark links the receiver's own objects.
+# shellcheck disable=SC2046,SC2086
+cc $HCFLAGS -Iinclude -o "$BIN/scan" bench/scan.c "$BUILD_ABS/libhookspool.a" \
+	$(pkg-config --cflags --libs json-c libcrypto) || die "cannot build bench/scan.c"
 # The CGI baseline that loads the receiver's libraries and does nothing else.
 # shellcheck disable=SC2046
 printf 'int main(void);\nint main(void) { return 0; }\n' |
@@ -454,6 +458,14 @@ echo "$CGI_FILES" > "$RES/cgi-files.txt"
 log "CGI runs spooled $CGI_FILES files"
 [ "$CGI_FILES" -gt 0 ] || die "the CGI runs spooled nothing"
 retire "$W/spool-cgi"
+
+# --- the per-byte work in process: strict scan vs json-c vs SHA-256 -------------
+log "in-process scan"
+SCAN_ARGS=()
+for s in $SIZES; do SCAN_ARGS+=("$W/body-$s.json"); done
+SCAN_ARGS+=("text:1048576")
+"$BIN/scan" "${SCAN_ARGS[@]}" > "$RES/scan.txt" || die "bench/scan failed"
+sed -i "s|name=$W/body-|name=body-|" "$RES/scan.txt"
 
 kill "$SAMPLER" 2>/dev/null
 wait "$SAMPLER" 2>/dev/null
