@@ -261,7 +261,10 @@ cmp_hash(const void *a, const void *b)
 	return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
-/* Keys decode to the same text? (at least one of them is escaped) */
+/*
+ * Keys decode to the same text? 1 yes, 0 no, -1 out of memory. (A key
+ * holding \u0000, the decoder's other failure, was refused on arrival.)
+ */
 static int
 same_key_decoded(struct hs_json_track *t, const struct hs_json_key *a,
     const struct hs_json_key *b)
@@ -272,24 +275,31 @@ same_key_decoded(struct hs_json_track *t, const struct hs_json_key *a,
 	/* a decodes at scratch[0], b behind it (decoding never grows) */
 	if (key_text(t, a, 0, &la) == NULL ||
 	    (tb = key_text(t, b, a->len, &lb)) == NULL)
-		return 0;
+		return -1;
 	ta = a->escaped ? t->scratch : t->base + a->off;	/* after realloc */
 	return la == lb && memcmp(ta, tb, la) == 0;
 }
 
-/* Keys decode to the same text? Raw bytes decide when neither is escaped. */
+/* Raw key texts equal? Decides for keys that hold no escape. */
 static inline int
-same_key(struct hs_json_track *t, const struct hs_json_key *a,
+same_raw_key(const struct hs_json_track *t, const struct hs_json_key *a,
     const struct hs_json_key *b)
 {
-	if (a->escaped || b->escaped)
-		return same_key_decoded(t, a, b);
 	return a->len == b->len && (a->len == 0 ||
 	    (t->base[a->off] == t->base[b->off] &&
 	    memcmp(t->base + a->off, t->base + b->off, a->len) == 0));
 }
 
-/* FNV-1a of the decoded key; -1 on \u0000 (track_key refused it already). */
+static int
+same_key(struct hs_json_track *t, const struct hs_json_key *a,
+    const struct hs_json_key *b)
+{
+	if (a->escaped || b->escaped)
+		return same_key_decoded(t, a, b);
+	return same_raw_key(t, a, b);
+}
+
+/* FNV-1a of the decoded key; -1 out of memory. */
 static int
 hash_key(struct hs_json_track *t, struct hs_json_key *k)
 {
@@ -306,33 +316,38 @@ hash_key(struct hs_json_track *t, struct hs_json_key *k)
 }
 
 /*
- * Any two equal keys among keys[from..nkeys)? Small objects (nearly all)
- * compare every pair; large ones sort by hash first, so a body of many
- * keys costs n log n, not n^2.
+ * Any two equal keys among keys[from..nkeys)? 1 yes, 0 no, -1 out of
+ * memory. Small objects without escapes (nearly all) compare every pair
+ * of raw keys. Otherwise each key is decoded once, for its hash, and only
+ * keys of equal hash are compared: a body of many keys costs n log n, and
+ * a body of escaped keys is not decoded again for every pair.
  */
 static int
 has_duplicate(struct hs_json_track *t, size_t from)
 {
 	struct hs_json_key *k = t->keys + from;
 	size_t	 n = t->nkeys - from, i, j;
+	int	 escaped = 0, same;
 
 	if (n < 2)
 		return 0;
-	if (n <= 16) {
+	for (i = 0; i < n; i++)
+		escaped |= k[i].escaped;
+	if (n <= 16 && !escaped) {
 		for (i = 0; i < n; i++)
 			for (j = i + 1; j < n; j++)
-				if (same_key(t, &k[i], &k[j]))
+				if (same_raw_key(t, &k[i], &k[j]))
 					return 1;
 		return 0;
 	}
 	for (i = 0; i < n; i++)
 		if (hash_key(t, &k[i]) == -1)
-			return 1;
+			return -1;
 	qsort(k, n, sizeof *k, cmp_hash);
 	for (i = 0; i + 1 < n; i++)
 		for (j = i + 1; j < n && k[j].hash == k[i].hash; j++)
-			if (same_key(t, &k[i], &k[j]))
-				return 1;
+			if ((same = same_key(t, &k[i], &k[j])) != 0)
+				return same;
 	return 0;
 }
 
@@ -342,8 +357,14 @@ hs_json_track_close(struct hs_json_track *t, int depth, size_t end)
 	struct hs_json_frame *f = &t->frame[depth];
 
 	if (f->kind == '{') {
-		if (has_duplicate(t, f->keys_start)) {
+		switch (has_duplicate(t, f->keys_start)) {
+		case 0:
+			break;
+		case 1:
 			t->why = "duplicate key in JSON object";
+			return -1;
+		default:
+			t->why = "out of memory";
 			return -1;
 		}
 		t->nkeys = f->keys_start;

@@ -60,6 +60,12 @@ test_scan(void)
 	    "nested duplicate");
 	CHECK(scan_ok("{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}", w, 0),
 	    "same key in sibling objects");
+	CHECK(!scan_ok("{\"a/b\":1,\"x\":2,\"a\\/b\":3}", w, 0),
+	    "duplicate through \\/");
+	CHECK(scan_ok("{\"\\u0061\":1,\"\\u0062\":2,\"c\":3,\"\\u0063d\":4}", w, 0),
+	    "distinct escaped keys in a small object");
+	CHECK(!scan_ok("{\"x\":{\"\\u0061\":1},\"y\":{\"\\u0061\":1,\"b\":2,\"a\":3}}",
+	    w, 0), "escaped duplicate in a nested small object");
 	CHECK(!scan_ok("{\"a\\u0000b\":1}", w, 0), "\\u0000 in a key refused");
 	CHECK(scan_ok("{\"\\ud83d\\ude00\":1,\"\\ud800\":2}", w, 0),
 	    "surrogate pair and lone surrogate keys");
