@@ -426,17 +426,23 @@ A CGI request with the 1 MB body dropped from 42.5 ms to 6.8 ms median
 ### FastCGI: where the gap to the floor is
 
 CPU time per request of the one FastCGI process, read from
-\`/proc/PID/stat\` around an 8 s wrk run (1 process, 200 B, durable off,
-same lighttpd), on the \`LINK=libs\` build (the static-PIE build measured
-above was within noise of it: 14.1 µs user, 64.4 µs system):
+\`/proc/PID/stat\` around 8 s wrk runs (1 process, 200 B, durable off,
+same lighttpd, the default static-PIE build; the range of three runs,
+clock-tick resolution):
 
 | | user µs | system µs |
 | --- | ---: | ---: |
-| floor | 1.7 | 14.8 |
-| hookspool | 10.2 | 63.4 |
+| floor | 1.4-2.3 | 14-16.5 |
+| hookspool | 8.4-12 | 62.5-69 |
 
 The extra user time (HMAC, SHA-256 of the body, the strict scan, the
-envelope, the log line) is ~8 µs. The extra system time is the spool
+envelope, the log line) is ~6-10 µs. In process (\`hs_handle()\` in a loop,
+callgrind, 1,000 vs 3,000 requests) the request path without the HMAC
+takes ~50k instructions per request since
+the last changes: no \`printf\` in the answer, the log line or the envelope,
+JSON string escaping by runs instead of byte by byte, and the provider's
+string fields taken from the body without json-c's tokener (whose every call
+copies and frees a locale). It was ~83k. The extra system time is the spool
 write: \`strace\` shows exactly one \`newfstatat\` (config reload check),
 \`getrandom\`, \`openat(O_CREAT|O_EXCL)\`, \`writev\`, \`close\`, \`renameat2\` and
 one \`write\` of the log line per request, beyond the floor's FastCGI

@@ -334,7 +334,7 @@ warmup() { # URL: one second of the smallest body, results discarded
 	run_wrk "$1" "$s" 1 2
 }
 
-log "work dir $W; ${SECS}s per cell (${SECS_1M}s for 1 MB), procs: $PROCS_LIST"
+log "work dir $W; $REPEAT runs of ${SECS}s per cell (${SECS_1M}s for 1 MB), procs: $PROCS_LIST"
 # How fast this file system creates files right now (see retire). Freed
 # inodes stop counting as recent 60 s after their inode table block was
 # written back (360 s while it is dirty): sync, and wait up to 2 minutes for
