@@ -160,35 +160,29 @@ key_text(struct hs_json_track *t, const struct hs_json_key *k, size_t off,
 	return t->scratch + off;
 }
 
-/* hs_json_track_key() when a wanted path runs here or the key is escaped */
 int
-hs_json_track_key_slow(struct hs_json_track *t, int depth, size_t off,
-    size_t len, int escaped)
+hs_json_track_grow(struct hs_json_track *t)
+{
+	size_t	 cap = t->capkeys ? 2 * t->capkeys : 64;
+	struct hs_json_key *k;
+
+	if ((k = realloc(t->keys, cap * sizeof *k)) == NULL) {
+		t->why = "out of memory";
+		return -1;
+	}
+	t->keys = k;
+	t->capkeys = cap;
+	return 0;
+}
+
+int
+hs_json_track_key_match(struct hs_json_track *t, int depth,
+    const struct hs_json_key *k)
 {
 	struct hs_json_frame *f = &t->frame[depth];
-	struct hs_json_key *k;
 	const char *text;
 	size_t	 tlen, i;
 	uint32_t match = 0;
-
-	if (t->nkeys == t->capkeys) {
-		size_t	 cap = t->capkeys ? 2 * t->capkeys : 64;
-
-		if ((k = realloc(t->keys, cap * sizeof *k)) == NULL) {
-			t->why = "out of memory";
-			return -1;
-		}
-		t->keys = k;
-		t->capkeys = cap;
-	}
-	k = &t->keys[t->nkeys++];
-	k->off = off;
-	k->len = len;
-	k->escaped = escaped;
-	k->hash = 0;		/* computed only for large objects */
-	t->leaf = t->child = 0;
-	if (f->mask == 0 && !escaped)
-		return 0;
 
 	/* \u0000 is refused in every key, wanted or not */
 	if ((text = key_text(t, k, 0, &tlen)) == NULL) {

@@ -173,9 +173,11 @@ scan_string(struct scan *s, cur_t p)
 	stop = end - p > 8 ? p + 8 : end;
 	while (p < stop && str_plain[*p])
 		p++;
-	if (p == stop)
-		for (p = skip_plain_words(p, end); p < end && str_plain[*p]; )
+	if (p == stop) {
+		p = skip_plain_words(p, end);
+		while (p < end && str_plain[*p])
 			p++;
+	}
 	if (p < end && *p == '"')
 		return p + 1;
 	return scan_string_rest(s, p);

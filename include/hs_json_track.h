@@ -52,8 +52,11 @@ void	hs_json_track_free(struct hs_json_track *t);
 /* depth is the index of the frame being opened (0 for the root) */
 int	hs_json_track_open(struct hs_json_track *t, int depth, char kind,
 	    size_t value_start);
-int	hs_json_track_key_slow(struct hs_json_track *t, int depth,
-	    size_t off, size_t len, int escaped);
+/* Room for more keys; -1 (t->why set) out of memory. */
+int	hs_json_track_grow(struct hs_json_track *t);
+/* The rest of hs_json_track_key(): escaped keys, keys on a wanted path. */
+int	hs_json_track_key_match(struct hs_json_track *t, int depth,
+	    const struct hs_json_key *k);
 
 /*
  * A key at depth, raw text at base[off..off+len); escaped: it holds a
@@ -66,15 +69,17 @@ hs_json_track_key(struct hs_json_track *t, int depth, size_t off, size_t len,
 {
 	struct hs_json_key *k;
 
-	if (t->frame[depth].mask != 0 || escaped || t->nkeys == t->capkeys)
-		return hs_json_track_key_slow(t, depth, off, len, escaped);
+	if (t->nkeys == t->capkeys && hs_json_track_grow(t) == -1)
+		return -1;
 	k = &t->keys[t->nkeys++];
 	k->off = off;
 	k->len = len;
-	k->escaped = 0;
-	k->hash = 0;
+	k->escaped = escaped;
+	k->hash = 0;		/* computed only for large objects */
 	t->leaf = t->child = 0;
-	return 0;
+	if (t->frame[depth].mask == 0 && !escaped)
+		return 0;
+	return hs_json_track_key_match(t, depth, k);
 }
 void	hs_json_track_scalar(struct hs_json_track *t, size_t start, size_t end);
 /* the frame at depth closes; end is just past its closer */
