@@ -112,15 +112,16 @@ put_path(struct json_object *root, const char *path, struct json_object *v)
 }
 
 struct json_object *
-hs_event_extract(const char *body, size_t len, const char *const *paths,
-    size_t npaths, const char **why)
+hs_event_extract_raw(const char *body, size_t len, const char *const *paths,
+    size_t npaths, size_t nparse, struct hs_json_want *spans,
+    const char **why)
 {
 	struct hs_json_want want[HS_JSON_MAX_WANT];
 	struct json_object *root = NULL, *v;
 	json_tokener *tok = NULL;
 	size_t	 i;
 
-	if (npaths > HS_JSON_MAX_WANT) {
+	if (npaths > HS_JSON_MAX_WANT || nparse > npaths) {
 		*why = "too many fields";
 		return NULL;
 	}
@@ -128,9 +129,11 @@ hs_event_extract(const char *body, size_t len, const char *const *paths,
 		want[i].path = paths[i];
 	if (hs_json_scan(body, len, want, npaths, why) == -1)
 		return NULL;
+	if (spans)
+		memcpy(spans, want, sizeof *want * npaths);
 	if ((root = json_object_new_object()) == NULL)
 		goto oom;
-	for (i = 0; i < npaths; i++) {
+	for (i = 0; i < nparse; i++) {
 		if (want[i].value == NULL)
 			continue;
 		if ((v = parse_value(&tok, want[i].value, want[i].len)) == NULL ||
@@ -148,6 +151,14 @@ oom:
 		json_tokener_free(tok);
 	json_object_put(root);
 	return NULL;
+}
+
+struct json_object *
+hs_event_extract(const char *body, size_t len, const char *const *paths,
+    size_t npaths, const char **why)
+{
+	return hs_event_extract_raw(body, len, paths, npaths, npaths, NULL,
+	    why);
 }
 
 struct json_object *

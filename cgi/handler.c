@@ -28,6 +28,10 @@
  * close instead of a reset that it would turn into a 500/502. */
 #define DRAIN_CAP	(8ULL << 20)
 
+/* How long a copy of a delivery waits for another copy being written
+ * (its fsyncs take milliseconds) before it answers 503. */
+#define HS_DEDUP_WAIT_MS	5000
+
 struct run {
 	struct hs_handler *h;
 	struct hs_request req;
@@ -110,9 +114,13 @@ check_head(struct run *r, char **envp)
 	return 0;
 }
 
-/* The body fields this endpoint's provider reads. */
+/*
+ * The body fields this endpoint's provider reads: first those json-c
+ * parses, then (from *nparse on) those it needs only as raw text.
+ */
 static size_t
-wanted_fields(const struct hs_endpoint *ep, const char **paths, size_t max)
+wanted_fields(const struct hs_endpoint *ep, const char **paths, size_t max,
+    size_t *nparse)
 {
 	const char *const *f;
 	size_t	 n = 0;
@@ -123,6 +131,9 @@ wanted_fields(const struct hs_endpoint *ep, const char **paths, size_t max)
 		paths[n++] = ep->event_field;
 	if (ep->document_id_field && n < max)
 		paths[n++] = ep->document_id_field;
+	*nparse = n;
+	for (f = ep->provider->raw_fields; f && *f && n < max; f++)
+		paths[n++] = *f;
 	return n;
 }
 
@@ -131,7 +142,8 @@ check_body(struct run *r, struct json_object **root)
 {
 	const struct hs_provider *prov = r->ep->provider;
 	const char *why = "bad request", *paths[HS_JSON_MAX_WANT];
-	size_t	 npaths;
+	struct hs_json_want spans[HS_JSON_MAX_WANT];
+	size_t	 npaths, nparse, i;
 	int	 rc;
 
 	if (hs_request_read_body(&r->req, r->io) == -1)
@@ -144,11 +156,16 @@ check_body(struct run *r, struct json_object **root)
 	    hs_clock_verify_now(r->h->cfg.verify_now), &why) == -1)
 		return answer(r, 401, "error", why);
 	r->ev.verified = !(prov->flags & HS_PROV_PENDING);
+	hs_sha256_hex(r->req.body, r->req.body_len, r->ev.body_sha256);
 	/* One strict pass over the body; json-c sees only what we read. */
-	npaths = wanted_fields(r->ep, paths, HS_JSON_MAX_WANT);
-	if ((*root = hs_event_extract(r->req.body, r->req.body_len, paths,
-	    npaths, &why)) == NULL)
+	npaths = wanted_fields(r->ep, paths, HS_JSON_MAX_WANT, &nparse);
+	if ((*root = hs_event_extract_raw(r->req.body, r->req.body_len, paths,
+	    npaths, nparse, spans, &why)) == NULL)
 		return answer(r, 400, "error", why);
+	for (i = nparse; i < npaths && i - nparse < HS_EVENT_RAW_MAX; i++) {
+		r->ev.raw[i - nparse] = spans[i].value;
+		r->ev.raw_len[i - nparse] = spans[i].len;
+	}
 	rc = prov->describe(r->ep, &r->req, *root, &r->ev, &why);
 	if (rc == HS_DESCRIBE_AUTH)
 		return answer(r, 401, "error", why);
@@ -157,13 +174,16 @@ check_body(struct run *r, struct json_object **root)
 	return 0;
 }
 
-/* SHA-256 of endpoint, NUL, key: the marker's file name. */
+/*
+ * SHA-256 of endpoint, NUL, what makes the delivery unique (the
+ * provider's dedup_extra, else the body's hash): the marker's file name.
+ */
 static void
 dedup_key(const struct run *r, char out[65])
 {
 	struct hs_buf b;
-	const char *key = r->ev.delivery_id[0] ? r->ev.delivery_id :
-	    r->ev.dedup_extra[0] ? r->ev.dedup_extra : r->ev.body_sha256;
+	const char *key = r->ev.dedup_extra[0] ? r->ev.dedup_extra :
+	    r->ev.body_sha256;
 
 	hs_buf_init(&b);
 	hs_buf_adds(&b, r->ep->name);
@@ -173,20 +193,54 @@ dedup_key(const struct run *r, char out[65])
 	hs_buf_free(&b);
 }
 
+/*
+ * Dedup that cannot work (no .dedup directory, no inodes) still stores
+ * the event: a duplicate is better than a loss. Said once per process
+ * and cause, not once per request.
+ */
+static void
+log_once(const char *what, const char *why)
+{
+	static const char *said[8];
+	size_t	 i;
+
+	for (i = 0; i < sizeof said / sizeof *said && said[i]; i++)
+		if (said[i] == why)
+			return;
+	if (i < sizeof said / sizeof *said)
+		said[i] = why;
+	hs_log_msg(what, why);
+}
+
 static int
 spool(struct run *r, const char *queue)
 {
 	struct hs_envelope env;
 	struct hs_buf head;
+	struct hs_dedup dd = { -1, -1, "" };
 	struct iovec iov[3];
 	char	 received[HS_RFC3339_LEN], key[65];
 	const char *why = NULL, *state;
-	int	 dedup = r->ep->dedup;
+	int	 rc;
 
-	if (dedup) {
+	if (r->ep->dedup) {
 		dedup_key(r, key);
-		if (hs_spool_dedup_seen(r->h->cfg.spool_dir, r->ep->name, key))
+		rc = hs_spool_dedup_begin(r->h->cfg.spool_dir, r->ep->name,
+		    key, HS_DEDUP_WAIT_MS, &dd, &why);
+		switch (rc) {
+		case HS_DEDUP_DUP:
 			return answer(r, 200, "duplicate", NULL);
+		case HS_DEDUP_BUSY:
+			return answer(r, 503, "error", "the same delivery is "
+			    "being stored; retry later");
+		case HS_DEDUP_REFUSE:
+			hs_log_msg("dedup", why);
+			return answer(r, 503, "error", "could not store the "
+			    "event; retry later");
+		case HS_DEDUP_OFF:
+			log_once("dedup disabled, duplicates are stored", why);
+			break;
+		}
 	}
 	hs_clock_rfc3339(r->start, received);
 	hs_spool_new_id(r->start, r->id);
@@ -195,6 +249,7 @@ spool(struct run *r, const char *queue)
 	hs_buf_init(&head);
 	if (hs_envelope_head(&env, &head) == -1) {
 		hs_buf_free(&head);
+		hs_spool_dedup_end(&dd, NULL);
 		return answer(r, 500, "error", "out of memory");
 	}
 	iov[0] = (struct iovec){ head.data, head.len };
@@ -202,17 +257,18 @@ spool(struct run *r, const char *queue)
 	iov[2] = (struct iovec){ (void *)HS_ENVELOPE_TAIL,
 	    strlen(HS_ENVELOPE_TAIL) };
 	state = r->ev.verified ? HS_STATE_NEW : HS_STATE_PENDING;
-	if (hs_spool_deliver(r->h->cfg.spool_dir, queue, state, r->id, iov, 3,
-	    r->h->cfg.durable, &why) == -1) {
-		hs_buf_free(&head);
+	rc = hs_spool_deliver(r->h->cfg.spool_dir, queue, state, r->id, iov, 3,
+	    r->h->cfg.durable, &why);
+	hs_buf_free(&head);
+	if (rc == -1) {
+		/* a waiting copy of this delivery takes its turn now */
+		hs_spool_dedup_end(&dd, NULL);
 		hs_log_msg("spool", why);
 		return answer(r, 503, "error", "could not store the event; "
 		    "retry later");
 	}
-	hs_buf_free(&head);
-	if (dedup)
-		hs_spool_dedup_mark(r->h->cfg.spool_dir, r->ep->name, key,
-		    r->id);
+	if (hs_spool_dedup_end(&dd, r->id) == -1)
+		log_once("dedup", "cannot write a duplicate marker");
 	r->ans.id = r->id;
 	r->ans.queue = queue;
 	return answer(r, 200, r->ev.verified ? "accepted" : "pending", NULL);
@@ -239,7 +295,6 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 	}
 	if (check_body(&r, &root) != 0)
 		goto out;
-	hs_sha256_hex(r.req.body, r.req.body_len, r.ev.body_sha256);
 	if ((queue = hs_route_find(r.ep, r.ev.name)) == NULL) {
 		answer(&r, 200, "ignored", NULL);
 		goto out;

@@ -1,7 +1,10 @@
 /*
  * prov_documenso.c - Documenso sends the secret itself in X-Documenso-Secret
- * (no HMAC). No delivery id exists, so duplicates are recognised by
- * event + payload.id + payload.updatedAt (createdAt changes per attempt).
+ * (no HMAC). No delivery id exists. A retry re-sends the stored payload
+ * byte for byte with a fresh outer createdAt, so duplicates are recognised
+ * by event + SHA-256 of the raw `payload` text. payload.updatedAt is no
+ * state stamp: opening and signing touch only Recipient rows, so two
+ * recipients' DOCUMENT_SIGNED share id and updatedAt but not payload bytes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 
 #include "hs_buf.h"
 #include "hs_clock.h"
+#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
@@ -38,7 +42,7 @@ documenso_describe(const struct hs_endpoint *ep, const struct hs_request *req,
     struct json_object *root, struct hs_event *ev, const char **why)
 {
 	struct json_object *doc = hs_json_get_path(root, "payload"), *t;
-	char	 id[HS_ID_MAX + 1], updated[HS_TIME_MAX + 1];
+	char	 payload_sha[65];
 
 	(void)ep;
 	if (hs_event_set_name_json(ev, hs_json_get_path(root, "event"),
@@ -52,14 +56,30 @@ documenso_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 	hs_event_set_id_json(ev->document_id, hs_json_get_path(doc, "id"));
 	t = hs_json_get_path(doc, "updatedAt");
 	hs_event_set_time_json(ev, t ? t : hs_json_get_path(root, "createdAt"));
+	/* an unmerged proposal (documenso#3204); kept, never required */
 	hs_event_set_id(ev->delivery_id,
 	    hs_request_var(req, "HTTP_X_DOCUMENSO_DELIVERY_ID"));
-	if (ev->delivery_id[0] == '\0') {
-		hs_event_set_id_json(id, hs_json_get_path(doc, "id"));
-		snprintf(updated, sizeof updated, "%s", t ? ev->occurred_at : "");
-		snprintf(ev->dedup_extra, sizeof ev->dedup_extra, "%s\n%s\n%s",
-		    ev->name, id, updated);
+	if (ev->raw[0] == NULL) {
+		/* no payload: nothing stable to key on but the body */
+		ev->dedup_extra[0] = '\0';
+		return 0;
 	}
+	hs_sha256_hex(ev->raw[0], ev->raw_len[0], payload_sha);
+	/*
+	 * A second reminder of an unchanged document has the same payload
+	 * bytes as the first: only createdAt tells them apart, and it also
+	 * changes on a retry. A duplicate is better than a lost reminder.
+	 */
+	if (strcmp(ev->name, "DOCUMENT_REMINDER_SENT") == 0) {
+		char	 created[HS_ID_MAX + 1];
+
+		hs_event_set_id_json(created, hs_json_get_path(root,
+		    "createdAt"));
+		snprintf(ev->dedup_extra, sizeof ev->dedup_extra, "%s\n%s\n%s",
+		    ev->name, payload_sha, created);
+	} else
+		snprintf(ev->dedup_extra, sizeof ev->dedup_extra, "%s\n%s",
+		    ev->name, payload_sha);
 	return 0;
 }
 
@@ -113,8 +133,12 @@ static const char *const documenso_fields[] = {
 	"payload.payload.updatedAt", NULL
 };
 
+/* read as raw text only, never parsed: the dedup key hashes it */
+static const char *const documenso_raw_fields[] = { "payload", NULL };
+
 const struct hs_provider hs_provider_documenso = {
 	.fields = documenso_fields,
+	.raw_fields = documenso_raw_fields,
 	.name = "documenso",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = documenso_verify,

@@ -1,7 +1,11 @@
 /*
  * prov_github.c - GitHub: X-Hub-Signature-256 "sha256=<hex>" over the body;
  * the event name is the X-GitHub-Event header, the delivery id
- * X-GitHub-Delivery (unchanged on redelivery).
+ * X-GitHub-Delivery (unchanged on redelivery). Neither header is signed,
+ * so the dedup key is the body alone (the handler's default): a captured
+ * body replayed with a fresh X-GitHub-Delivery is still a duplicate. Every
+ * GitHub payload names its own object and time, so two distinct events do
+ * not share a body.
  */
 #include <string.h>
 

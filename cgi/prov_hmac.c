@@ -3,6 +3,7 @@
  * holding [prefix]<hex|base64> HMAC-SHA1/256/512 of the raw body, the
  * event from a JSON field or a header.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -58,6 +59,15 @@ hmac_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 	if (ep->delivery_header)
 		hs_event_set_id(ev->delivery_id,
 		    hs_request_var(req, ep->delivery_header));
+	/*
+	 * The delivery header is not signed: with it alone, a captured body
+	 * replayed under a fresh id would pass as new, and we do not know
+	 * that this sender's distinct events never share a body. Both
+	 * together: a retry is a duplicate, distinct events never merge.
+	 */
+	if (ev->delivery_id[0])
+		snprintf(ev->dedup_extra, sizeof ev->dedup_extra, "%s\n%s",
+		    ev->delivery_id, ev->body_sha256);
 	if (ep->document_id_field)
 		hs_event_set_id_json(ev->document_id,
 		    hs_json_get_path(root, ep->document_id_field));

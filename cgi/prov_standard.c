@@ -125,6 +125,8 @@ sw_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		return HS_DESCRIBE_BAD;
 	sw_headers(req, &h);
 	hs_event_set_id(ev->delivery_id, h.id);
+	/* webhook-id is signed, and the spec's idempotency key */
+	memcpy(ev->dedup_extra, ev->delivery_id, sizeof ev->delivery_id);
 	ts = hs_json_get_path(root, "timestamp");
 	if (ts)
 		hs_event_set_time_json(ev, ts);

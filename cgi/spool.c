@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -154,55 +155,143 @@ hs_spool_fsync_dir(const char *path)
 	return rc;
 }
 
-/* mkdir + chmod (umask must not take the group's write bit) + parent fsync */
+/* One path component: no '/', not "" or "." or "..". */
 static int
-make_dir(const char *path, const char *parent)
+component_ok(const char *name)
 {
-	if (mkdir(path, DIR_MODE) == -1)
-		return errno == EEXIST ? 0 : -1;
-	chmod(path, DIR_MODE);
-	return hs_spool_fsync_dir(parent);
+	return name[0] != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* The open(2) flags of every directory inside the spool. */
+#define SUBDIR_FLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+int
+hs_spool_open_root(const char *spool, int create)
+{
+	char	 parent[PATH_MAX], *slash;
+	int	 fd;
+
+	/* spool_dir is the administrator's path: it may go through symlinks
+	 * they made (/var/spool -> /data/spool). Everything below it may not. */
+	fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd != -1 || errno != ENOENT || !create)
+		return fd;
+	if (mkdir(spool, DIR_MODE) == -1 && errno != EEXIST)
+		return -1;
+	if ((fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	fchmod(fd, DIR_MODE);
+	/* the new root's own entry must survive a crash too */
+	if (snprintf(parent, sizeof parent, "%s", spool) < (int)sizeof parent &&
+	    (slash = strrchr(parent, '/')) != NULL) {
+		slash[slash == parent] = '\0';
+		if (hs_spool_fsync_dir(parent) == -1) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int
+hs_spool_subdir(int parent, const char *name, int create)
+{
+	int	 fd, saved;
+
+	if (!component_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = openat(parent, name, SUBDIR_FLAGS);
+	if (fd != -1 || errno != ENOENT || !create)
+		return fd;
+	if (mkdirat(parent, name, DIR_MODE) == -1 && errno != EEXIST)
+		return -1;
+	if ((fd = openat(parent, name, SUBDIR_FLAGS)) == -1)
+		return -1;
+	/* umask must not take the group's write bit; fchmod on the fd we
+	 * opened without following links, never on a name */
+	fchmod(fd, DIR_MODE);
+	if (fsync(parent) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+hs_spool_open_dir(const char *spool, const char *queue, const char *state,
+    int create)
+{
+	int	 root, qfd, fd, saved;
+
+	if ((root = hs_spool_open_root(spool, create)) == -1)
+		return -1;
+	qfd = hs_spool_subdir(root, queue, create);
+	saved = errno;
+	close(root);
+	if (qfd == -1 || state == NULL) {
+		errno = saved;
+		return qfd;
+	}
+	fd = hs_spool_subdir(qfd, state, create);
+	saved = errno;
+	close(qfd);
+	errno = saved;
+	return fd;
+}
+
+const char *
+hs_spool_dir_error(int err)
+{
+	/* O_NOFOLLOW on a symlink is ELOOP; O_DIRECTORY on a file ENOTDIR */
+	if (err == ELOOP)
+		return "is a symbolic link (refused: spool directories must be "
+		    "real directories)";
+	if (err == ENOTDIR)
+		return "is not a directory";
+	return strerror(err);
 }
 
 int
 hs_spool_make_dir(const char *spool, const char *queue, const char *state)
 {
-	char	 qdir[PATH_MAX], sdir[PATH_MAX];
+	int	 fd;
 
 	if (!hs_name_valid(queue))
 		return -1;
-	if (snprintf(qdir, sizeof qdir, "%s/%s", spool, queue) >=
-	    (int)sizeof qdir || snprintf(sdir, sizeof sdir, "%s/%s",
-	    qdir, state) >= (int)sizeof sdir)
+	if ((fd = hs_spool_open_dir(spool, queue, state, 1)) == -1)
 		return -1;
-	if (access(sdir, F_OK) == 0)
-		return 0;
-	if (make_dir(qdir, spool) == -1 || make_dir(sdir, qdir) == -1)
-		return -1;
+	close(fd);
 	return 0;
 }
 
 int
-hs_spool_rename_noreplace(const char *from, const char *to)
+hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
+    const char *to)
 {
 	struct stat st;
 	int	 saved;
 
-	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+	if (renameat2(fromdir, from, todir, to, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
 	/* NFS and older file systems: link + unlink, as qmail does */
-	if (link(from, to) == -1) {
+	if (linkat(fromdir, from, todir, to, 0) == -1) {
 		/* NFS may report EEXIST for a link that did happen */
-		if (errno != EEXIST || stat(from, &st) == -1 ||
+		if (errno != EEXIST ||
+		    fstatat(fromdir, from, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    st.st_nlink != 2)
 			return -1;
 	}
-	if (unlink(from) == -1) {
+	if (unlinkat(fromdir, from, 0) == -1) {
 		/* never leave one event under two names */
 		saved = errno;
-		unlink(to);
+		unlinkat(todir, to, 0);
 		errno = saved;
 		return -1;
 	}
@@ -210,43 +299,75 @@ hs_spool_rename_noreplace(const char *from, const char *to)
 }
 
 int
+hs_spool_rename_noreplace(const char *from, const char *to)
+{
+	return hs_spool_renameat_noreplace(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+/* The queue's tmp/ and state/ directories, made on first use. */
+static int
+open_queue(const char *spool, const char *queue, const char *state,
+    int *tmpfd, int *dstfd, const char **why)
+{
+	int	 root, qfd = -1, fd;
+
+	*tmpfd = *dstfd = -1;
+	if ((root = hs_spool_open_root(spool, 1)) == -1) {
+		*why = "cannot open spool_dir";
+		return -1;
+	}
+	qfd = hs_spool_subdir(root, queue, 1);
+	close(root);
+	if (qfd == -1)
+		goto fail;
+	if ((*tmpfd = hs_spool_subdir(qfd, HS_STATE_TMP, 0)) == -1) {
+		/* a new queue: new/ and cur/ exist from the start, so a
+		 * runner can claim as soon as the first event lands */
+		if (errno != ENOENT ||
+		    (*tmpfd = hs_spool_subdir(qfd, HS_STATE_TMP, 1)) == -1)
+			goto fail;
+		if ((fd = hs_spool_subdir(qfd, HS_STATE_NEW, 1)) == -1)
+			goto fail;
+		close(fd);
+		if ((fd = hs_spool_subdir(qfd, HS_STATE_CUR, 1)) == -1)
+			goto fail;
+		close(fd);
+	}
+	if ((*dstfd = hs_spool_subdir(qfd, state, 1)) == -1)
+		goto fail;
+	close(qfd);
+	return 0;
+fail:
+	*why = errno == ELOOP || errno == ENOTDIR ? "a queue directory is not "
+	    "a real directory (symlink or file)" :
+	    "cannot create queue directories";
+	if (qfd != -1)
+		close(qfd);
+	if (*tmpfd != -1)
+		close(*tmpfd);
+	*tmpfd = -1;
+	return -1;
+}
+
+int
 hs_spool_deliver(const char *spool, const char *queue, const char *state,
     const char *id, const struct iovec *iov, int iovcnt, int durable,
     const char **why)
 {
-	char	 tmp[PATH_MAX], dst[PATH_MAX], dstdir[PATH_MAX];
-	int	 fd = -1, saved;
+	int	 fd = -1, tmpfd = -1, dstfd = -1, saved, rc = -1;
 
-	if (!hs_name_valid(queue) || strchr(id, '/') || id[0] == '.') {
+	if (!hs_name_valid(queue) || !component_ok(state) ||
+	    !hs_name_valid_max(id, HS_SPOOL_ID_MAX - 1)) {
 		*why = "bad queue or id";
 		return -1;
 	}
-	if (snprintf(tmp, sizeof tmp, "%s/%s/" HS_STATE_TMP "/%s", spool,
-	    queue, id) >= (int)sizeof tmp ||
-	    snprintf(dstdir, sizeof dstdir, "%s/%s/%s", spool, queue, state) >=
-	    (int)sizeof dstdir ||
-	    snprintf(dst, sizeof dst, "%s/%s", dstdir, id) >= (int)sizeof dst) {
-		*why = "spool path too long";
+	if (open_queue(spool, queue, state, &tmpfd, &dstfd, why) == -1)
 		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    FILE_MODE);
-	if (fd == -1 && errno == ENOENT) {
-		if (mkdir(spool, DIR_MODE) == 0)
-			chmod(spool, DIR_MODE);
-		if (hs_spool_make_dir(spool, queue, HS_STATE_TMP) == -1 ||
-		    hs_spool_make_dir(spool, queue, HS_STATE_NEW) == -1 ||
-		    hs_spool_make_dir(spool, queue, HS_STATE_CUR) == -1 ||
-		    hs_spool_make_dir(spool, queue, state) == -1) {
-			*why = "cannot create queue directories";
-			return -1;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
-	}
+	fd = openat(tmpfd, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, FILE_MODE);
 	if (fd == -1) {
 		*why = "cannot create file in tmp/";
-		return -1;
+		goto out;
 	}
 	if (hs_writev_all(fd, iov, iovcnt) == -1) {
 		*why = "write failed";
@@ -263,77 +384,190 @@ hs_spool_deliver(const char *spool, const char *queue, const char *state,
 		goto fail;
 	}
 	fd = -1;
-	/*
-	 * tmp/ existing says nothing about state/: another process may be
-	 * between its mkdirs, or the queue was made without pending/.
-	 */
-	if (hs_spool_rename_noreplace(tmp, dst) == -1 && (errno != ENOENT ||
-	    hs_spool_make_dir(spool, queue, state) == -1 ||
-	    hs_spool_rename_noreplace(tmp, dst) == -1)) {
+	if (hs_spool_renameat_noreplace(tmpfd, id, dstfd, id) == -1) {
 		*why = "rename into the queue failed";
 		goto fail;
 	}
-	if (durable && hs_spool_fsync_dir(dstdir) == -1) {
+	if (durable && fsync(dstfd) == -1) {
 		/* The entry may not survive a crash; take it back and say so. */
-		unlink(dst);
+		unlinkat(dstfd, id, 0);
 		*why = "directory fsync failed";
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	saved = errno;
 	if (fd != -1)
 		close(fd);
-	unlink(tmp);
+	unlinkat(tmpfd, id, 0);
 	errno = saved;
-	return -1;
+out:
+	saved = errno;
+	close(tmpfd);
+	close(dstfd);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Duplicate markers live in <spool>/.dedup/<endpoint>/: <key> once the
+ * event is on disk (its id inside), <key>.inflight while one process
+ * writes it. The in-flight file is only a rendezvous for flock(2): its
+ * holder has the lock, a copy arriving meanwhile waits on it, and the
+ * lock of a holder that crashed is released by the kernel, so a stale
+ * marker needs no expiry time to be recognised.
+ */
+#define INFLIGHT_SUFFIX	".inflight"
+#define WAIT_STEP_US	5000
+
+static long long
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Is lfd still the file named name in dir (not unlinked or replaced)? */
+static int
+still_named(int dir, const char *name, int lfd)
+{
+	struct stat a, b;
+
+	return fstat(lfd, &a) == 0 &&
+	    fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static int
-dedup_path(char *out, size_t outlen, const char *spool, const char *endpoint,
-    const char *key)
+marker_exists(int dir, const char *key)
 {
-	return snprintf(out, outlen, "%s/" HS_DEDUP_DIR "/%s/%s", spool,
-	    endpoint, key) < (int)outlen ? 0 : -1;
+	struct stat st;
+
+	return fstatat(dir, key, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int
-hs_spool_dedup_seen(const char *spool, const char *endpoint, const char *key)
+static int
+dedup_dir(const char *spool, const char *endpoint, const char **why)
 {
-	char	 path[PATH_MAX];
+	int	 root, dd, fd;
 
-	if (dedup_path(path, sizeof path, spool, endpoint, key) == -1)
-		return 0;
-	return access(path, F_OK) == 0;
-}
-
-int
-hs_spool_dedup_mark(const char *spool, const char *endpoint, const char *key,
-    const char *id)
-{
-	char	 path[PATH_MAX], dir[PATH_MAX];
-	int	 fd;
-
-	if (dedup_path(path, sizeof path, spool, endpoint, key) == -1)
+	if ((root = hs_spool_open_root(spool, 1)) == -1) {
+		*why = "cannot open spool_dir";
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    FILE_MODE);
-	if (fd == -1 && errno == ENOENT) {
-		char	 sub[PATH_MAX];
-
-		snprintf(dir, sizeof dir, "%s/" HS_DEDUP_DIR, spool);
-		make_dir(dir, spool);
-		if (snprintf(sub, sizeof sub, "%s/%s", dir, endpoint) >=
-		    (int)sizeof sub)
-			return -1;
-		make_dir(sub, dir);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
 	}
+	dd = hs_spool_subdir(root, HS_DEDUP_DIR, 1);
+	close(root);
+	if (dd == -1) {
+		*why = errno == ELOOP ? ".dedup is a symbolic link" :
+		    errno == ENOTDIR ? ".dedup is not a directory" :
+		    "cannot create .dedup";
+		return -1;
+	}
+	fd = hs_spool_subdir(dd, endpoint, 1);
+	close(dd);
 	if (fd == -1)
-		return errno == EEXIST ? 0 : -1;
-	hs_write_all(fd, id, strlen(id));
-	hs_write_all(fd, "\n", 1);
-	close(fd);
-	return 0;
+		*why = errno == ELOOP ? ".dedup/<endpoint> is a symbolic link" :
+		    errno == ENOTDIR ? ".dedup/<endpoint> is not a directory" :
+		    "cannot create .dedup/<endpoint>";
+	return fd;
+}
+
+int
+hs_spool_dedup_begin(const char *spool, const char *endpoint,
+    const char *key, long wait_ms, struct hs_dedup *d, const char **why)
+{
+	char	 name[HS_DEDUP_KEY_MAX + sizeof INFLIGHT_SUFFIX];
+	long long deadline = mono_us() + wait_ms * 1000LL;
+	int	 lfd;
+
+	d->dir = d->lock = -1;
+	if (!hs_name_valid(endpoint) || strlen(key) >= HS_DEDUP_KEY_MAX ||
+	    !component_ok(key)) {
+		*why = "bad dedup key";
+		return HS_DEDUP_OFF;
+	}
+	snprintf(d->key, sizeof d->key, "%s", key);
+	snprintf(name, sizeof name, "%s" INFLIGHT_SUFFIX, key);
+	if ((d->dir = dedup_dir(spool, endpoint, why)) == -1)
+		return errno == ELOOP ? HS_DEDUP_REFUSE : HS_DEDUP_OFF;
+	for (;;) {
+		if (marker_exists(d->dir, key))
+			goto dup;
+		lfd = openat(d->dir, name, O_RDWR | O_CREAT | O_CLOEXEC |
+		    O_NOFOLLOW, FILE_MODE);
+		if (lfd == -1) {
+			*why = errno == ELOOP ? "in-flight marker is a "
+			    "symbolic link" : "cannot create in-flight marker";
+			if (errno == ELOOP) {
+				hs_spool_dedup_end(d, NULL);
+				return HS_DEDUP_REFUSE;
+			}
+			hs_spool_dedup_end(d, NULL);
+			return HS_DEDUP_OFF;
+		}
+		if (flock(lfd, LOCK_EX | LOCK_NB) == 0) {
+			/* the holder before us may have finished (marker
+			 * made, in-flight file unlinked) while we waited */
+			if (still_named(d->dir, name, lfd)) {
+				if (marker_exists(d->dir, key)) {
+					close(lfd);
+					goto dup;
+				}
+				d->lock = lfd;
+				return HS_DEDUP_NEW;
+			}
+			close(lfd);
+			continue;
+		}
+		close(lfd);
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			*why = "cannot lock in-flight marker";
+			hs_spool_dedup_end(d, NULL);
+			return HS_DEDUP_OFF;
+		}
+		if (mono_us() >= deadline) {
+			hs_spool_dedup_end(d, NULL);
+			return HS_DEDUP_BUSY;
+		}
+		usleep(WAIT_STEP_US);
+	}
+dup:
+	hs_spool_dedup_end(d, NULL);
+	return HS_DEDUP_DUP;
+}
+
+int
+hs_spool_dedup_end(struct hs_dedup *d, const char *id)
+{
+	char	 name[HS_DEDUP_KEY_MAX + sizeof INFLIGHT_SUFFIX];
+	int	 fd, rc = 0;
+
+	if (d->dir == -1)
+		return 0;
+	if (d->lock != -1) {
+		if (id != NULL) {
+			/* Losing the marker can only cause a duplicate later,
+			 * never a loss: no fsync, and a failure is reported
+			 * but does not undo the delivery. */
+			fd = openat(d->dir, d->key, O_WRONLY | O_CREAT |
+			    O_EXCL | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
+			if (fd == -1 || hs_write_all(fd, id, strlen(id)) == -1 ||
+			    hs_write_all(fd, "\n", 1) == -1)
+				rc = -1;
+			if (fd != -1)
+				close(fd);
+		}
+		/* unlink while still holding the lock: a waiter that locks
+		 * the unlinked file sees it is no longer named, and looks
+		 * again (marker there: duplicate; none: its turn) */
+		snprintf(name, sizeof name, "%s" INFLIGHT_SUFFIX, d->key);
+		unlinkat(d->dir, name, 0);
+		close(d->lock);
+	}
+	close(d->dir);
+	d->dir = d->lock = -1;
+	return rc;
 }

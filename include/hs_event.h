@@ -9,6 +9,7 @@ struct json_object;
 #define HS_EVENT_MAX	200
 #define HS_ID_MAX	200
 #define HS_TIME_MAX	64
+#define HS_EVENT_RAW_MAX 2
 
 struct hs_event {
 	char	 name[HS_EVENT_MAX + 1];
@@ -16,9 +17,14 @@ struct hs_event {
 	char	 document_id[HS_ID_MAX + 1];	/* "" when unknown */
 	char	 occurred_at[HS_TIME_MAX + 1];	/* "" when unknown */
 	struct json_object *actor;		/* borrowed from the body, or NULL */
-	char	 dedup_extra[3 * HS_ID_MAX + 3]; /* composite key when no id */
+	/* what makes this delivery unique, as the provider knows it (the
+	 * dedup key is SHA-256 of endpoint + this); "" means the body hash */
+	char	 dedup_extra[3 * HS_ID_MAX + 3];
 	int	 verified;			/* signature checked here */
 	char	 body_sha256[65];
+	/* raw JSON text of the provider's raw_fields, in order (NULL: absent) */
+	const char *raw[HS_EVENT_RAW_MAX];
+	size_t	 raw_len[HS_EVENT_RAW_MAX];
 };
 
 /*
@@ -38,6 +44,15 @@ struct json_object *hs_event_parse(const char *body, size_t len,
  */
 struct json_object *hs_event_extract(const char *body, size_t len,
 	    const char *const *paths, size_t npaths, const char **why);
+
+/*
+ * The same, where only paths[0 .. nparse) are parsed; spans (npaths
+ * entries, may be NULL) gets the raw text of every path, parsed or not.
+ */
+struct hs_json_want;
+struct json_object *hs_event_extract_raw(const char *body, size_t len,
+	    const char *const *paths, size_t npaths, size_t nparse,
+	    struct hs_json_want *spans, const char **why);
 
 /* Dotted path lookup ("payload.id"); NULL when any step is missing. */
 struct json_object *hs_json_get_path(struct json_object *root,

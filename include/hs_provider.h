@@ -24,6 +24,8 @@ struct hs_provider {
 	unsigned	 flags;
 	/* The body fields describe() reads (dotted, NULL-terminated). */
 	const char *const *fields;
+	/* Fields describe() needs as raw text only (ev->raw[], in order). */
+	const char *const *raw_fields;
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);

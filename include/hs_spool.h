@@ -44,19 +44,63 @@ int	hs_spool_make_dir(const char *spool, const char *queue,
 	    const char *state);
 
 /*
- * Duplicate detection per endpoint: key is 64 hex digits (SHA-256 of the
- * delivery id). seen() is 1 when a marker exists. mark() records one
- * after delivery; losing a marker can only cause a duplicate, not a loss.
+ * Spool directories, opened so that nobody who can write the spool (the
+ * web server's user) can send us elsewhere with a symlink: spool_dir is
+ * opened as configured (an administrator's symlink in it is fine); every
+ * directory below it with O_DIRECTORY | O_NOFOLLOW, so a symlink fails
+ * with ELOOP and a file with ENOTDIR. create: make what is missing (mode
+ * 02770, the parent fsync'd, the root's parent too). Each returns an open
+ * directory fd or -1 with errno.
  */
-int	hs_spool_dedup_seen(const char *spool, const char *endpoint,
-	    const char *key);
-int	hs_spool_dedup_mark(const char *spool, const char *endpoint,
-	    const char *key, const char *id);
+int	hs_spool_open_root(const char *spool, int create);
+/* One component (no '/', not "." or "..") below an open directory. */
+int	hs_spool_subdir(int parent, const char *name, int create);
+/* <spool>/<queue>[/<state>] (state may be NULL). */
+int	hs_spool_open_dir(const char *spool, const char *queue,
+	    const char *state, int create);
+/* "is a symbolic link (refused ...)", "is not a directory" or strerror. */
+const char *hs_spool_dir_error(int err);
+
+/* Creates <spool>/<queue>/<state>/ (and the queue directory) if missing. */
+int	hs_spool_make_dir(const char *spool, const char *queue,
+	    const char *state);
+
+/*
+ * Duplicate detection per endpoint, safe against concurrent copies of one
+ * delivery. begin() looks for <spool>/.dedup/<endpoint>/<key>; if there is
+ * none it takes the key's in-flight lock, waiting up to wait_ms for a copy
+ * already being written (then its marker decides; if that copy failed, the
+ * key is ours). Returns:
+ *   HS_DEDUP_NEW     ours: deliver, then end(d, id) (or end(d, NULL))
+ *   HS_DEDUP_DUP     already on disk
+ *   HS_DEDUP_BUSY    another copy is still being written: answer 503
+ *   HS_DEDUP_OFF     dedup cannot work here (*why): deliver without it
+ *   HS_DEDUP_REFUSE  a symlink where a dedup directory should be (*why)
+ * end() writes the marker when id is not NULL (-1 when it could not: the
+ * event is on disk, only a later duplicate is possible) and drops the lock.
+ */
+#define HS_DEDUP_KEY_MAX	96
+#define HS_DEDUP_NEW		0
+#define HS_DEDUP_DUP		1
+#define HS_DEDUP_BUSY		2
+#define HS_DEDUP_OFF		3
+#define HS_DEDUP_REFUSE		4
+struct hs_dedup {
+	int	 dir;
+	int	 lock;
+	char	 key[HS_DEDUP_KEY_MAX];
+};
+int	hs_spool_dedup_begin(const char *spool, const char *endpoint,
+	    const char *key, long wait_ms, struct hs_dedup *d,
+	    const char **why);
+int	hs_spool_dedup_end(struct hs_dedup *d, const char *id);
 
 /*
  * rename(2) that never replaces an existing file: renameat2 with
  * RENAME_NOREPLACE, or link + unlink where the file system lacks it.
  */
+int	hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
+	    const char *to);
 int	hs_spool_rename_noreplace(const char *from, const char *to);
 /* fsync(2) of a directory, so a rename into it survives a crash. */
 int	hs_spool_fsync_dir(const char *path);
