@@ -61,7 +61,7 @@ CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers install asan \
-	run bench fuzz check-badinput check-faults check-valgrind \
+	run bench fuzz check-badinput check-faults check-promise check-valgrind \
 	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
@@ -111,6 +111,9 @@ check-badinput: all
 check-faults: all
 	bash tests/faults/run.sh $(BUILD)
 
+check-promise: all
+	bash tests/promise/run.sh $(BUILD)
+
 # Not part of `check`: 10,000 FastCGI requests under valgrind take minutes.
 # valgrind cannot replace malloc in a static executable: LINK=libs.
 check-valgrind:
@@ -126,6 +129,7 @@ check: deps-check
 	$(MAKE) --no-print-directory check-servers || rc=1; \
 	$(MAKE) --no-print-directory check-badinput || rc=1; \
 	$(MAKE) --no-print-directory check-faults || rc=1; \
+	$(MAKE) --no-print-directory check-promise || rc=1; \
 	$(MAKE) --no-print-directory check-fuzz-regress || rc=1; \
 	exit $$rc
 

@@ -194,6 +194,24 @@ hs_spool_open_root(const char *spool, int create)
 	return fd;
 }
 
+/*
+ * O_NOFOLLOW | O_DIRECTORY on a symlink fails with ENOTDIR, as on a file:
+ * tell the two apart, so that the error says what someone planted.
+ */
+static int
+link_errno(int parent, const char *name)
+{
+	struct stat st;
+	int	 saved = errno;
+
+	if (saved == ENOTDIR &&
+	    fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		saved = ELOOP;
+	errno = saved;
+	return -1;
+}
+
 int
 hs_spool_subdir(int parent, const char *name, int create)
 {
@@ -204,12 +222,13 @@ hs_spool_subdir(int parent, const char *name, int create)
 		return -1;
 	}
 	fd = openat(parent, name, SUBDIR_FLAGS);
-	if (fd != -1 || errno != ENOENT || !create)
-		return fd;
-	if (mkdirat(parent, name, DIR_MODE) == -1 && errno != EEXIST)
-		return -1;
-	if ((fd = openat(parent, name, SUBDIR_FLAGS)) == -1)
-		return -1;
+	if (fd == -1 && errno == ENOENT && create) {
+		if (mkdirat(parent, name, DIR_MODE) == -1 && errno != EEXIST)
+			return -1;
+		if ((fd = openat(parent, name, SUBDIR_FLAGS)) == -1)
+			return link_errno(parent, name);
+	} else
+		return fd == -1 ? link_errno(parent, name) : fd;
 	/* umask must not take the group's write bit; fchmod on the fd we
 	 * opened without following links, never on a name */
 	fchmod(fd, DIR_MODE);
