@@ -24,6 +24,7 @@
 struct ctx {
 	char	*err;
 	size_t	 errlen;
+	struct hs_config *cfg;	/* secret files read are watched here */
 };
 
 static int
@@ -103,20 +104,44 @@ key_free(struct hs_key *k)
 	k->len = 0;
 }
 
-/* Reads a small file whole; strips one trailing newline (as editors add). */
+/* Reads a small file whole; st (may be NULL) gets its identity. */
 static char *
-slurp(const char *path, size_t max, size_t *lenp)
+slurp(const char *path, size_t max, size_t *lenp, struct stat *st)
 {
 	int	 fd, saved;
-	char	*buf;
+	char	*buf = NULL;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	buf = hs_read_all(fd, max, lenp);
+	/* the identity before the read: a change after it shows next time */
+	if (st == NULL || fstat(fd, st) == 0)
+		buf = hs_read_all(fd, max, lenp);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return buf;
+}
+
+/*
+ * A file: secret is part of the config's identity: replacing it (a
+ * rotation, a leaked secret revoked) reloads the config as editing the
+ * config would.
+ */
+static int
+watch_add(struct ctx *c, const char *path, const struct stat *st)
+{
+	struct hs_config *cfg = c->cfg;
+	struct hs_watch *w;
+
+	if (cfg == NULL)
+		return 0;
+	if ((w = reallocarray(cfg->watch, cfg->nwatch + 1, sizeof *w)) == NULL)
+		return -1;
+	cfg->watch = w;
+	if ((w[cfg->nwatch].path = strdup(path)) == NULL)
+		return -1;
+	w[cfg->nwatch++].st = *st;
+	return 0;
 }
 
 /* Resolves "file:/path", "env:NAME" or an inline secret into a string. */
@@ -127,9 +152,17 @@ resolve_secret(struct ctx *c, const char *where, const char *spec)
 	size_t	 len;
 
 	if (strncmp(spec, "file:", 5) == 0) {
-		if ((s = slurp(spec + 5, 4096, &len)) == NULL) {
+		struct stat st;
+
+		if ((s = slurp(spec + 5, 4096, &len, &st)) == NULL) {
 			fail(c, "%s: cannot read secret file %s: %s", where,
 			    spec + 5, strerror(errno));
+			return NULL;
+		}
+		if (watch_add(c, spec + 5, &st) == -1) {
+			OPENSSL_cleanse(s, len);
+			free(s);
+			fail(c, "%s: out of memory", where);
 			return NULL;
 		}
 		if (len && s[len - 1] == '\n')
@@ -600,13 +633,12 @@ int
 hs_config_load(const char *path, struct hs_config *cfg, char *err,
     size_t errlen)
 {
-	struct ctx c = { err, errlen };
+	struct ctx c = { err, errlen, cfg };
 	json_tokener *tok = NULL;
 	json_object *root = NULL;
 	const char *why;
 	char	*text = NULL;
 	size_t	 len = 0;
-	int	 fd;
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->max_body_bytes = HS_DEFAULT_BODY_MAX;
@@ -614,15 +646,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 	cfg->retry = (struct hs_retry){ 5, 60, 3600, 900, 300, 7 * 86400 };
 	if ((cfg->path = strdup(path)) == NULL)
 		goto oom;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &cfg->st) == -1) {
-		fail(&c, "cannot read: %s", strerror(errno));
-		if (fd != -1)
-			close(fd);
-		goto fail;
-	}
-	close(fd);
-	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len)) == NULL) {
+	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len, &cfg->st)) == NULL) {
 		fail(&c, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
@@ -689,6 +713,9 @@ hs_config_free(struct hs_config *cfg)
 		free(e->api_base_url);
 	}
 	free(cfg->endpoints);
+	for (i = 0; i < cfg->nwatch; i++)
+		free(cfg->watch[i].path);
+	free(cfg->watch);
 	free(cfg->spool_dir);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
@@ -697,7 +724,7 @@ hs_config_free(struct hs_config *cfg)
 int
 hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
 {
-	struct ctx c = { err, errlen };
+	struct ctx c = { err, errlen, NULL };
 	char	 where[120];
 	size_t	 i;
 
@@ -713,17 +740,28 @@ hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 int
 hs_config_changed(const struct hs_config *cfg)
 {
 	struct stat st;
+	size_t	 i;
 
-	if (stat(cfg->path, &st) == -1)
+	if (stat(cfg->path, &st) == -1 || !same_file(&st, &cfg->st))
 		return 1;
-	return st.st_ino != cfg->st.st_ino || st.st_dev != cfg->st.st_dev ||
-	    st.st_size != cfg->st.st_size ||
-	    st.st_mtim.tv_sec != cfg->st.st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != cfg->st.st_mtim.tv_nsec;
+	for (i = 0; i < cfg->nwatch; i++)
+		if (stat(cfg->watch[i].path, &st) == -1 ||
+		    !same_file(&st, &cfg->watch[i].st))
+			return 1;
+	return 0;
 }
 
 const struct hs_endpoint *
@@ -767,10 +805,16 @@ hs_config_locate(char **envp, char *out, size_t outlen)
 	char	 exe[PATH_MAX], cand[PATH_MAX + 32], *slash;
 	ssize_t	 n;
 
-	if ((v = getenv("HOOKSPOOL_CONFIG")) != NULL && *v)
-		return snprintf(out, outlen, "%s", v) < (int)outlen ? 0 : -1;
-	/* SetEnv reaches the request (not the process) under mod_fcgid. */
+	/*
+	 * The request's value first: it is the more specific setting (SetEnv
+	 * in one vhost or directory of several that share a FastCGI pool),
+	 * and only the server's configuration sets it; a client controls
+	 * HTTP_* variables only, and those are never consulted. Under plain
+	 * CGI both are the same environment.
+	 */
 	if ((v = env_lookup(envp, "HOOKSPOOL_CONFIG")) != NULL && *v)
+		return snprintf(out, outlen, "%s", v) < (int)outlen ? 0 : -1;
+	if ((v = getenv("HOOKSPOOL_CONFIG")) != NULL && *v)
 		return snprintf(out, outlen, "%s", v) < (int)outlen ? 0 : -1;
 	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
 		exe[n] = '\0';

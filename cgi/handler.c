@@ -34,6 +34,7 @@
 
 struct run {
 	struct hs_handler *h;
+	const struct hs_config *cfg;	/* the one this request is served with */
 	struct hs_request req;
 	const struct hs_io *io;
 	const struct hs_endpoint *ep;
@@ -47,32 +48,13 @@ void
 hs_handler_init(struct hs_handler *h)
 {
 	memset(h, 0, sizeof *h);
+	hs_config_cache_init(&h->configs);
 }
 
 void
 hs_handler_free(struct hs_handler *h)
 {
-	if (h->loaded)
-		hs_config_free(&h->cfg);
-	h->loaded = 0;
-}
-
-static int
-ensure_config(struct hs_handler *h, char **envp)
-{
-	if (h->loaded && !hs_config_changed(&h->cfg))
-		return 0;
-	hs_handler_free(h);
-	if (hs_config_locate(envp, h->path, sizeof h->path) == -1) {
-		snprintf(h->err, sizeof h->err, "no config: set "
-		    "HOOKSPOOL_CONFIG or put hookspool.json beside the binary "
-		    "or one directory above it");
-		return -1;
-	}
-	if (hs_config_load(h->path, &h->cfg, h->err, sizeof h->err) == -1)
-		return -1;
-	h->loaded = 1;
-	return 0;
+	hs_config_cache_free(&h->configs);
 }
 
 static int
@@ -90,23 +72,32 @@ check_head(struct run *r, char **envp)
 {
 	const char *cl = hs_request_var(&r->req, "CONTENT_LENGTH");
 
-	if (ensure_config(r->h, envp) == -1) {
-		char	 what[4200];
+	struct hs_handler *h = r->h;
+	const char *stale;
+	char	 what[4200];
 
-		snprintf(what, sizeof what, "config %s", r->h->path[0] ?
-		    r->h->path : "(none)");
-		hs_log_msg(what, r->h->err);
+	r->cfg = hs_config_cache_get(&h->configs, envp, h->path,
+	    sizeof h->path, h->err, sizeof h->err, &stale);
+	if (r->cfg == NULL) {
+		snprintf(what, sizeof what, "config %s", h->path[0] ?
+		    h->path : "(none)");
+		hs_log_msg(what, h->err);
 		return answer(r, 500, "error", "server configuration error");
+	}
+	if (stale) {
+		snprintf(what, sizeof what, "config %s (reload failed; the "
+		    "last good config stays in service)", h->path);
+		hs_log_msg(what, stale);
 	}
 	if (r->req.method == NULL || strcmp(r->req.method, "POST") != 0)
 		return answer(r, 405, "error", "method not allowed; use POST");
-	if ((r->ep = hs_config_endpoint(&r->h->cfg, r->req.endpoint)) == NULL)
+	if ((r->ep = hs_config_endpoint(r->cfg, r->req.endpoint)) == NULL)
 		return answer(r, 404, "error", "unknown endpoint");
 	if (cl == NULL)
 		return answer(r, 411, "error", "Content-Length required");
 	if (!r->req.has_length)
 		return answer(r, 400, "error", "malformed Content-Length");
-	if (r->req.content_length > r->h->cfg.max_body_bytes)
+	if (r->req.content_length > r->cfg->max_body_bytes)
 		return answer(r, 413, "error", "body too large");
 	if (!hs_content_type_is_json(r->req.content_type))
 		return answer(r, 415, "error",
@@ -153,7 +144,7 @@ check_body(struct run *r, struct json_object **root)
 	if (!hs_hmac_available(r->ep->digest))
 		return answer(r, 500, "error", "HMAC unavailable");
 	if (prov->verify(r->ep, &r->req,
-	    hs_clock_verify_now(r->h->cfg.verify_now), &why) == -1)
+	    hs_clock_verify_now(r->cfg->verify_now), &why) == -1)
 		return answer(r, 401, "error", why);
 	r->ev.verified = !(prov->flags & HS_PROV_PENDING);
 	hs_sha256_hex(r->req.body, r->req.body_len, r->ev.body_sha256);
@@ -225,7 +216,7 @@ spool(struct run *r, const char *queue)
 
 	if (r->ep->dedup) {
 		dedup_key(r, key);
-		rc = hs_spool_dedup_begin(r->h->cfg.spool_dir, r->ep->name,
+		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,
 		    key, HS_DEDUP_WAIT_MS, &dd, &why);
 		switch (rc) {
 		case HS_DEDUP_DUP:
@@ -257,8 +248,8 @@ spool(struct run *r, const char *queue)
 	iov[2] = (struct iovec){ (void *)HS_ENVELOPE_TAIL,
 	    strlen(HS_ENVELOPE_TAIL) };
 	state = r->ev.verified ? HS_STATE_NEW : HS_STATE_PENDING;
-	rc = hs_spool_deliver(r->h->cfg.spool_dir, queue, state, r->id, iov, 3,
-	    r->h->cfg.durable, &why);
+	rc = hs_spool_deliver(r->cfg->spool_dir, queue, state, r->id, iov, 3,
+	    r->cfg->durable, &why);
 	hs_buf_free(&head);
 	if (rc == -1) {
 		/* a waiting copy of this delivery takes its turn now */

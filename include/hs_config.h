@@ -63,9 +63,17 @@ struct hs_retry {
 	long	keep_done_seconds;	/* 0: delete handled events */
 };
 
+/* A file the config was read from, and its identity when read. */
+struct hs_watch {
+	char		*path;
+	struct stat	 st;
+};
+
 struct hs_config {
 	char		*path;
 	struct stat	 st;		/* identity of the file we loaded */
+	struct hs_watch	*watch;		/* the file: secrets it read */
+	size_t		 nwatch;
 	char		*spool_dir;
 	size_t		 max_body_bytes;
 	int		 durable;
@@ -90,12 +98,13 @@ void	hs_config_free(struct hs_config *cfg);
 int	hs_config_resolve_api_keys(struct hs_config *cfg, char *err,
 	    size_t errlen);
 
-/* Has the file at cfg->path changed since it was loaded? */
+/* Has the file at cfg->path, or a file: secret it read, changed since? */
 int	hs_config_changed(const struct hs_config *cfg);
 
 /*
- * Where the config lives: HOOKSPOOL_CONFIG from the process environment,
- * then from the request's (SetEnv; never an HTTP_ variable), then
+ * Where the config lives: HOOKSPOOL_CONFIG from the request's environment
+ * (SetEnv, fastcgi_param; never an HTTP_ variable), then from the
+ * process's (FcgidInitialEnv, bin-environment, spawn-fcgi), then
  * hookspool.json beside the binary, then ../hookspool.json (outside a
  * docroot), then /etc/hookspool/hookspool.json. envp may be NULL.
  * Returns 0 and fills out, or -1 when nothing was found.

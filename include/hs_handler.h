@@ -7,13 +7,13 @@
 #define HS_HANDLER_H
 
 #include "hs_config.h"
+#include "hs_config_cache.h"
 #include "hs_request.h"
 
-/* Per-process state: the config, loaded once and reloaded when it changes. */
+/* Per-process state: the configs served, each reloaded when it changes. */
 struct hs_handler {
-	struct hs_config cfg;
-	int		 loaded;
-	char		 path[4096];
+	struct hs_config_cache configs;
+	char		 path[4096];	/* the last request's config, for logs */
 	char		 err[512];
 };
 

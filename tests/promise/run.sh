@@ -18,6 +18,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT
 # shellcheck source=../lib/check.sh
 . "$(dirname "$0")/../lib/check.sh"
 
@@ -211,6 +212,7 @@ if command -v spawn-fcgi > /dev/null && command -v cgi-fcgi > /dev/null; then
 	HOOKSPOOL_CONFIG="$K/conf.json" spawn-fcgi -n -s "$K/sock" \
 	    -- "$BIN" > /dev/null 2> "$K/app.err" &
 	echo $! > "$T/nodedup.pids"
+	disown $!
 	for _ in $(seq 50); do [ -S "$K/sock" ] && break; sleep 0.1; done
 	for i in 1 2 3; do
 		b=$(envelope DOCUMENT_OPENED "$(payload "$A0" "$(recip 2 "n$i@example.org" OPENED NOT_SIGNED)")" "2026-11-30T12:00:00.000Z")
@@ -244,6 +246,123 @@ if command -v strace > /dev/null; then
 	    "$([ -n "$pfd" ] && grep -qE "fsync\\($pfd\\) += 0" "$T/strace" && echo yes)" "yes"
 else
 	bad "fresh spool: needs strace"
+fi
+
+# --- 6-8. configs and secrets that change under a running FastCGI process -------
+# fcgi_start NAME [ENV...]: one receiver process under spawn-fcgi -n (which
+# keeps its stderr: NAME.err), socket $T/NAME.sock
+fcgi_start() {
+	local name=$1; shift
+	rm -f "$T/$name.sock"
+	env -i PATH=/usr/bin:/bin "$@" spawn-fcgi -n -s "$T/$name.sock" -- "$BIN" \
+	    > /dev/null 2> "$T/$name.err" &
+	echo $! >> "$T/$name.pids"
+	disown $!
+	for _ in $(seq 50); do [ -S "$T/$name.sock" ] && return 0; sleep 0.1; done
+	bad "fcgi_start $name: no socket"
+}
+# fpost NAME ENDPOINT BODY [NAME=VALUE...]: one FastCGI request; $T/out
+fpost() {
+	local name=$1 ep=$2 body=$3; shift 3
+	printf '%s' "$body" > "$T/body"
+	env -i REQUEST_METHOD=POST PATH_INFO="/$ep" CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH=${#body} "$@" cgi-fcgi -bind -connect "$T/$name.sock" \
+	    < "$T/body" > "$T/out" 2> /dev/null
+}
+gh() {	# gh NAME SECRET BODY [NAME=VALUE...]: a signed GitHub push
+	local name=$1 secret=$2 body=$3; shift 3
+	fpost "$name" github "$body" HTTP_X_GITHUB_EVENT=push \
+	    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "$secret" "$body")" "$@"
+}
+if command -v spawn-fcgi > /dev/null && command -v cgi-fcgi > /dev/null; then
+	echo "# 6. one process, a config per request"
+	C6=$T/c6
+	mkdir -p "$C6"
+	for x in a b; do
+		cat > "$C6/$x.json" <<JSON
+{"spool_dir": "$C6/spool-$x", "endpoints": {"github": {"provider": "github",
+ "secrets": ["secret-$x"], "routes": {"*": "deploy"}}}}
+JSON
+	done
+	fcgi_start c6
+	gh c6 secret-a '{"n":"a1"}' HOOKSPOOL_CONFIG="$C6/a.json"
+	check "per-request config: A's request stored" "$(status) $(nfiles "$C6/spool-a")" "Status: 200 OK 1"
+	gh c6 secret-b '{"n":"b1"}' HOOKSPOOL_CONFIG="$C6/b.json"
+	check "per-request config: B's request verified with B's secret" "$(status)" "Status: 200 OK"
+	check "per-request config: ... and stored in B's spool" "$(nfiles "$C6/spool-b") $(nfiles "$C6/spool-a")" "1 1"
+	gh c6 secret-a '{"n":"a2"}' HOOKSPOOL_CONFIG="$C6/b.json"
+	check "per-request config: A's secret is refused under B" "$(status)" "Status: 401 Unauthorized"
+	gh c6 secret-a '{"n":"a3"}' HOOKSPOOL_CONFIG="$C6/a.json"
+	check "per-request config: back to A" "$(status) $(nfiles "$C6/spool-a")" "Status: 200 OK 2"
+	# the process's HOOKSPOOL_CONFIG (FcgidInitialEnv, bin-environment)
+	# is the default; a request's own (SetEnv) is more specific and wins
+	fcgi_start c6p HOOKSPOOL_CONFIG="$C6/a.json"
+	gh c6p secret-b '{"n":"b2"}' HOOKSPOOL_CONFIG="$C6/b.json"
+	check "per-request config: the request's value wins over the process's" "$(status) $(nfiles "$C6/spool-b")" "Status: 200 OK 2"
+	gh c6p secret-a '{"n":"a4"}'
+	check "per-request config: the process's value when the request has none" "$(status) $(nfiles "$C6/spool-a")" "Status: 200 OK 3"
+
+	echo "# 7. a file: secret replaced on disk"
+	C7=$T/c7
+	mkdir -p "$C7"
+	printf 'old-secret\n' > "$C7/secret"
+	cat > "$C7/conf.json" <<JSON
+{"spool_dir": "$C7/spool", "endpoints": {"github": {"provider": "github",
+ "secrets": ["file:$C7/secret"], "routes": {"*": "deploy"}}}}
+JSON
+	fcgi_start c7 HOOKSPOOL_CONFIG="$C7/conf.json"
+	gh c7 old-secret '{"n":1}'
+	check "secret file: the old secret works" "$(status)" "Status: 200 OK"
+	printf 'new-secret\n' > "$C7/secret.tmp" && mv "$C7/secret.tmp" "$C7/secret"
+	gh c7 old-secret '{"n":2}'
+	check "secret file: after rotation (rename) the old secret is refused" "$(status)" "Status: 401 Unauthorized"
+	gh c7 new-secret '{"n":3}'
+	check "secret file: ... and the new one works" "$(status)" "Status: 200 OK"
+	printf 'third-secret-longer\n' > "$C7/secret"
+	gh c7 new-secret '{"n":4}'
+	check "secret file: rewritten in place, the previous secret is refused" "$(status)" "Status: 401 Unauthorized"
+	gh c7 third-secret-longer '{"n":5}'
+	check "secret file: ... and the new one works" "$(status)" "Status: 200 OK"
+
+	echo "# 8. the config rewritten in place under load"
+	C8=$T/c8
+	mkdir -p "$C8"
+	cat > "$C8/good.json" <<JSON
+{"spool_dir": "$C8/spool", "endpoints": {"github": {"provider": "github",
+ "secrets": ["s8"], "routes": {"*": "deploy"}}}}
+JSON
+	cp "$C8/good.json" "$C8/conf.json"
+	fcgi_start c8 HOOKSPOOL_CONFIG="$C8/conf.json"
+	gh c8 s8 '{"first":1}'
+	check "rewrite in place: a good config loaded first" "$(status)" "Status: 200 OK"
+	( end=$((SECONDS + 4)); while [ $SECONDS -lt $end ]; do
+		cat "$C8/good.json" > "$C8/conf.json"; done ) &
+	W=$!
+	: > "$C8/statuses"
+	for i in $(seq 1 300); do
+		b="{\"n\":$i}"
+		env -i REQUEST_METHOD=POST PATH_INFO=/github CONTENT_TYPE=application/json \
+		    CONTENT_LENGTH=${#b} HTTP_X_GITHUB_EVENT=push \
+		    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex s8 "$b")" \
+		    cgi-fcgi -bind -connect "$T/c8.sock" <<< "$b" 2> /dev/null |
+		    head -n1 | tr -d '\r' >> "$C8/statuses"
+		kill -0 $W 2> /dev/null || break
+	done
+	wait $W
+	total=$(wc -l < "$C8/statuses")
+	echo "# in-place rewrites: $total requests, $(sort "$C8/statuses" | uniq -c | tr '\n' ';')"
+	check "rewrite in place: no 500 while the config is rewritten" "$(grep -vc '^Status: 200' "$C8/statuses")" "0"
+	check "rewrite in place: enough requests raced the writer" "$([ "$total" -ge 50 ] && echo yes)" "yes"
+	printf '{"spool_dir": "%s/spool", "endpionts": {}}' "$C8" > "$C8/conf.json"
+	for i in 1 2 3 4 5; do gh c8 s8 "{\"broken\":$i}"; echo "$(status)" >> "$C8/broken"; done
+	check "broken config: the last good one serves on" "$(sort -u "$C8/broken")" "Status: 200 OK"
+	check "broken config: logged once, naming the key" "$(grep -c 'reload failed.*endpionts: unknown key' "$T/c8.err")" "1"
+	cp "$C8/good.json" "$C8/conf.json"
+	sed -i 's/"s8"/"s8-next"/' "$C8/conf.json"
+	gh c8 s8-next '{"fixed":1}'
+	check "broken config: the next good one is loaded" "$(status)" "Status: 200 OK"
+else
+	bad "config changes: need spawn-fcgi and cgi-fcgi"
 fi
 
 hs_summary promise

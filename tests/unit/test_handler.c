@@ -370,10 +370,19 @@ test_spool_failure(void)
 	    "config reloaded on change; durable off still spools");
 	CHECK_INT(count_files("completed", "new"), 3, "third completed event");
 
+	/* a config broken after a good load: the last good one serves on
+	 * (issue #11 item 8); only a process that never had one says 500 */
 	f = fopen(confpath, "w");
 	fputs("{\"spool_dir\":\"/x\",\"oops\":1,\"endpoints\":{}}", f);
 	fclose(f);
-	CHECK_INT(request("POST", "circularo", body, sig), 500, "broken config");
+	CHECK_INT(request("POST", "circularo", body, sig), 200,
+	    "broken config: the last good one stays in service");
+	CHECK(strstr(mem.out, "\"duplicate\"") != NULL,
+	    "broken config: served by the old config (its spool's marker)");
+	hs_handler_free(&handler);
+	hs_handler_init(&handler);
+	CHECK_INT(request("POST", "circularo", body, sig), 500,
+	    "broken config: a process with no good config answers 500");
 }
 
 int
