@@ -1,5 +1,4 @@
 /* event.c - json-c parse of a validated body and bounded field extraction. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +54,17 @@ hs_event_parse(const char *body, size_t len, size_t members, const char **why)
 	return root;
 }
 
+static void
+keep_number_text(struct json_object *v, const char *text)
+{
+	char	*copy = strdup(text);
+
+	if (copy)
+		json_object_set_serializer(v,
+		    json_object_userdata_to_json_string, copy,
+		    json_object_free_userdata);
+}
+
 /*
  * Parses one value's raw text (already validated) with json-c. A string
  * without escapes is its bytes between the quotes, which is what json-c
@@ -80,6 +90,11 @@ parse_value(json_tokener **tok, const char *text, size_t len)
 	buf[len] = '\0';
 	json_tokener_reset(*tok);
 	v = json_tokener_parse_ex(*tok, buf, (int)len + 1);
+	/* A number keeps its own text (2^64, 1.5, 1e3): an id rendered as
+	 * text must be what the sender wrote, not json-c's int64 or double. */
+	if (v && (json_object_is_type(v, json_type_int) ||
+	    json_object_is_type(v, json_type_double)))
+		keep_number_text(v, buf);
 	if (buf != small)
 		free(buf);
 	return v;
@@ -246,9 +261,16 @@ hs_event_set_id_json(char *dst, struct json_object *v)
 	dst[0] = '\0';
 	if (v == NULL)
 		return;
-	if (json_object_is_type(v, json_type_int))
-		snprintf(dst, HS_ID_MAX + 1, "%" PRId64, json_object_get_int64(v));
-	else if (json_object_is_type(v, json_type_string) &&
+	if (json_object_is_type(v, json_type_int) ||
+	    json_object_is_type(v, json_type_double)) {
+		/* the number's own text (kept by hs_event_extract; json-c's
+		 * tokener keeps a double's text too) */
+		const char *t = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN);
+
+		if (t && strlen(t) <= HS_ID_MAX)
+			hs_event_set_id(dst, t);
+	} else if (json_object_is_type(v, json_type_string) &&
 	    strlen(json_object_get_string(v)) ==
 	    (size_t)json_object_get_string_len(v))
 		hs_event_set_id(dst, json_object_get_string(v));

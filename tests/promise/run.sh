@@ -248,6 +248,32 @@ else
 	bad "fresh spool: needs strace"
 fi
 
+# --- 14. ids from JSON numbers keep the number's own text ------------------------
+echo "# numbers rendered as text"
+for num in 18446744073709551616 9223372036854775808 -9223372036854775809 1.5 1e3 10 0.1e-2; do
+	doc "{\"event\":\"DOCUMENT_SENT\",\"payload\":{\"id\":$num,\"n\":\"$num\"},\"createdAt\":\"x\"}"
+	F=$SPOOL/documents/new/$(answer | jq -r .id)
+	check "number $num: document_id is its own text" "$(status) $(jq -r .document_id "$F" 2>/dev/null)" "Status: 200 OK $num"
+done
+
+# --- 16. a lone surrogate escape (a JavaScript string cut inside an emoji) -------
+# jq 1.6 (Debian 12) and PHP's json_decode refuse a whole file over one, and
+# the body is stored verbatim: refused with a 400 that names the reason
+# (the sender logs it), as raw surrogate UTF-8 always was.
+echo "# lone UTF-16 surrogate escapes"
+before=$(nfiles)
+for lone in '\ud83d' '\udc00' 'x\ud83d\u0041' '\ud83d\ud83d' '\ud83d"'; do
+	doc "{\"event\":\"DOCUMENT_SENT\",\"payload\":{\"id\":98,\"title\":\"Contract ${lone%\"}\"},\"createdAt\":\"x\"}"
+	check "lone surrogate $lone: refused" "$(status) $(answer | jq -r .error)" \
+	    "Status: 400 Bad Request lone UTF-16 surrogate escape in string"
+done
+check "lone surrogates: nothing written" "$(nfiles)" "$before"
+PAIR='{"event":"DOCUMENT_SENT","payload":{"id":99,"title":"Contract \ud83d\ude00 \uD83D\uDE00 \u00e9"},"createdAt":"x"}'
+doc "$PAIR"
+check "surrogate pair: accepted" "$(status) $(said)" "Status: 200 OK accepted"
+F=$SPOOL/documents/new/$(answer | jq -r .id)
+check "surrogate pair: jq reads the stored file" "$(jq -r .body.payload.title "$F")" "Contract 😀 😀 é"
+
 # --- 6-8. configs and secrets that change under a running FastCGI process -------
 # fcgi_start NAME [ENV...]: one receiver process under spawn-fcgi -n (which
 # keeps its stderr: NAME.err), socket $T/NAME.sock
