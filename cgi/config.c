@@ -423,6 +423,8 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 	if ((e->name = strdup(name)) == NULL)
 		return fail(c, "out of memory");
 	e->tolerance = HS_DEFAULT_TOLERANCE;
+	e->max_pending = HS_DEFAULT_MAX_PENDING;
+	e->max_pending_bytes = HS_DEFAULT_MAX_PENDING_BYTES;
 	e->dedup = 1;
 	e->digest = "SHA256";
 	e->encoding = HS_ENC_HEX;
@@ -509,6 +511,18 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 			 * access to the key, nor its env: variable. */
 			if (get_str(c, where, val, &e->api_key_spec) == -1)
 				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "max_pending") == 0) {
+			if (get_long(c, where, val, 1, 10000000, &e->max_pending)
+			    == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "max_pending_bytes") == 0) {
+			long	 b;
+
+			if (get_long(c, where, val, 1024, 1L << 40, &b) == -1)
+				return -1;
+			e->max_pending_bytes = b;
 		} else if (e->provider == &hs_provider_ignisign &&
 		    strcmp(key, "api_base_url") == 0) {
 			if (get_str(c, where, val, &e->api_base_url) == -1)

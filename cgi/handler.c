@@ -203,6 +203,34 @@ log_once(const char *what, const char *why)
 	hs_log_msg(what, why);
 }
 
+/*
+ * Senders that sign nothing (Ignisign) wait in pending/ until `hookspool
+ * verify` checks them: anyone can post them, so their room is bounded,
+ * summed over the queues the endpoint routes to. Concurrent requests may
+ * overshoot by the number of receiver processes.
+ */
+static int
+pending_full(const struct run *r)
+{
+	const struct hs_endpoint *ep = r->ep;
+	long	 count = 0;
+	long long bytes = 0;
+	size_t	 i, j;
+
+	for (i = 0; i < ep->nroutes; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(ep->routes[j].queue, ep->routes[i].queue) == 0)
+				break;
+		if (j < i)
+			continue;	/* counted already */
+		if (hs_spool_count(r->cfg->spool_dir, ep->routes[i].queue,
+		    HS_STATE_PENDING, &count, &bytes) == -1)
+			return 1;	/* cannot tell: do not grow it */
+	}
+	return count >= ep->max_pending ||
+	    bytes + (long long)r->req.body_len > ep->max_pending_bytes;
+}
+
 static int
 spool(struct run *r, const char *queue)
 {
@@ -214,6 +242,12 @@ spool(struct run *r, const char *queue)
 	const char *why = NULL, *state;
 	int	 rc;
 
+	if (!r->ev.verified && pending_full(r)) {
+		hs_log_msg("pending", "pending/ is full for this endpoint "
+		    "(max_pending, max_pending_bytes): run hookspool verify");
+		return answer(r, 503, "error", "too many events awaiting "
+		    "verification; retry later");
+	}
 	if (r->ep->dedup) {
 		dedup_key(r, key);
 		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,

@@ -3,6 +3,7 @@
  * open(O_EXCL) in tmp/, write, fsync, close, renameat2(RENAME_NOREPLACE)
  * into new/, fsync(new/). Only then may the caller answer 2xx.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -273,6 +274,33 @@ hs_spool_dir_error(int err)
 	if (err == ENOTDIR)
 		return "is not a directory";
 	return strerror(err);
+}
+
+int
+hs_spool_count(const char *spool, const char *queue, const char *state,
+    long *count, long long *bytes)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR	*d;
+	int	 fd;
+
+	if ((fd = hs_spool_open_dir(spool, queue, state, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;	/* moved on meanwhile */
+		(*count)++;
+		*bytes += st.st_size;
+	}
+	closedir(d);
+	return 0;
 }
 
 int

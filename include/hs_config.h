@@ -10,6 +10,8 @@
 #define HS_BODY_HARD_MAX	(64UL << 20)
 #define HS_DEFAULT_BODY_MAX	1048576UL
 #define HS_DEFAULT_TOLERANCE	300
+#define HS_DEFAULT_MAX_PENDING	1000
+#define HS_DEFAULT_MAX_PENDING_BYTES (64LL << 20)
 
 struct hs_provider;
 
@@ -52,6 +54,10 @@ struct hs_endpoint {
 	struct hs_key	 api_key;	/* only after hs_config_resolve_api_keys */
 	char		*api_key_spec;	/* inline, file: or env: */
 	char		*api_base_url;
+	/* unauthenticated until verified: how much may wait in pending/
+	 * (summed over the queues this endpoint routes to) */
+	long		 max_pending;
+	long long	 max_pending_bytes;
 };
 
 struct hs_retry {

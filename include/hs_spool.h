@@ -39,6 +39,14 @@ int	hs_spool_deliver(const char *spool, const char *queue,
 	    const char *state, const char *id, const struct iovec *iov,
 	    int iovcnt, int durable, const char **why);
 
+/*
+ * Adds the number and bytes of the files in <spool>/<queue>/<state>/ (names
+ * starting with '.' not counted) to *count and *bytes. A missing directory
+ * holds nothing. -1 with errno when it cannot be read.
+ */
+int	hs_spool_count(const char *spool, const char *queue, const char *state,
+	    long *count, long long *bytes);
+
 /* Creates <spool>/<queue>/<state>/ (and the queue directory) if missing. */
 int	hs_spool_make_dir(const char *spool, const char *queue,
 	    const char *state);

@@ -274,6 +274,45 @@ check "surrogate pair: accepted" "$(status) $(said)" "Status: 200 OK accepted"
 F=$SPOOL/documents/new/$(answer | jq -r .id)
 check "surrogate pair: jq reads the stored file" "$(jq -r .body.payload.title "$F")" "Contract 😀 😀 é"
 
+# --- 12. unauthenticated Ignisign posts cannot fill the spool ------------------
+echo "# pending/ is bounded"
+IG='{"appId":"appId_1","appEnv":"PRODUCTION","topic":"SIGNATURE","action":"FINALIZED","msgNature":"SUCCESS","content":{"signatureRequestId":"sr%d","pad":"%s"},"verificationToken":"tok%d"}'
+cat > "$T/ig.json" <<JSON
+{"spool_dir": "$T/igspool", "max_body_bytes": 1048576, "endpoints": {
+  "ignisign": {"provider": "ignisign", "max_pending": 3, "max_pending_bytes": 6000,
+               "routes": {"SIGNATURE.*": "signing", "*": "other"}}}}
+JSON
+ig() { local b; printf -v b "$IG" "$1" "${2:-}" "$1"; PCONF=$T/ig.json post ignisign "$b"; }
+for i in 1 2 3; do ig "$i"; done
+check "pending: three wait" "$(nfiles "$T/igspool")" "3"
+ig 4
+check "pending: the fourth is refused with 503" "$(status) $(answer | jq -r .error)" \
+    "Status: 503 Service Unavailable too many events awaiting verification; retry later"
+check "pending: ... with Retry-After" "$(grep -c '^Retry-After: ' "$T/out")" "1"
+check "pending: ... and nothing written" "$(nfiles "$T/igspool")" "3"
+check "pending: ... the log says what to do" "$(grep -c 'pending/ is full.*hookspool verify' "$T/err")" "1"
+mv "$T/igspool/signing/pending/"* "$T/igspool/signing/new/"
+ig 5 "$(head -c 5500 /dev/zero | tr '\0' x)"
+check "pending: room again once verified" "$(status)" "Status: 200 OK"
+ig 6 "$(head -c 1000 /dev/zero | tr '\0' x)"
+check "pending: max_pending_bytes bounds the bytes" "$(status)" "Status: 503 Service Unavailable"
+# the defaults, against the attack as reported: 200 posts of 1 MB
+cat > "$T/ig2.json" <<JSON
+{"spool_dir": "$T/igspool2", "max_body_bytes": 1048576, "endpoints": {
+  "ignisign": {"provider": "ignisign", "routes": {"*": "signing"}}}}
+JSON
+PAD=$(head -c 1000000 /dev/zero | tr '\0' x)
+acc=0 refused=0
+for i in $(seq 1 200); do
+	printf -v b "$IG" "$i" "$PAD" "$i"
+	PCONF=$T/ig2.json post ignisign "$b"
+	case $(status) in "Status: 200 OK") acc=$((acc + 1)) ;; "Status: 503 Service Unavailable") refused=$((refused + 1)) ;; esac
+done
+pbytes=$(du -sb "$T/igspool2/signing/pending" | cut -f1)
+echo "# 200 posts of 1 MB: $acc accepted, $refused refused, $pbytes bytes pending"
+check "pending defaults: 64 MiB of 1 MB posts accepted, the rest refused" "$acc $refused" "67 133"
+check "pending defaults: pending/ stays within 64 MiB" "$([ "$pbytes" -le $((64 << 20)) ] && echo yes)" "yes"
+
 # --- 6-8. configs and secrets that change under a running FastCGI process -------
 # fcgi_start NAME [ENV...]: one receiver process under spawn-fcgi -n (which
 # keeps its stderr: NAME.err), socket $T/NAME.sock
