@@ -99,38 +99,10 @@ ref_string(struct ref *r)
 			return -1;
 		c = *r->p++;
 		if (c == 'u') {
-			long	 u = 0;
-
-			for (i = 0; i < 4; i++, r->p++) {
+			for (i = 0; i < 4; i++, r->p++)
 				if (!in(r, 0, '0', '9') && !in(r, 0, 'a', 'f') &&
 				    !in(r, 0, 'A', 'F'))
 					return -1;
-				u = u * 16 + (long)strtol((char[]){ (char)*r->p,
-				    0 }, NULL, 16);
-			}
-			/* surrogates only in pairs: high, then \u low */
-			if (u >= 0xdc00 && u <= 0xdfff)
-				return -1;
-			if (u >= 0xd800 && u <= 0xdbff) {
-				long	 lo = 0;
-
-				if (!more(r) || *r->p != '\\')
-					return -1;
-				r->p++;
-				if (!more(r) || *r->p != 'u')
-					return -1;
-				r->p++;
-				for (i = 0; i < 4; i++, r->p++) {
-					if (!in(r, 0, '0', '9') &&
-					    !in(r, 0, 'a', 'f') &&
-					    !in(r, 0, 'A', 'F'))
-						return -1;
-					lo = lo * 16 + (long)strtol((char[]){
-					    (char)*r->p, 0 }, NULL, 16);
-				}
-				if (lo < 0xdc00 || lo > 0xdfff)
-					return -1;
-			}
 		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
 			return -1;
 	}

@@ -67,16 +67,13 @@ test_scan(void)
 	CHECK(!scan_ok("{\"x\":{\"\\u0061\":1},\"y\":{\"\\u0061\":1,\"b\":2,\"a\":3}}",
 	    w, 0), "escaped duplicate in a nested small object");
 	CHECK(!scan_ok("{\"a\\u0000b\":1}", w, 0), "\\u0000 in a key refused");
-	CHECK(scan_ok("{\"\\ud83d\\ude00\":1,\"a\":\"\\uD83D\\uDE00\"}", w, 0),
-	    "surrogate pairs in a key and a value");
-	CHECK(!scan_ok("{\"\\ud800\":2}", w, 0), "lone high surrogate key refused");
-	CHECK(!scan_ok("{\"a\":\"\\udbff\\u0041\"}", w, 0),
-	    "high surrogate without its low half refused");
-	CHECK(!scan_ok("{\"a\":\"\\ude00\"}", w, 0), "lone low surrogate refused");
-	CHECK(!scan_ok("{\"a\":\"\\ud83d\\ud83d\"}", w, 0),
-	    "two high surrogates refused");
-	CHECK(!scan_ok("{\"a\":\"\\ud83d\"}", w, 0),
-	    "high surrogate at the end of a string refused");
+	CHECK(scan_ok("{\"\\ud83d\\ude00\":1,\"\\ud800\":2}", w, 0),
+	    "surrogate pair and lone surrogate keys");
+	CHECK(!scan_ok("{\"\\ud800\":1,\"\\udbff\":2}", w, 0),
+	    "two lone surrogates are the same key (U+FFFD) as json-c sees them");
+	/* stored verbatim, as sent: a JavaScript string cut inside an emoji */
+	CHECK(scan_ok("{\"a\":\"\\ud83d\",\"b\":\"x\\udc00\\ud83d\\ud83d\"}", w, 0),
+	    "lone surrogate escapes in values accepted");
 	/* more than 16 members: the sorted path */
 	n = snprintf(big, sizeof big, "{");
 	for (i = 0; i < 200; i++)
