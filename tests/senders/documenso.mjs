@@ -162,12 +162,14 @@ for (const [i, r] of recipients.entries()) {
 	clock += 3 * min;
 	r.readStatus = "OPENED";
 	trigger("DOCUMENT_OPENED", i + 1);
-	// complete-document-with-token.ts: only the Recipient row changes.
+	// complete-document-with-token.ts: only the Recipient row changes;
+	// DOCUMENT_RECIPIENT_COMPLETED right after the transaction,
+	// DOCUMENT_SIGNED at the end (after the next-signer and seal steps).
 	clock += 2 * min;
 	r.signingStatus = "SIGNED";
 	r.signedAt = new Date(clock);
-	trigger("DOCUMENT_SIGNED", i + 1);
 	trigger("DOCUMENT_RECIPIENT_COMPLETED", i + 1);
+	trigger("DOCUMENT_SIGNED", i + 1);
 }
 
 // seal-document.handler.ts: the envelope is COMPLETED (updatedAt moves).

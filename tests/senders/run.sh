@@ -213,12 +213,12 @@ check "documenso no secret (X-Documenso-Secret empty, as a Zapier hook): 401" "$
 check "documenso no secret: spool unchanged" "$(snapshot)" "$SNAP"
 
 # SENT, then each recipient OPENED, SIGNED, RECIPIENT_COMPLETED in turn, then
-# COMPLETED; then step 5 (recipient 2's DOCUMENT_SIGNED) delivered again.
-ds "$(jq -cn --arg s "$DS_SECRET" '{secret: $s, recipients: 3, retry: 5}')"
+# COMPLETED; then step 6 (recipient 2's DOCUMENT_SIGNED) delivered again.
+ds "$(jq -cn --arg s "$DS_SECRET" '{secret: $s, recipients: 3, retry: 6}')"
 check "documenso scenario: 12 attempts made" "$(wc -l < "$T/ds.jsonl")" "12"
 check "documenso scenario: the sequence" "$(jq -r '.event + (if .recipient then "/\(.recipient)" else "" end)' "$T/ds.jsonl" | paste -sd' ')" \
-    "DOCUMENT_SENT DOCUMENT_OPENED/1 DOCUMENT_SIGNED/1 DOCUMENT_RECIPIENT_COMPLETED/1 DOCUMENT_OPENED/2 DOCUMENT_SIGNED/2 DOCUMENT_RECIPIENT_COMPLETED/2 DOCUMENT_OPENED/3 DOCUMENT_SIGNED/3 DOCUMENT_RECIPIENT_COMPLETED/3 DOCUMENT_COMPLETED DOCUMENT_SIGNED/2"
-check "documenso scenario: updatedAt stays put from SENT to the last RECIPIENT_COMPLETED" \
+    "DOCUMENT_SENT DOCUMENT_OPENED/1 DOCUMENT_RECIPIENT_COMPLETED/1 DOCUMENT_SIGNED/1 DOCUMENT_OPENED/2 DOCUMENT_RECIPIENT_COMPLETED/2 DOCUMENT_SIGNED/2 DOCUMENT_OPENED/3 DOCUMENT_RECIPIENT_COMPLETED/3 DOCUMENT_SIGNED/3 DOCUMENT_COMPLETED DOCUMENT_SIGNED/2"
+check "documenso scenario: updatedAt stays put from SENT to the last DOCUMENT_SIGNED" \
     "$(jq -r 'select(.step <= 9) | .updatedAt' "$T/ds.jsonl" | sort -u | wc -l)" "1"
 check "documenso scenario: COMPLETED moves updatedAt" "$(jq -r .updatedAt "$T/ds.jsonl" | sort -u | wc -l)" "2"
 check "documenso scenario: 11 distinct payloads" "$(jq -r 'select(.attempt == 1) | .event + .payload_sha256' "$T/ds.jsonl" | sort -u | wc -l)" "11"
@@ -238,7 +238,7 @@ while IFS= read -r line; do
 	check "$lbl: body spliced byte for byte" "$(test -f "$f" && spliced "$f" "$(r .file)")" "yes"
 done < "$T/ds.jsonl"
 R=$(tail -n 1 "$T/ds.jsonl")
-ORIG=$(jq -c 'select(.step == 5 and .attempt == 1)' "$T/ds.jsonl")
+ORIG=$(jq -c 'select(.step == 6 and .attempt == 1)' "$T/ds.jsonl")
 check "documenso retry: same payload bytes, new createdAt" \
     "$(r .payload_sha256) $(r '.createdAt != '"$(jq .createdAt <<<"$ORIG")")" "$(jq -r .payload_sha256 <<<"$ORIG") true"
 check "documenso retry: 200 duplicate" "$(r '[.code, .answer.status] | join(" ")')" "200 duplicate"

@@ -125,7 +125,10 @@ case "stripe": {
 	const v1s = parts.map((p) => p.split(",").slice(1).join(","));
 	headers["content-type"] = "application/json; charset=utf-8";
 	headers["user-agent"] = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
-	headers["stripe-signature"] = [`t=${ts}`, ...v1s].join(",");
+	// Test-mode events also carry a v0= signature (another key), which
+	// receivers must ignore.
+	const v0 = `v0=${hmac("whsec_stripe_v0_scheme_key", `${ts}.${body}`, "hex")}`;
+	headers["stripe-signature"] = [`t=${ts}`, ...v1s, v0].join(",");
 	// README: the key is the whole whsec_… string.
 	readmeOk = v1s.every((v, i) => v === `v1=${hmac(signSecrets[i], `${ts}.${body}`, "hex")}`);
 	verifyLib = (sent) => stripe.webhooks.constructEvent(sent, headers["stripe-signature"], spec.secret);
