@@ -204,6 +204,36 @@ ds() {
 	node "$HERE/documenso.mjs" "$spec" > "$T/ds.jsonl" 2>"$T/node.err" ||
 		sed 's/^/    node: /' "$T/node.err" | head -5
 }
+# What the reproduced sender puts on the wire, seen by a capturing server
+# (not the receiver): Documenso's own headers and nothing else but fetch's.
+rm -f "$T/cap.port"
+timeout 20 node "$HERE/capture.mjs" "$T/cap.port" > "$T/cap.json" 2>"$T/cap.err" &
+CAP=$!
+for _ in $(seq 100); do [ -s "$T/cap.port" ] && break; sleep 0.1; done
+mkdir -p "$T/ds"
+node "$HERE/documenso.mjs" "$(jq -cn --arg u "http://127.0.0.1:$(cat "$T/cap.port" 2>/dev/null)/webhooks/documenso" \
+    --arg o "$T/ds" --arg s "$DS_SECRET" '{url: $u, out: $o, secret: $s, only: 0}')" > "$T/ds.jsonl" 2>"$T/node.err"
+wait "$CAP"
+hdr() { jq -r --arg h "$1" '.headers[] | select(.[0] | ascii_downcase == $h) | .[1]' "$T/cap.json" 2>/dev/null; }
+check "documenso on the wire: POST to the webhook's path" "$(jq -r '.method + " " + .path' "$T/cap.json" 2>/dev/null)" "POST /webhooks/documenso"
+check "documenso on the wire: its own headers are Content-Type and X-Documenso-Secret, nothing else but fetch's" \
+    "$(jq -r '.headers[][0] | ascii_downcase' "$T/cap.json" 2>/dev/null |
+        grep -vxE 'host|connection|accept|accept-language|sec-fetch-mode|user-agent|accept-encoding|content-length' | paste -sd' ')" \
+    "content-type x-documenso-secret"
+check "documenso on the wire: Content-Type: application/json" "$(hdr content-type)" "application/json"
+check "documenso on the wire: X-Documenso-Secret is the secret itself" "$(hdr x-documenso-secret)" "$DS_SECRET"
+check "documenso on the wire: Content-Length is the body's length" "$(hdr content-length)" "$(jq -r .body_len "$T/cap.json" 2>/dev/null)"
+check "documenso on the wire: the bytes the driver recorded" \
+    "$(jq -j .body "$T/cap.json" 2>/dev/null | sha256sum | cut -d' ' -f1)" "$(jq -r .sha256 "$T/ds.jsonl")"
+check "documenso on the wire: body keys event, payload, createdAt, webhookEndpoint" \
+    "$(jq -r '.body | fromjson | keys_unsorted | join(" ")' "$T/cap.json" 2>/dev/null)" "event payload createdAt webhookEndpoint"
+check "documenso on the wire: createdAt is toISOString()" \
+    "$(jq -r '.body | fromjson | .createdAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$")' "$T/cap.json" 2>/dev/null)" "true"
+check "documenso on the wire: webhookEndpoint is the webhook's URL" \
+    "$(jq -r '.body | fromjson | .webhookEndpoint' "$T/cap.json" 2>/dev/null)" "http://127.0.0.1:$(cat "$T/cap.port" 2>/dev/null)/webhooks/documenso"
+check "documenso on the wire: non-ASCII as raw UTF-8, not \\u escapes" \
+    "$(jq -j .body "$T/cap.json" 2>/dev/null | grep -c 'Zoë Müller')" "1"
+
 mark
 ds "$(jq -cn '{secret: "not-the-secret", only: 0}')"
 check "documenso wrong secret: 401" "$(jq -r .code "$T/ds.jsonl")" "401"
