@@ -117,6 +117,15 @@ duplicate() {
 	check "$1: nothing stored" "$(snapshot)" "$SNAP"
 }
 mark() { BEFORE=$(nfiles); SNAP=$(snapshot); }
+# capture_start: capture.mjs in the background for one request at $CAP_URL;
+# `wait "$CAP"`, then $T/cap.json holds what arrived
+capture_start() {
+	rm -f "$T/cap.port" "$T/cap.json"
+	timeout 20 node "$HERE/capture.mjs" "$T/cap.port" > "$T/cap.json" 2>"$T/cap.err" &
+	CAP=$!
+	for _ in $(seq 100); do [ -s "$T/cap.port" ] && break; sleep 0.1; done
+	CAP_URL=http://127.0.0.1:$(cat "$T/cap.port" 2>/dev/null)
+}
 
 # --- Standard Webhooks: standardwebhooks' Webhook.sign, webhook-* headers -----
 SW=$(jq -cn --arg s "$SW_SECRET" '{secret: $s, id: "msg_2Hc8Kq1wPzT5vYb3", event: "invoice.paid", object_id: "inv_7F3k"}')
@@ -195,6 +204,21 @@ refused "github wrong secret"
 send github github "$(jq -c --arg b "$T/gh-first" '. + {body_from: $b}' <<<"$GH")"
 duplicate "github redelivery (same X-GitHub-Delivery and body)"
 
+# --- `hookspool sign` ("signs it exactly as that sender would"), checked by the
+# senders' own verify functions on what it put on the wire -----------------------
+for c in "standard standardwebhooks invoice.paid $SW_SECRET" "svix svix user.created $SVIX_SECRET" \
+    "stripe stripe invoice.paid $STRIPE_SECRET" "github github push $GH_SECRET"; do
+	read -r ep lib event secret <<<"$c"
+	capture_start
+	"$(cd "$BUILD" && pwd)/hookspool" -c "$T/hookspool.json" sign "$ep" --event "$event" \
+	    --send "$CAP_URL/webhooks/$ep" > /dev/null 2>"$T/sign.err"
+	wait "$CAP"
+	name=$lib
+	[ "$lib" = github ] && name=@octokit/webhooks-methods
+	check "hookspool sign $ep: $name's own verify accepts what it sent" \
+	    "$(node "$HERE/verify.mjs" "$T/cap.json" "$lib" "$secret" 2>&1)" "true"
+done
+
 # --- Documenso: its sending code path, one document, three recipients ------------------
 # ds SPEC_JSON: documenso.mjs, one JSON line per attempt in $T/ds.jsonl
 ds() {
@@ -206,12 +230,9 @@ ds() {
 }
 # What the reproduced sender puts on the wire, seen by a capturing server
 # (not the receiver): Documenso's own headers and nothing else but fetch's.
-rm -f "$T/cap.port"
-timeout 20 node "$HERE/capture.mjs" "$T/cap.port" > "$T/cap.json" 2>"$T/cap.err" &
-CAP=$!
-for _ in $(seq 100); do [ -s "$T/cap.port" ] && break; sleep 0.1; done
+capture_start
 mkdir -p "$T/ds"
-node "$HERE/documenso.mjs" "$(jq -cn --arg u "http://127.0.0.1:$(cat "$T/cap.port" 2>/dev/null)/webhooks/documenso" \
+node "$HERE/documenso.mjs" "$(jq -cn --arg u "$CAP_URL/webhooks/documenso" \
     --arg o "$T/ds" --arg s "$DS_SECRET" '{url: $u, out: $o, secret: $s, only: 0}')" > "$T/ds.jsonl" 2>"$T/node.err"
 wait "$CAP"
 hdr() { jq -r --arg h "$1" '.headers[] | select(.[0] | ascii_downcase == $h) | .[1]' "$T/cap.json" 2>/dev/null; }
@@ -230,7 +251,7 @@ check "documenso on the wire: body keys event, payload, createdAt, webhookEndpoi
 check "documenso on the wire: createdAt is toISOString()" \
     "$(jq -r '.body | fromjson | .createdAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$")' "$T/cap.json" 2>/dev/null)" "true"
 check "documenso on the wire: webhookEndpoint is the webhook's URL" \
-    "$(jq -r '.body | fromjson | .webhookEndpoint' "$T/cap.json" 2>/dev/null)" "http://127.0.0.1:$(cat "$T/cap.port" 2>/dev/null)/webhooks/documenso"
+    "$(jq -r '.body | fromjson | .webhookEndpoint' "$T/cap.json" 2>/dev/null)" "$CAP_URL/webhooks/documenso"
 check "documenso on the wire: non-ASCII as raw UTF-8, not \\u escapes" \
     "$(jq -j .body "$T/cap.json" 2>/dev/null | grep -c 'Zoë Müller')" "1"
 
