@@ -20,7 +20,9 @@
 //
 // SPEC: {"url", "secret", "out" (directory), "recipients" (2 or 3),
 //        "retry" (index of the step to deliver again), "only" (optional: one
-//        step, with "secret" possibly wrong, for the negative cases)}
+//        step, with "secret" possibly wrong, for the negative cases),
+//        "doc_id", "title" and "title_units" (optional: the document's id,
+//        and its title cut to that many UTF-16 code units)}
 // Writes out/NN.json (the exact bytes of each attempt) and prints one JSON
 // line per attempt: {step, event, recipient, attempt, code, answer, sha256,
 // payload_sha256, createdAt, updatedAt, file}.
@@ -84,7 +86,7 @@ const people = [
 ].slice(0, spec.recipients ?? 3);
 
 const doc = {
-	id: 4711,
+	id: spec.doc_id ?? 4711,
 	envelopeId,
 	externalId: "contract-2026-118",
 	userId: 3,
@@ -117,6 +119,9 @@ const doc = {
 		emailSettings: null,
 	},
 };
+// A title cut to N UTF-16 code units (as String.prototype.slice does) can end
+// in half an emoji: JSON.stringify writes the lone surrogate as \udXXX.
+if (spec.title !== undefined) doc.title = spec.title.slice(0, spec.title_units ?? spec.title.length);
 const recipients = people.map((p, i) => ({
 	id: 901 + i,
 	envelopeId,

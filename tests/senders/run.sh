@@ -302,4 +302,15 @@ check "documenso scenario: each recipient's signature is on file" \
     "$(cat "$SPOOL"/documents/new/* | jq -r 'select(.event == "DOCUMENT_SIGNED") | .body.payload.recipients | map(.signingStatus[0:1]) | join("")' | sort | paste -sd' ')" \
     "SNN SSN SSS"
 
+# A title cut mid-emoji by String.slice: JSON.stringify sends "\ud83d" (valid
+# JSON); it is stored as sent and jq reads it (as U+FFFD).
+mark
+ds "$(jq -cn --arg s "$DS_SECRET" '{secret: $s, doc_id: 4712, title: "Vertrag 😀 2026", title_units: 9, only: 0}')"
+R=$(cat "$T/ds.jsonl")
+check "documenso title with a lone surrogate: sent as \\ud83d" "$(grep -c '"title":"Vertrag \\ud83d"' "$(r .file)")" "1"
+check "documenso title with a lone surrogate: 200 accepted" "$(r '[.code, .answer.status] | join(" ")')" "200 accepted"
+f=$SPOOL/documents/new/$(r .answer.id)
+check "documenso title with a lone surrogate: body spliced byte for byte" "$(test -f "$f" && spliced "$f" "$(r .file)")" "yes"
+check "documenso title with a lone surrogate: jq reads the file" "$(jq -r .body.payload.title "$f" 2>/dev/null)" "Vertrag �"
+
 hs_summary senders
