@@ -4,8 +4,16 @@
 # @octokit/webhooks-methods) and Documenso's sending code path reproduced from
 # its source, sent with Node's fetch to the receiver behind a real lighttpd on
 # 127.0.0.1. Exact answers and exact spool files; refusals and duplicates
-# leave the spool unchanged. The versions are pinned in package-lock.json;
-# `npm ci` runs here when node_modules is missing or older than the lock.
+# leave the spool unchanged. A capturing server (capture.mjs) checks what the
+# reproduced Documenso sender and `hookspool sign` put on the wire, the latter
+# with the senders' own verify functions (verify.mjs). The versions are pinned
+# in package-lock.json; `npm ci` runs here when node_modules is missing or
+# older than the lock.
+#
+#   send.mjs       one delivery signed by standardwebhooks, svix, stripe or
+#                  @octokit/webhooks-methods, sent with fetch
+#   documenso.mjs  Documenso's trigger -> job -> executeWebhookCall path for
+#                  one document whose recipients open and sign in turn
 set -u
 BUILD=${1:-build}
 BIN=$(cd "$BUILD" && pwd)/hookspool.fcgi
