@@ -60,7 +60,7 @@ CLI	 = cli_main cli_sign cli_common cli_run cli_inspect cli_admin cli_verify
 CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
-.PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers install asan \
+.PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
 	run bench fuzz check-badinput check-faults check-promise check-valgrind \
 	check-fuzz-regress
 
@@ -105,6 +105,11 @@ check-servers: all
 	bash tests/servers_selftest.sh
 	bash tests/servers/run.sh $(BUILD)
 
+# The senders' own npm libraries sign; runs `npm ci` in tests/senders when
+# node_modules is missing (needs the npm registry once).
+check-senders: all
+	bash tests/senders/run.sh $(BUILD)
+
 check-badinput: all
 	bash tests/badinput/run.sh $(BUILD)
 
@@ -127,6 +132,7 @@ check: deps-check
 	$(MAKE) --no-print-directory check-cgi || rc=1; \
 	$(MAKE) --no-print-directory check-cli || rc=1; \
 	$(MAKE) --no-print-directory check-servers || rc=1; \
+	$(MAKE) --no-print-directory check-senders || rc=1; \
 	$(MAKE) --no-print-directory check-badinput || rc=1; \
 	$(MAKE) --no-print-directory check-faults || rc=1; \
 	$(MAKE) --no-print-directory check-promise || rc=1; \

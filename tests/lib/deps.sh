@@ -5,7 +5,7 @@
 set -eu
 BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
-CHECK_PKGS="$RUN_PKGS apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps"
+CHECK_PKGS="$RUN_PKGS apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps nodejs npm"
 BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs procps util-linux"
 
 case ${1:-run} in
@@ -20,6 +20,9 @@ missing=""
 for p in $want; do
 	case $p in
 	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	# a nodejs from elsewhere (NodeSource) brings its own npm; Debian's npm
+	# package would conflict with it
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
 	esac
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
 		missing="$missing $p"
