@@ -61,7 +61,7 @@ CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
-	run bench fuzz check-badinput check-faults check-promise check-valgrind \
+	run bench fuzz check-badinput check-faults check-promise check-inject check-valgrind \
 	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
@@ -119,6 +119,22 @@ check-faults: all
 check-promise: all
 	bash tests/promise/run.sh $(BUILD)
 
+# Every file operation of a delivery failing in turn (tests/faults/inject.sh):
+# the LD_PRELOAD shim needs a dynamically linked receiver, so a static
+# build gets a LINK=libs twin in $(BUILD)/libs.
+ifeq ($(LINK),static)
+INJECT_BUILD = $(BUILD)/libs
+else
+INJECT_BUILD = $(BUILD)
+endif
+$(BUILD)/tests/failcall.so: tests/faults/failcall.c
+	@mkdir -p $(@D)
+	cc -std=gnu11 -O1 -g -fPIC -shared $(WARN) -o $@ $< -ldl
+
+check-inject: $(BUILD)/tests/failcall.so
+	@$(MAKE) --no-print-directory BUILD=$(INJECT_BUILD) LINK=libs all
+	bash tests/faults/inject.sh $(INJECT_BUILD) $(BUILD)/tests/failcall.so
+
 # Not part of `check`: 10,000 FastCGI requests under valgrind take minutes.
 # valgrind cannot replace malloc in a static executable: LINK=libs.
 check-valgrind:
@@ -136,6 +152,7 @@ check: deps-check
 	$(MAKE) --no-print-directory check-badinput || rc=1; \
 	$(MAKE) --no-print-directory check-faults || rc=1; \
 	$(MAKE) --no-print-directory check-promise || rc=1; \
+	$(MAKE) --no-print-directory check-inject || rc=1; \
 	$(MAKE) --no-print-directory check-fuzz-regress || rc=1; \
 	exit $$rc
 
