@@ -61,7 +61,7 @@ CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
-	run bench fuzz check-badinput check-faults check-promise check-inject check-valgrind \
+	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut check-valgrind \
 	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
@@ -131,6 +131,11 @@ $(BUILD)/tests/failcall.so: tests/faults/failcall.c
 	@mkdir -p $(@D)
 	cc -std=gnu11 -O1 -g -fPIC -shared $(WARN) -o $@ $< -ldl
 
+# Simulated power cuts at every step of one delivery (tests/faults/powercut.py).
+check-powercut: all
+	python3 tests/faults/powercut.py $(BUILD)/hookspool.fcgi $(BUILD)/hookspool \
+	    "$$(mktemp -d /tmp/hs-powercut-XXXXXX)"
+
 check-inject: $(BUILD)/tests/failcall.so
 	@$(MAKE) --no-print-directory BUILD=$(INJECT_BUILD) LINK=libs all
 	bash tests/faults/inject.sh $(INJECT_BUILD) $(BUILD)/tests/failcall.so
@@ -153,6 +158,7 @@ check: deps-check
 	$(MAKE) --no-print-directory check-faults || rc=1; \
 	$(MAKE) --no-print-directory check-promise || rc=1; \
 	$(MAKE) --no-print-directory check-inject || rc=1; \
+	$(MAKE) --no-print-directory check-powercut || rc=1; \
 	$(MAKE) --no-print-directory check-fuzz-regress || rc=1; \
 	exit $$rc
 
