@@ -133,8 +133,9 @@ $(BUILD)/tests/failcall.so: tests/faults/failcall.c
 
 # Simulated power cuts at every step of one delivery (tests/faults/powercut.py).
 check-powercut: all
-	python3 tests/faults/powercut.py $(BUILD)/hookspool.fcgi $(BUILD)/hookspool \
-	    "$$(mktemp -d /tmp/hs-powercut-XXXXXX)"
+	@d=$$(mktemp -d /tmp/hs-powercut-XXXXXX); \
+	python3 tests/faults/powercut.py $(BUILD)/hookspool.fcgi $(BUILD)/hookspool "$$d"; \
+	rc=$$?; rm -rf "$$d"; exit $$rc
 
 check-inject: $(BUILD)/tests/failcall.so
 	@$(MAKE) --no-print-directory BUILD=$(INJECT_BUILD) LINK=libs all
