@@ -61,7 +61,7 @@ CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
-	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut check-valgrind \
+	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
 	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
@@ -211,6 +211,18 @@ fuzz: $(FUZZ_BIN)
 
 check-fuzz-regress: $(FUZZ_BIN)
 	bash fuzz/regress.sh $(FUZZ_BUILD) $(FUZZERS)
+
+# Coverage: every suite of `check` on a --coverage build (LINK=libs, so the
+# fault walk runs the same build), then gcovr per file and the thresholds
+# (tests/lib/coverage.py). umask 000: receivers running as another user
+# (Apache's www-data) must be able to update the .gcda files root created.
+COV_BUILD = build/coverage
+coverage:
+	@command -v gcovr > /dev/null || bash tests/lib/deps.sh coverage
+	rm -rf $(COV_BUILD)
+	umask 000; $(MAKE) --no-print-directory BUILD=$(COV_BUILD) LINK=libs \
+	    CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" check
+	python3 tests/lib/coverage.py $(COV_BUILD)/obj
 
 deps-%:
 	@bash tests/lib/deps.sh $*

@@ -6,14 +6,16 @@ set -eu
 BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
 CHECK_PKGS="$RUN_PKGS apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm"
-BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs procps util-linux"
+BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs npm procps util-linux"
+COVERAGE_PKGS="$CHECK_PKGS gcovr"
 
 case ${1:-run} in
 build) want=$BUILD_PKGS ;;
 run) want=$RUN_PKGS ;;
 check) want=$CHECK_PKGS ;;
 bench) want=$BENCH_PKGS ;;
-*) echo "usage: $0 build|run|check|bench" >&2; exit 2 ;;
+coverage) want=$COVERAGE_PKGS ;;
+*) echo "usage: $0 build|run|check|bench|coverage" >&2; exit 2 ;;
 esac
 
 missing=""
