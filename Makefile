@@ -99,7 +99,8 @@ check-cgi: all
 	bash tests/cgi/run.sh $(BUILD)
 
 check-cli: all
-	bash tests/cli/run.sh $(BUILD)
+	@rc=0; bash tests/cli/run.sh $(BUILD) || rc=1; \
+	bash tests/cli/ignisign.sh $(BUILD) || rc=1; exit $$rc
 
 check-servers: all
 	bash tests/servers_selftest.sh

@@ -34,7 +34,9 @@ retry_one(const struct hs_config *cfg, const char *queue, const char *state,
 		fprintf(stderr, "hookspool: retry: %s is in %s/; only failed, "
 		    "deferred and done events can be retried%s\n", id, state,
 		    strcmp(state, HS_STATE_CUR) == 0 ? " (a runner has it)" :
-		    strcmp(state, HS_STATE_PENDING) == 0 ? " (use verify)" : "");
+		    strcmp(state, HS_STATE_PENDING) == 0 ? " (use verify)" :
+		    strcmp(state, HS_STATE_HELD) == 0 ?
+		    " (use verify --release or --reject)" : "");
 		return -1;
 	}
 	if ((m = hs_cli_meta_load(cfg, queue, id)) == NULL) {
@@ -381,6 +383,8 @@ endpoint_json(const struct hs_endpoint *e)
 		    json_object_new_string(e->app_env) : NULL);
 		json_object_object_add(o, "api_key",
 		    json_object_new_boolean(e->api_key.len > 0));
+		json_object_object_add(o, "app_secret",
+		    json_object_new_boolean(e->app_secret.len > 0));
 		json_object_object_add(o, "api_base_url",
 		    json_object_new_string(e->api_base_url));
 	}
@@ -471,10 +475,12 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 			    e->nkeys == 1 ? "" : "s");
 			if (e->provider == &hs_provider_ignisign)
 				printf("  ignisign: app_id %s, app_env %s, "
-				    "api_key %s, api %s\n",
+				    "%s %s, api %s\n",
 				    e->app_id ? e->app_id : "(any)",
 				    e->app_env ? e->app_env : "(any)",
-				    e->api_key.len ? "set" : "MISSING",
+				    e->app_secret.len ? "app_secret" : "api_key",
+				    e->api_key.len || e->app_secret.len ? "set" :
+				    "MISSING",
 				    e->api_base_url);
 			for (j = 0; j < e->nroutes; j++)
 				printf("  route %s -> %s\n", e->routes[j].pattern,
@@ -484,7 +490,8 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 	json_object_put(root);
 	for (i = 0; i < cfg.nendpoints; i++)
 		if (cfg.endpoints[i].provider == &hs_provider_ignisign &&
-		    cfg.endpoints[i].api_key.len == 0)
+		    cfg.endpoints[i].api_key.len == 0 &&
+		    cfg.endpoints[i].app_secret.len == 0)
 			fprintf(stderr, "hookspool: endpoints.%s.api_key: not "
 			    "set; `hookspool verify` cannot release its "
 			    "events\n", cfg.endpoints[i].name);

@@ -187,7 +187,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	return rc;
 usage:
 	fprintf(stderr, "usage: hookspool ls [QUEUE] [--state new|deferred|cur|"
-	    "done|failed|pending|rejected] [--json]\n");
+	    "done|failed|pending|held|rejected] [--json]\n");
 	return 2;
 }
 
@@ -248,6 +248,10 @@ show_text(const char *id, const char *queue, const char *state,
 	}
 	if (meta)
 		show_meta(meta);
+	/* held waits for a person: say how to decide */
+	if (strcmp(state, HS_STATE_HELD) == 0)
+		printf("%-14s hookspool verify --release %s | --reject %s "
+		    "[--reason TEXT]\n", "decide:", id, id);
 	if (readable)
 		printf("body:\n%.*s\n", (int)ev->body_len,
 		    ev->data + ev->body_off);

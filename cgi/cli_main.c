@@ -12,13 +12,13 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "ls", hs_cmd_ls, "ls [QUEUE] [--state new|deferred|cur|done|failed|pending|rejected] [--json]" },
+	{ "ls", hs_cmd_ls, "ls [QUEUE] [--state new|deferred|cur|done|failed|pending|held|rejected] [--json]" },
 	{ "show", hs_cmd_show, "show ID [--json]" },
 	{ "stats", hs_cmd_stats, "stats [--json]" },
 	{ "run", hs_cmd_run, "run QUEUE [--max N] [--for SECONDS] [--timeout SECONDS] [-v] -- CMD [ARGS...]" },
 	{ "retry", hs_cmd_retry, "retry ID | retry --failed [QUEUE]" },
 	{ "purge", hs_cmd_purge, "purge --older-than DURATION [--done] [--failed] [--rejected] [--json]" },
-	{ "verify", hs_cmd_verify, "verify [-v] [ENDPOINT]" },
+	{ "verify", hs_cmd_verify, "verify [-v] [ENDPOINT] | verify --release ID | verify --reject ID [--reason TEXT]" },
 	{ "check-config", hs_cmd_check_config, "check-config [--json]" },
 	{ "sign", hs_cmd_sign, "sign ENDPOINT --event NAME [--body FILE|-] [--send URL | --url URL] [--delivery-id ID] [--at UNIX]" },
 	{ NULL, NULL, NULL }

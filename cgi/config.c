@@ -524,6 +524,15 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 				return -1;
 			e->max_pending_bytes = b;
 		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "app_secret") == 0) {
+			/* like api_key: the CLI resolves it, never the server */
+			if (get_str(c, where, val, &e->app_secret_spec) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
+		    strcmp(key, "api_timeout_seconds") == 0) {
+			if (get_long(c, where, val, 1, 300, &e->api_timeout) == -1)
+				return -1;
+		} else if (e->provider == &hs_provider_ignisign &&
 		    strcmp(key, "api_base_url") == 0) {
 			if (get_str(c, where, val, &e->api_base_url) == -1)
 				return -1;
@@ -545,6 +554,15 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 		    " remove secrets", name, e->provider->name);
 	if (e->sig_prefix == NULL && (e->sig_prefix = strdup("")) == NULL)
 		return fail(c, "out of memory");
+	if (e->app_secret_spec && e->api_key_spec)
+		return fail(c, "endpoints.%s.app_secret: set api_key or "
+		    "app_secret, not both", name);
+	/* the JWT request names the app; an skv2_ key carries it itself */
+	if (e->app_secret_spec && (e->app_id == NULL || e->app_env == NULL))
+		return fail(c, "endpoints.%s.app_secret: needs app_id and "
+		    "app_env", name);
+	if (e->provider == &hs_provider_ignisign && e->api_timeout == 0)
+		e->api_timeout = 30;
 	if (e->provider == &hs_provider_ignisign && e->api_base_url == NULL &&
 	    (e->api_base_url = strdup("https://api.ignisign.io")) == NULL)
 		return fail(c, "out of memory");
@@ -724,6 +742,8 @@ hs_config_free(struct hs_config *cfg)
 		free(e->app_env);
 		key_free(&e->api_key);
 		free(e->api_key_spec);
+		key_free(&e->app_secret);
+		free(e->app_secret_spec);
 		free(e->api_base_url);
 	}
 	free(cfg->endpoints);
@@ -745,11 +765,20 @@ hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
 	for (i = 0; i < cfg->nendpoints; i++) {
 		struct hs_endpoint *e = &cfg->endpoints[i];
 
-		if (e->api_key_spec == NULL || e->api_key.bytes != NULL)
-			continue;
-		snprintf(where, sizeof where, "endpoints.%s.api_key", e->name);
-		if (load_key(&c, where, NULL, e->api_key_spec, &e->api_key) == -1)
-			return -1;
+		if (e->api_key_spec && e->api_key.bytes == NULL) {
+			snprintf(where, sizeof where, "endpoints.%s.api_key",
+			    e->name);
+			if (load_key(&c, where, NULL, e->api_key_spec,
+			    &e->api_key) == -1)
+				return -1;
+		}
+		if (e->app_secret_spec && e->app_secret.bytes == NULL) {
+			snprintf(where, sizeof where, "endpoints.%s.app_secret",
+			    e->name);
+			if (load_key(&c, where, NULL, e->app_secret_spec,
+			    &e->app_secret) == -1)
+				return -1;
+		}
 	}
 	return 0;
 }

@@ -53,11 +53,16 @@ struct hs_endpoint {
 	char		*app_env;
 	struct hs_key	 api_key;	/* only after hs_config_resolve_api_keys */
 	char		*api_key_spec;	/* inline, file: or env: */
+	/* old-style credentials: appId + appEnv + app secret, traded for a
+	 * JWT at /v4/auth/app-api; exclusive with api_key */
+	struct hs_key	 app_secret;	/* only after hs_config_resolve_api_keys */
+	char		*app_secret_spec;
 	char		*api_base_url;
 	/* unauthenticated until verified: how much may wait in pending/
 	 * (summed over the queues this endpoint routes to) */
 	long		 max_pending;
 	long long	 max_pending_bytes;
+	long		 api_timeout;	/* seconds for one API request */
 };
 
 struct hs_retry {
@@ -98,8 +103,9 @@ int	hs_config_load(const char *path, struct hs_config *cfg,
 void	hs_config_free(struct hs_config *cfg);
 
 /*
- * Reads the Ignisign API keys (the CLI's `verify` needs them; the receiver
- * never does, so the web server needs no access to them). -1 with err.
+ * Reads the Ignisign API keys and app secrets (the CLI's `verify` needs
+ * them; the receiver never does, so the web server needs no access to
+ * them). -1 with err.
  */
 int	hs_config_resolve_api_keys(struct hs_config *cfg, char *err,
 	    size_t errlen);

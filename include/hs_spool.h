@@ -20,6 +20,10 @@
 #define HS_STATE_FAILED		"failed"
 #define HS_STATE_PENDING	"pending"
 #define HS_STATE_REJECTED	"rejected"
+/* Ignisign events whose check was interrupted and then came back
+ * negative: the lost check may have spent a genuine token, so a person
+ * decides (`hookspool verify --release/--reject`) */
+#define HS_STATE_HELD		"held"
 
 #define HS_DEDUP_DIR		".dedup"
 
