@@ -419,6 +419,8 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 	    json_object_new_boolean(cfg.durable));
 	json_object_object_add(root, "max_body_bytes",
 	    json_object_new_int64((long long)cfg.max_body_bytes));
+	json_object_object_add(root, "body_timeout_seconds",
+	    json_object_new_int64(cfg.body_timeout_seconds));
 	retry = json_object_new_object();
 	json_object_object_add(retry, "max_attempts",
 	    json_object_new_int64(cfg.retry.max_attempts));

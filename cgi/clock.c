@@ -14,6 +14,26 @@ hs_clock_now(void)
 	return ts;
 }
 
+struct timespec
+hs_clock_deadline(long seconds)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += seconds;
+	return ts;
+}
+
+long long
+hs_clock_us_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(deadline->tv_sec - now.tv_sec) * 1000000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000;
+}
+
 void
 hs_clock_rfc3339(struct timespec ts, char out[HS_RFC3339_LEN])
 {

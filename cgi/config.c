@@ -626,6 +626,10 @@ load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 			    &n) == -1)
 				return -1;
 			cfg->max_body_bytes = (size_t)n;
+		} else if (strcmp(key, "body_timeout_seconds") == 0) {
+			if (get_long(c, key, val, 1, HS_BODY_TIMEOUT_MAX,
+			    &cfg->body_timeout_seconds) == -1)
+				return -1;
 		} else if (strcmp(key, "durable") == 0) {
 			if (get_bool(c, key, val, &cfg->durable) == -1)
 				return -1;
@@ -674,6 +678,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->max_body_bytes = HS_DEFAULT_BODY_MAX;
+	cfg->body_timeout_seconds = HS_DEFAULT_BODY_TIMEOUT;
 	cfg->durable = 1;
 	cfg->retry = (struct hs_retry){ 5, 60, 3600, 900, 300, 7 * 86400 };
 	if ((cfg->path = strdup(path)) == NULL)

@@ -137,8 +137,15 @@ check_body(struct run *r, struct json_object **root)
 	size_t	 npaths, nparse, i;
 	int	 rc;
 
-	if (hs_request_read_body(&r->req, r->io) == -1)
+	switch (hs_request_read_body(&r->req, r->io,
+	    r->h->cfg.body_timeout_seconds)) {
+	case 0:
+		break;
+	case HS_BODY_TIMEOUT:
+		return answer(r, 408, "error", "body not received in time");
+	default:
 		return answer(r, 400, "error", "truncated body");
+	}
 	/* A libcrypto that cannot MAC (OPENSSL_CONF naming a FIPS provider
 	 * that is not installed, say) is the operator's to fix: not a 401. */
 	if (!hs_hmac_available(r->ep->digest))
@@ -315,7 +322,9 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 
 	if (check_head(&r, envp) != 0) {
 		if (r.req.has_length)
-			hs_request_drain(io, r.req.content_length, DRAIN_CAP);
+			hs_request_drain(io, r.req.content_length, DRAIN_CAP,
+			    h->loaded ? h->cfg.body_timeout_seconds :
+			    HS_DEFAULT_BODY_TIMEOUT);
 		goto out;
 	}
 	if (check_body(&r, &root) != 0)

@@ -1,8 +1,10 @@
 /* request.c - CGI variables, CONTENT_LENGTH and the bounded body read. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hs_clock.h"
 #include "hs_request.h"
 
 const char *
@@ -91,16 +93,25 @@ hs_request_free(struct hs_request *req)
 	req->body_len = 0;
 }
 
+/*
+ * One deadline for the whole body, not a timeout per read: a client that
+ * sends a byte now and then would renew an idle timeout forever, holding
+ * a FastCGI process (often the only one) all the while.
+ */
 int
-hs_request_read_body(struct hs_request *req, const struct hs_io *io)
+hs_request_read_body(struct hs_request *req, const struct hs_io *io,
+    long timeout)
 {
+	struct timespec deadline = hs_clock_deadline(timeout);
 	size_t	 want = (size_t)req->content_length, got = 0;
 	ssize_t	 r;
 
 	if ((req->body = malloc(want + 1)) == NULL)
 		return -1;
 	while (got < want) {
-		r = io->read(io->ctx, req->body + got, want - got);
+		r = io->read(io->ctx, req->body + got, want - got, &deadline);
+		if (r == -1 && errno == ETIMEDOUT)
+			return HS_BODY_TIMEOUT;
 		if (r <= 0)
 			return -1;
 		got += (size_t)r;
@@ -112,8 +123,9 @@ hs_request_read_body(struct hs_request *req, const struct hs_io *io)
 
 void
 hs_request_drain(const struct hs_io *io, unsigned long long len,
-    unsigned long long cap)
+    unsigned long long cap, long timeout)
 {
+	struct timespec deadline = hs_clock_deadline(timeout);
 	char	 sink[8192];
 	ssize_t	 r;
 
@@ -121,7 +133,7 @@ hs_request_drain(const struct hs_io *io, unsigned long long len,
 		len = cap;
 	while (len > 0) {
 		r = io->read(io->ctx, sink,
-		    len < sizeof sink ? (size_t)len : sizeof sink);
+		    len < sizeof sink ? (size_t)len : sizeof sink, &deadline);
 		if (r <= 0)
 			break;
 		len -= (unsigned long long)r;

@@ -58,11 +58,12 @@ struct seen {
 static struct seen seen;
 
 static ssize_t
-s_read(void *ctx, char *buf, size_t len)
+s_read(void *ctx, char *buf, size_t len, const struct timespec *deadline)
 {
 	struct stream *s = ctx;
 	size_t	 n = len < s->left ? len : s->left;
 
+	(void)deadline;
 	if (s->chunk && n > s->chunk)
 		n = s->chunk;
 	memcpy(buf, s->p, n);

@@ -7,6 +7,10 @@
 #define HS_RFC3339_LEN	64	/* "2026-11-23T13:37:20.123456Z" + NUL, with room for gcc's worst case */
 
 struct timespec	hs_clock_now(void);
+/* Deadlines: CLOCK_MONOTONIC, so a wall-clock step cannot stretch them. */
+struct timespec	hs_clock_deadline(long seconds);
+/* Microseconds until deadline; <= 0 once it has passed. */
+long long hs_clock_us_left(const struct timespec *deadline);
 /* RFC 3339 UTC with microseconds: 2026-11-23T13:37:20.123456Z */
 void	hs_clock_rfc3339(struct timespec ts, char out[HS_RFC3339_LEN]);
 /* Same for whole seconds since the epoch, no fraction: 2026-11-23T13:37:20Z */

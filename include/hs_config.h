@@ -9,6 +9,9 @@
 #define HS_CONFIG_MAX_BYTES	(1 << 20)
 #define HS_BODY_HARD_MAX	(64UL << 20)
 #define HS_DEFAULT_BODY_MAX	1048576UL
+/* Total time allowed for reading a body; Documenso itself gives up at 10 s. */
+#define HS_DEFAULT_BODY_TIMEOUT	10
+#define HS_BODY_TIMEOUT_MAX	3600
 #define HS_DEFAULT_TOLERANCE	300
 #define HS_DEFAULT_MAX_PENDING	1000
 #define HS_DEFAULT_MAX_PENDING_BYTES (64LL << 20)
@@ -87,6 +90,7 @@ struct hs_config {
 	size_t		 nwatch;
 	char		*spool_dir;
 	size_t		 max_body_bytes;
+	long		 body_timeout_seconds;	/* total, per request */
 	int		 durable;
 	long long	 verify_now;	/* 0: wall clock */
 	struct hs_retry	 retry;

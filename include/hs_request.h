@@ -4,11 +4,18 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Byte stream the body is read from (stdin in CGI, FCGX in FastCGI). */
 struct hs_io {
-	/* returns bytes read, 0 at end of input, -1 on error */
-	ssize_t	(*read)(void *ctx, char *buf, size_t len);
+	/*
+	 * Returns bytes read, 0 at end of input, -1 on error. deadline
+	 * (CLOCK_MONOTONIC, see hs_clock_deadline) bounds the call when not
+	 * NULL: once it has passed, -1 with errno ETIMEDOUT, and the stream
+	 * may be unusable for further reads.
+	 */
+	ssize_t	(*read)(void *ctx, char *buf, size_t len,
+		    const struct timespec *deadline);
 	/* returns 0 when all len bytes were written, -1 otherwise */
 	int	(*write)(void *ctx, const char *buf, size_t len);
 	void	*ctx;
@@ -42,14 +49,22 @@ int	hs_parse_content_length(const char *s, unsigned long long *out);
 /* Is CONTENT_TYPE a JSON media type (application/json, application/x+json)? */
 int	hs_content_type_is_json(const char *ct);
 
-/*
- * Reads exactly content_length bytes. Returns 0, or -1 when the stream
- * ended early or failed (a truncated body).
- */
-int	hs_request_read_body(struct hs_request *req, const struct hs_io *io);
+#define HS_BODY_TIMEOUT	(-2)
 
-/* Reads and discards up to cap bytes so the server sees a clean close. */
+/*
+ * Reads exactly content_length bytes within timeout seconds in all (a
+ * total, so a client trickling bytes cannot extend it). Returns 0, -1
+ * when the stream ended early or failed (a truncated body), or
+ * HS_BODY_TIMEOUT when the time ran out first.
+ */
+int	hs_request_read_body(struct hs_request *req, const struct hs_io *io,
+	    long timeout);
+
+/*
+ * Reads and discards up to cap bytes so the server sees a clean close;
+ * gives up after timeout seconds in all.
+ */
 void	hs_request_drain(const struct hs_io *io, unsigned long long len,
-	    unsigned long long cap);
+	    unsigned long long cap, long timeout);
 
 #endif

@@ -14,6 +14,7 @@ SPOOL=$T/spool
 CONF=$T/hookspool.json
 cat > "$CONF" <<JSON
 {"spool_dir": "$SPOOL", "max_body_bytes": 65536, "durable": true,
+ "body_timeout_seconds": 2,
  "endpoints": {
   "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
                 "routes": {"documentCompleted": "completed", "*": "inbox"}},
@@ -205,6 +206,40 @@ env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT
     CONTENT_TYPE=application/x-www-form-urlencoded HTTP_X_CIRCULARO_SIGNATURE="$SIG" "$BIN" < "$T/c.json" > "$T/out" 2>/dev/null
 check "form content type" "$(status)" "Status: 415 Unsupported Media Type"
 check "nothing written by refusals" "$(nfiles)" "$BEFORE"
+
+# --- a body that stalls: 408 within body_timeout_seconds (2 s here) ---------------
+# slow_cgi CMD...: stdin is a pipe that CMD (in the background) writes to;
+# sets MS to the receiver's run time in milliseconds.
+slow_cgi() {
+	local t0 wpid
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	"$@" > "$T/fifo" 2>/dev/null &
+	wpid=$!
+	t0=$(date +%s%N)
+	env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo \
+	    CONTENT_LENGTH=1000 CONTENT_TYPE=application/json \
+	    HTTP_X_CIRCULARO_SIGNATURE="$SIG" "$BIN" < "$T/fifo" > "$T/out" 2> "$T/err"
+	MS=$((($(date +%s%N) - t0) / 1000000))
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+}
+# within NAME VALUE LO HI
+within() { if [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then ok "$1 ($2)"; else bad "$1: $2 not in $3..$4"; fi; }
+BEFORE=$(nfiles)
+# 10 bytes of a 1000-byte body, then silence
+slow_cgi sh -c 'printf "{\"event\":\"x"; exec sleep 10'
+check "stalled body: 408" "$(status)" "Status: 408 Request Timeout"
+check "stalled body: fixed error" "$(answer)" '{"status":"error","error":"body not received in time"}'
+within "stalled body: answered after body_timeout_seconds, ms" "$MS" 1950 3000
+check "stalled body: the request log line" \
+    "$(grep -c 'status=408 outcome="error" endpoint="circularo" error="body not received in time" us=' "$T/err")" "1"
+# a byte every 0.2 s: an idle timeout would never fire, the total one does
+slow_cgi sh -c 'i=0; while [ $i -lt 40 ]; do printf x; sleep 0.2; i=$((i + 1)); done'
+check "trickled body: 408" "$(status)" "Status: 408 Request Timeout"
+within "trickled body: a total deadline, not renewed by each byte, ms" "$MS" 1950 3000
+check "slow bodies wrote nothing" "$(nfiles)" "$BEFORE"
+check "slow bodies left nothing in tmp/" "$(find "$SPOOL"/*/tmp -type f | wc -l)" "0"
 
 # --- config fallbacks (suEXEC strips HOOKSPOOL_CONFIG) -----------------------------
 mkdir -p "$T/site/www"

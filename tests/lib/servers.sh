@@ -55,6 +55,8 @@
 #                              as this user under Apache (lighttpd: as root)
 #   HS_ALLOW_OVERRIDE [All]    AllowOverride for the .htaccess docroot
 #   HS_APACHE_LOGLEVEL [warn]
+#   HS_APACHE_TIMEOUT [30]     Apache's Timeout (seconds): how long it waits
+#                              for a silent client (then answers 408 itself)
 #
 # Everything listens on 127.0.0.1 only; all waits are bounded.
 
@@ -289,7 +291,7 @@ _hs_apache_conf() {
         printf 'Listen 127.0.0.1:%s\n' "$port"
         printf 'ServerName 127.0.0.1\n'
         printf 'User %s\nGroup %s\n' "$HS_APACHE_USER" "$HS_APACHE_GROUP"
-        printf 'Timeout 30\nKeepAlive Off\n'
+        printf 'Timeout %s\nKeepAlive Off\n' "${HS_APACHE_TIMEOUT:-30}"
         for m in mpm_prefork authz_core alias env setenvif rewrite dir mime; do
             printf 'LoadModule %s_module "%s/mod_%s.so"\n' "$m" "$HS_APACHE_MODDIR" "$m"
         done

@@ -5,6 +5,7 @@
 # Apache + mod_fcgid through www/.htaccess, Apache + mod_proxy_fcgi +
 # spawn-fcgi. Every provider signed as its sender signs, bad requests, and
 # the servers' own quirks; exact status codes and exact spool contents.
+# Then slow clients in front of one mod_proxy_fcgi receiver process.
 set -u
 BUILD=${1:-build}
 BIN=$(cd "$BUILD" && pwd)/hookspool.fcgi
@@ -22,9 +23,9 @@ SW_SECRET=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 SW_KEY=$(printf '%s' "$SW_SECRET" | base64 -d | od -An -tx1 | tr -d ' \n')
 sw_sig() { printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$SW_KEY -binary | base64; }
 
-write_config() { # DIR -> DIR/hookspool.json with the spool in DIR/spool
+write_config() { # DIR [TOP-LEVEL KEYS,] -> DIR/hookspool.json with the spool in DIR/spool
 	cat > "$1/hookspool.json" <<JSON
-{"spool_dir": "$1/spool", "max_body_bytes": 1048576,
+{"spool_dir": "$1/spool", "max_body_bytes": 1048576, ${2:-}
  "endpoints": {
   "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
                 "routes": {"documentCompleted": "completed", "*": "inbox"}},
@@ -186,10 +187,95 @@ run_setup() { # NAME START_FUNCTION [extra args]
 	hs_stop_server
 }
 
+# One client that sends part of its body and pauses must not stall every
+# delivery behind it (issue #11, item 13). ONE receiver process (spawn-fcgi
+# -n) behind Apache + mod_proxy_fcgi, body_timeout_seconds 2, Apache's own
+# Timeout 6 s (so its reaction to a silent client arrives quickly).
+SLOW_REST=$(printf '%988s' '' | tr ' ' x)'"}'
+slow_post() { # OUT silent|resume|trickle: headers + 10 of 1000 body bytes, then...
+	local out=$1 mode=$2
+	(
+		trap '' PIPE
+		t0=$(date +%s%N)
+		exec 3<>"/dev/tcp/127.0.0.1/$HS_PORT" || exit 1
+		printf 'POST /webhooks/circularo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Circularo-Signature: 00\r\n\r\n{"pad":"xx' >&3
+		case $mode in
+		resume) sleep 3; printf '%s' "$SLOW_REST" >&3 ;;	# after the deadline
+		trickle) for _ in $(seq 16); do sleep 0.25; printf x >&3; done ;;
+		esac
+		timeout 30 cat <&3 > "$out"
+		echo $((($(date +%s%N) - t0) / 1000000)) > "$out.ms"
+	) &
+	SLOW_PID=$!
+}
+within() { # NAME VALUE LO HI
+	if [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then ok "$1 ($2)"; else bad "$1: $2 not in $3..$4"; fi
+}
+# behind_slow MODE: a slow client, then 0.5 s later a normal signed request
+behind_slow() {
+	local mode=$1 t0 ms B
+	B='{"documentId":"slow-'$mode'","event":"documentCompleted"}'
+	t0=$(date +%s%N)
+	slow_post "$W/slow-$mode" "$mode"
+	sleep 0.5
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "slow $mode: the request behind it is accepted" "$CODE $(field .status)" "200 accepted"
+	# >= 1900: it really queued behind the slow one (one process);
+	# <= 3500: the slow one held it for body_timeout_seconds, not longer
+	within "slow $mode: ...within body_timeout_seconds + 1.5 s of the slow one, ms" "$ms" 1900 3500
+	wait "$SLOW_PID"
+}
+slow_clients() {
+	local kind=apache-proxy-fcgi-slow pid fds us
+	W=$T/$kind
+	mkdir -p "$W"
+	chmod 0755 "$W"
+	write_config "$W" '"body_timeout_seconds": 2,'
+	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
+	if ! HS_APACHE_TIMEOUT=6 hs_start_apache_proxy_fcgi "$BIN" "$W/hookspool.json" "$W" > "$W/start.log" 2>&1; then
+		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		return
+	fi
+	pid=$(_hs_exe_members "$(readlink -f "$HS_BIN_PATH")")
+	check "$kind: one receiver process" "$(wc -w <<<"$pid")" "1"
+	fds=$(ls "/proc/$pid/fd" | wc -l)
+
+	behind_slow silent
+	# mod_proxy_fcgi waits for the client's body and never reads the
+	# receiver's 408: the silent client gets Apache's own 408 at its Timeout
+	check "slow silent: the client gets Apache's 408" "$(head -1 "$W/slow-silent" | tr -d '\r')" "HTTP/1.1 408 Request Timeout"
+	within "slow silent: ...at Apache's Timeout (6 s), ms" "$(cat "$W/slow-silent.ms")" 5500 8000
+	us=$(grep -ho 'status=408 outcome="error" endpoint="circularo" error="body not received in time" us=[0-9]*' \
+	    "$W"/*/logs/*.log | head -1 | sed 's/.*us=//')
+	within "slow silent: the receiver logged 408 after 2 s, us" "${us:-0}" 2000000 2300000
+
+	behind_slow resume
+	# the rest arrives after the receiver gave up: Apache cannot send it on
+	check "slow resume: the client gets Apache's 503" "$(head -1 "$W/slow-resume" | tr -d '\r')" "HTTP/1.1 503 Service Unavailable"
+	check "slow resume: Apache logs the broken pipe" \
+	    "$(grep -c 'Broken pipe.*AH01075.*sending stdin' "$W"/*/logs/error.log)" "1"
+
+	behind_slow trickle
+	us=$(grep -ho 'status=408 outcome="error" endpoint="circularo" error="body not received in time" us=[0-9]*' \
+	    "$W"/*/logs/*.log | sed -n 3p | sed 's/.*us=//')
+	within "slow trickle: a byte every 0.25 s does not renew the deadline, us" "${us:-0}" 2000000 2300000
+	check "slow trickle: the client gets Apache's 503 (its next byte meets a closed socket)" \
+	    "$(head -1 "$W/slow-trickle" | tr -d '\r')" "HTTP/1.1 503 Service Unavailable"
+
+	check "$kind: three 408 log lines" "$(cat "$W"/*/logs/*.log | grep -c 'status=408 outcome="error"')" "3"
+	check "$kind: only the three normal requests were spooled" "$(spooled)" "3"
+	check "$kind: tmp/ empty" "$(find "$W"/spool/*/tmp -type f | wc -l)" "0"
+	check "$kind: the same receiver process still serves" "$(_hs_exe_members "$(readlink -f "$HS_BIN_PATH")")" "$pid"
+	check "$kind: and holds no more fds than before" "$(ls "/proc/$pid/fd" | wc -l)" "$fds"
+	hs_stop_server
+}
+
 run_setup lighttpd hs_start_lighttpd
 run_setup apache-fcgid hs_start_apache_fcgid
 run_setup apache-cgi hs_start_apache_htaccess cgi fallback
 run_setup apache-htaccess-fcgid hs_start_apache_htaccess fcgid setenv
 run_setup apache-proxy-fcgi hs_start_apache_proxy_fcgi
+slow_clients
 
 hs_summary servers

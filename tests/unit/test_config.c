@@ -65,6 +65,7 @@ main(void)
 	    "\"routes\":{\"push\":\"deploy\"},\"_comment\":\"ok\"}}}", path);
 	CHECK(load(text, &cfg, err, sizeof err) == 0, "valid config: %s", err);
 	CHECK_INT(cfg.max_body_bytes, 1048576, "default max_body_bytes");
+	CHECK_INT(cfg.body_timeout_seconds, 10, "default body_timeout_seconds");
 	CHECK_INT(cfg.durable, 1, "durable by default");
 	CHECK_INT(cfg.retry.max_attempts, 5, "default retry.max_attempts");
 	e = hs_config_endpoint(&cfg, "c");
@@ -90,6 +91,12 @@ main(void)
 	refused("{\"endpoints\":{}}", "spool_dir: required");
 	refused("{\"spool_dir\":\"relative\",\"endpoints\":{}}", "spool_dir: must be an absolute");
 	refused("{\"spool_dir\":\"/x\",\"max_body_bytes\":0,\"endpoints\":{}}", "max_body_bytes");
+	refused("{\"spool_dir\":\"/x\",\"body_timeout_seconds\":0,\"endpoints\":{}}",
+	    "body_timeout_seconds: must be between 1 and 3600");
+	refused("{\"spool_dir\":\"/x\",\"body_timeout_seconds\":3601,\"endpoints\":{}}",
+	    "body_timeout_seconds: must be between 1 and 3600");
+	refused("{\"spool_dir\":\"/x\",\"body_timeout_seconds\":1.5,\"endpoints\":{}}",
+	    "body_timeout_seconds: must be an integer");
 	refused("{\"spool_dir\":\"/x\",\"durable\":\"yes\",\"endpoints\":{}}", "durable: must be true or false");
 	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"../etc\"}}"),
 	    "endpoints.e.routes.*: bad queue name");

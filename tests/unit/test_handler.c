@@ -3,6 +3,7 @@
  * body and answer: exact status, exact spool file, nothing on failure.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 
 #include <openssl/hmac.h>
 
+#include "hs_clock.h"
 #include "hs_codec.h"
 #include "hs_handler.h"
 #include "tap.h"
@@ -22,16 +24,26 @@ static char spool[128], confpath[160];
 struct mem {
 	const char *in;
 	size_t	 inlen, pos;
+	size_t	 stall;		/* > 0: input stops here until the deadline */
+	long long left_us;	/* what was left of the last read's deadline */
 	char	 out[8192];
 	size_t	 outlen;
 };
 
 static ssize_t
-mem_read(void *ctx, char *buf, size_t len)
+mem_read(void *ctx, char *buf, size_t len, const struct timespec *deadline)
 {
 	struct mem *m = ctx;
 	size_t	 n = m->inlen - m->pos;
 
+	m->left_us = deadline ? hs_clock_us_left(deadline) : -1;
+	/* the real readers' contract: -1 with ETIMEDOUT once it has passed */
+	if (m->stall && m->pos >= m->stall) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (m->stall && n > m->stall - m->pos)
+		n = m->stall - m->pos;
 	if (n > len)
 		n = len;
 	if (n == 0)
@@ -56,6 +68,7 @@ mem_write(void *ctx, const char *buf, size_t len)
 
 static struct hs_handler handler;
 static struct mem mem;
+static size_t stall_at;		/* request(): input stalls after this */
 
 /* Runs one request; extra is a NULL-terminated list of "NAME=value". */
 static int
@@ -79,6 +92,7 @@ request(const char *method, const char *endpoint, const char *body,
 	memset(&mem, 0, sizeof mem);
 	mem.in = body;
 	mem.inlen = strlen(body);
+	mem.stall = stall_at;
 	return hs_handle(&handler, envp, &io);
 }
 
@@ -351,6 +365,38 @@ test_documenso_and_ignisign(void)
 }
 
 static void
+test_body_timeout(void)
+{
+	const char *body = "{\"event\":\"documentCompleted\",\"n\":3}";
+	const char *sig[] = { circularo_sig(body), NULL };
+	int	 before = count_files("completed", "new");
+
+	write_config("\"body_timeout_seconds\":7,");
+	stall_at = 10;
+	CHECK_INT(request("POST", "circularo", body, sig), 408,
+	    "body stalls after 10 bytes: 408");
+	CHECK(strncmp(mem.out, "Status: 408 Request Timeout\r\n", 29) == 0,
+	    "408 status line");
+	CHECK(strstr(mem.out, "\r\n\r\n{\"status\":\"error\",\"error\":"
+	    "\"body not received in time\"}\n") != NULL, "fixed error text");
+	CHECK(mem.left_us > 6900000 && mem.left_us <= 7000000,
+	    "deadline is body_timeout_seconds away (%lld us left)",
+	    mem.left_us);
+	CHECK_INT(count_files("completed", "new"), before, "nothing spooled");
+	CHECK_INT(count_files("completed", "tmp"), 0, "nothing left in tmp/");
+	CHECK_INT(request("POST", "nope", body, sig), 404,
+	    "a stalled drain keeps the refusal");
+	CHECK(mem.left_us > 6900000 && mem.left_us <= 7000000,
+	    "the drain has the same deadline");
+	stall_at = 0;
+	write_config("");
+	CHECK_INT(request("POST", "circularo", body, sig), 200,
+	    "the next request is served");
+	CHECK(mem.left_us > 9900000 && mem.left_us <= 10000000,
+	    "default body_timeout_seconds is 10");
+}
+
+static void
 test_spool_failure(void)
 {
 	const char *body = "{\"event\":\"documentCompleted\",\"n\":2}";
@@ -368,7 +414,7 @@ test_spool_failure(void)
 	write_config("\"durable\":false,");
 	CHECK_INT(request("POST", "circularo", body, sig), 200,
 	    "config reloaded on change; durable off still spools");
-	CHECK_INT(count_files("completed", "new"), 3, "third completed event");
+	CHECK_INT(count_files("completed", "new"), 4, "fourth completed event");
 
 	/* a config broken after a good load: the last good one serves on
 	 * (issue #11 item 8); only a process that never had one says 500 */
@@ -401,6 +447,7 @@ main(void)
 	test_accept();
 	test_refusals();
 	test_documenso_and_ignisign();
+	test_body_timeout();
 	test_spool_failure();
 	hs_handler_free(&handler);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
