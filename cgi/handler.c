@@ -138,7 +138,7 @@ check_body(struct run *r, struct json_object **root)
 	int	 rc;
 
 	switch (hs_request_read_body(&r->req, r->io,
-	    r->h->cfg.body_timeout_seconds)) {
+	    r->cfg->body_timeout_seconds)) {
 	case 0:
 		break;
 	case HS_BODY_TIMEOUT:
@@ -323,7 +323,7 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 	if (check_head(&r, envp) != 0) {
 		if (r.req.has_length)
 			hs_request_drain(io, r.req.content_length, DRAIN_CAP,
-			    h->loaded ? h->cfg.body_timeout_seconds :
+			    r.cfg ? r.cfg->body_timeout_seconds :
 			    HS_DEFAULT_BODY_TIMEOUT);
 		goto out;
 	}
