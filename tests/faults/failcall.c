@@ -42,6 +42,7 @@ static const struct { const char *name; int value; } errnos[] = {
 	{ "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EDQUOT", EDQUOT },
 	{ "EACCES", EACCES }, { "EINTR", EINTR }, { "EROFS", EROFS },
 	{ "EMFILE", EMFILE }, { "ENOLCK", ENOLCK }, { "EPERM", EPERM },
+	{ "EINVAL", EINVAL }, { "ENOSYS", ENOSYS }, { "EXDEV", EXDEV },
 };
 
 static void

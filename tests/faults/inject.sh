@@ -82,6 +82,9 @@ errnos_for() {
 	mkdir|mkdirat) echo "ENOSPC EDQUOT" ;;
 	close) echo "EIO" ;;
 	flock) echo "ENOLCK EINTR" ;;
+	# EINVAL: a file system without RENAME_NOREPLACE (NFS): the
+	# link + unlink fallback must deliver, or fail cleanly
+	renameat2) echo "EIO EINVAL" ;;
 	*) echo "EIO" ;;
 	esac
 }
@@ -162,7 +165,12 @@ if command -v spawn-fcgi > /dev/null && command -v cgi-fcgi > /dev/null; then
 		    spawn-fcgi -n -s "$T/sock" -- "$BIN" > /dev/null 2> "$T/fcgi.err" &
 		pid=$!
 		PIDS="$PIDS $pid"
-		for _ in $(seq 50); do [ -S "$T/sock" ] && break; sleep 0.05; done
+		# spawn-fcgi -n makes the socket, then execs the receiver: count
+		# the receiver's fds, not spawn-fcgi's
+		for _ in $(seq 100); do
+			[ -S "$T/sock" ] && [ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$BIN")" ] && break
+			sleep 0.05
+		done
 		base=$(nfds "$pid")
 		fpost
 		cp "$T/fcgi.err" "$T/err.first"
