@@ -352,58 +352,99 @@ load_secrets(struct ctx *c, const char *ep, json_object *arr,
 	return 0;
 }
 
+/* The field an option of the endpoint's provider is stored in. */
+#define FIELD(e, o, type)	((type *)(void *)((char *)(e) + (o)->offset))
+
+/* One key of the endpoint's provider, by its table entry. */
 static int
-load_hmac_opts(struct ctx *c, const char *ep, json_object *obj,
-    struct hs_endpoint *e)
+load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
+    const struct hs_option *o, json_object *val)
 {
-	json_object *v;
 	char	*s = NULL;
-	int	 rc = 0;
+	long	 n;
+	size_t	 i;
 
-	if (!json_object_object_get_ex(obj, "header", &v))
-		return fail(c, "endpoints.%s.header: required for provider "
-		    "hmac", ep);
-	if (!json_object_object_get_ex(obj, "event_field", NULL) &&
-	    !json_object_object_get_ex(obj, "event_header", NULL))
-		return fail(c, "endpoints.%s.event_field: provider hmac needs "
-		    "event_field or event_header", ep);
-	if (json_object_object_get_ex(obj, "algorithm", &v)) {
-		char	 where[120];
-
-		snprintf(where, sizeof where, "endpoints.%s.algorithm", ep);
-		if (get_str(c, where, v, &s) == -1)
+	switch (o->kind) {
+	case HS_OPT_STRING:
+	case HS_OPT_SPEC:
+		return get_str(c, where, val, FIELD(e, o, char *));
+	case HS_OPT_ANY_STRING:
+		if (!json_object_is_type(val, json_type_string) ||
+		    strlen(json_object_get_string(val)) !=
+		    (size_t)json_object_get_string_len(val))
+			return fail(c, "%s: must be a string", where);
+		free(*FIELD(e, o, char *));
+		if ((*FIELD(e, o, char *) = strdup(json_object_get_string(val)))
+		    == NULL)
+			return fail(c, "%s: out of memory", where);
+		return 0;
+	case HS_OPT_HEADER:
+		return get_header(c, where, val, FIELD(e, o, char *));
+	case HS_OPT_URL:
+		if (get_str(c, where, val, FIELD(e, o, char *)) == -1)
 			return -1;
-		if (strcmp(s, "sha1") == 0)
-			e->digest = "SHA1";
-		else if (strcmp(s, "sha256") == 0)
-			e->digest = "SHA256";
-		else if (strcmp(s, "sha512") == 0)
-			e->digest = "SHA512";
-		else
-			rc = fail(c, "%s: must be sha1, sha256 or sha512",
-			    where);
-		free(s);
-		s = NULL;
-		if (rc)
-			return rc;
-	}
-	if (json_object_object_get_ex(obj, "encoding", &v)) {
-		char	 where[120];
-
-		snprintf(where, sizeof where, "endpoints.%s.encoding", ep);
-		if (get_str(c, where, v, &s) == -1)
+		s = *FIELD(e, o, char *);
+		if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+			return fail(c, "%s: must be an http(s) URL", where);
+		return 0;
+	case HS_OPT_CHOICE:
+	case HS_OPT_CHOICE_INT:
+		if (get_str(c, where, val, &s) == -1)
 			return -1;
-		if (strcmp(s, "hex") == 0)
-			e->encoding = HS_ENC_HEX;
-		else if (strcmp(s, "base64") == 0)
-			e->encoding = HS_ENC_BASE64;
-		else
-			rc = fail(c, "%s: must be hex or base64", where);
+		for (i = 0; o->choices[i]; i++)
+			if (strcmp(s, o->choices[i]) == 0)
+				break;
 		free(s);
-		if (rc)
-			return rc;
+		if (o->choices[i] == NULL) {
+			char	 list[200];
+			size_t	 k, len = 0;
+
+			list[0] = '\0';
+			for (k = 0; o->choices[k] && len < sizeof list; k++)
+				len += (size_t)snprintf(list + len,
+				    sizeof list - len, "%s%s", k == 0 ? "" :
+				    o->choices[k + 1] ? ", " : " or ",
+				    o->choices[k]);
+			return fail(c, "%s: must be %s", where, list);
+		}
+		if (o->kind == HS_OPT_CHOICE)
+			*FIELD(e, o, const char *) = o->values[i];
+		else
+			*FIELD(e, o, int) = (int)i;
+		return 0;
+	case HS_OPT_LONG:
+		return get_long(c, where, val, (long)o->min, (long)o->max,
+		    FIELD(e, o, long));
+	case HS_OPT_LONGLONG:
+		if (get_long(c, where, val, (long)o->min, (long)o->max, &n) == -1)
+			return -1;
+		*FIELD(e, o, long long) = n;
+		return 0;
 	}
-	return 0;
+	return fail(c, "%s: unknown option kind", where);
+}
+
+/* Frees what the provider's options allocated. */
+static void
+free_options(struct hs_endpoint *e)
+{
+	const struct hs_option *o;
+
+	if (e->provider == NULL)
+		return;
+	for (o = e->provider->options; o && o->name; o++)
+		switch (o->kind) {
+		case HS_OPT_STRING:
+		case HS_OPT_ANY_STRING:
+		case HS_OPT_HEADER:
+		case HS_OPT_URL:
+		case HS_OPT_SPEC:
+			free(*FIELD(e, o, char *));
+			*FIELD(e, o, char *) = NULL;
+			break;
+		default:
+			break;
+		}
 }
 
 static int
@@ -423,6 +464,7 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 	if ((e->name = strdup(name)) == NULL)
 		return fail(c, "out of memory");
 	e->tolerance = HS_DEFAULT_TOLERANCE;
+	/* what an unverified (HS_PROV_PENDING) provider may queue */
 	e->max_pending = HS_DEFAULT_MAX_PENDING;
 	e->max_pending_bytes = HS_DEFAULT_MAX_PENDING_BYTES;
 	e->dedup = 1;
@@ -434,24 +476,19 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 		return fail(c, "endpoints.%s.provider: required (a string)",
 		    name);
 	if ((e->provider = hs_provider_find(json_object_get_string(v))) ==
-	    NULL)
+	    NULL) {
+		char	 names[200];
+
+		hs_provider_names(names, sizeof names);
 		return fail(c, "endpoints.%s.provider: unknown provider \"%.40s\""
-		    " (circularo, documenso, ignisign, github, stripe, "
-		    "standard-webhooks, hmac)", name, json_object_get_string(v));
-	if (e->provider == &hs_provider_hmac &&
-	    load_hmac_opts(c, name, obj, e) == -1)
-		return -1;
+		    " (%s)", name, json_object_get_string(v), names);
+	}
 
 	json_object_object_foreach(obj, key, val) {
+		const struct hs_option *opt;
+
 		snprintf(where, sizeof where, "endpoints.%s.%s", name, key);
-		if (strcmp(key, "provider") == 0 || is_comment(key) ||
-		    strcmp(key, "algorithm") == 0 ||
-		    strcmp(key, "encoding") == 0) {
-			if (e->provider != &hs_provider_hmac &&
-			    (strcmp(key, "algorithm") == 0 ||
-			    strcmp(key, "encoding") == 0))
-				return fail(c, "%s: only for provider hmac",
-				    where);
+		if (strcmp(key, "provider") == 0 || is_comment(key)) {
 			continue;
 		} else if (strcmp(key, "secrets") == 0) {
 			if (load_secrets(c, name, val, e) == -1)
@@ -466,80 +503,9 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 		} else if (strcmp(key, "dedup") == 0) {
 			if (get_bool(c, where, val, &e->dedup) == -1)
 				return -1;
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "header") == 0) {
-			if (get_header(c, where, val, &e->sig_header) == -1)
+		} else if ((opt = hs_provider_option(e->provider, key)) != NULL) {
+			if (load_option(c, where, e, opt, val) == -1)
 				return -1;
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "prefix") == 0) {
-			if (!json_object_is_type(val, json_type_string))
-				return fail(c, "%s: must be a string", where);
-			free(e->sig_prefix);
-			e->sig_prefix = strdup(json_object_get_string(val));
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "event_field") == 0) {
-			if (get_str(c, where, val, &e->event_field) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "event_header") == 0) {
-			if (get_header(c, where, val, &e->event_header) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "delivery_id_header") == 0) {
-			if (get_header(c, where, val, &e->delivery_header) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_hmac &&
-		    strcmp(key, "document_id_field") == 0) {
-			if (get_str(c, where, val, &e->document_id_field) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "app_id") == 0) {
-			if (get_str(c, where, val, &e->app_id) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "app_env") == 0) {
-			if (get_str(c, where, val, &e->app_env) == -1)
-				return -1;
-			if (strcmp(e->app_env, "DEVELOPMENT") &&
-			    strcmp(e->app_env, "STAGING") &&
-			    strcmp(e->app_env, "PRODUCTION"))
-				return fail(c, "%s: must be DEVELOPMENT, STAGING"
-				    " or PRODUCTION", where);
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "api_key") == 0) {
-			/* Resolved by the CLI only: the web server needs no
-			 * access to the key, nor its env: variable. */
-			if (get_str(c, where, val, &e->api_key_spec) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "max_pending") == 0) {
-			if (get_long(c, where, val, 1, 10000000, &e->max_pending)
-			    == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "max_pending_bytes") == 0) {
-			long	 b;
-
-			if (get_long(c, where, val, 1024, 1L << 40, &b) == -1)
-				return -1;
-			e->max_pending_bytes = b;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "app_secret") == 0) {
-			/* like api_key: the CLI resolves it, never the server */
-			if (get_str(c, where, val, &e->app_secret_spec) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "api_timeout_seconds") == 0) {
-			if (get_long(c, where, val, 1, 300, &e->api_timeout) == -1)
-				return -1;
-		} else if (e->provider == &hs_provider_ignisign &&
-		    strcmp(key, "api_base_url") == 0) {
-			if (get_str(c, where, val, &e->api_base_url) == -1)
-				return -1;
-			if (strncmp(e->api_base_url, "https://", 8) &&
-			    strncmp(e->api_base_url, "http://", 7))
-				return fail(c, "%s: must be an http(s) URL",
-				    where);
 		} else
 			return fail(c, "%s: unknown key for provider %s", where,
 			    e->provider->name);
@@ -552,20 +518,9 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 	if (!(e->provider->flags & HS_PROV_NEEDS_SECRET) && e->nkeys != 0)
 		return fail(c, "endpoints.%s.secrets: provider %s signs nothing;"
 		    " remove secrets", name, e->provider->name);
-	if (e->sig_prefix == NULL && (e->sig_prefix = strdup("")) == NULL)
-		return fail(c, "out of memory");
-	if (e->app_secret_spec && e->api_key_spec)
-		return fail(c, "endpoints.%s.app_secret: set api_key or "
-		    "app_secret, not both", name);
-	/* the JWT request names the app; an skv2_ key carries it itself */
-	if (e->app_secret_spec && (e->app_id == NULL || e->app_env == NULL))
-		return fail(c, "endpoints.%s.app_secret: needs app_id and "
-		    "app_env", name);
-	if (e->provider == &hs_provider_ignisign && e->api_timeout == 0)
-		e->api_timeout = 30;
-	if (e->provider == &hs_provider_ignisign && e->api_base_url == NULL &&
-	    (e->api_base_url = strdup("https://api.ignisign.io")) == NULL)
-		return fail(c, "out of memory");
+	if (e->provider->configure &&
+	    e->provider->configure(e, c->err, c->errlen) == -1)
+		return -1;
 	return 0;
 }
 
@@ -737,19 +692,9 @@ hs_config_free(struct hs_config *cfg)
 		}
 		free(e->routes);
 		free(e->name);
-		free(e->sig_header);
-		free(e->sig_prefix);
-		free(e->event_field);
-		free(e->event_header);
-		free(e->delivery_header);
-		free(e->document_id_field);
-		free(e->app_id);
-		free(e->app_env);
+		free_options(e);
 		key_free(&e->api_key);
-		free(e->api_key_spec);
 		key_free(&e->app_secret);
-		free(e->app_secret_spec);
-		free(e->api_base_url);
 	}
 	free(cfg->endpoints);
 	for (i = 0; i < cfg->nwatch; i++)

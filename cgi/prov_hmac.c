@@ -3,7 +3,9 @@
  * holding [prefix]<hex|base64> HMAC-SHA1/256/512 of the raw body, the
  * event from a JSON field or a header.
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -133,8 +135,56 @@ hmac_sample(const struct hs_endpoint *ep, const char *event,
 /* event_field and document_id_field come from the config */
 static const char *const hmac_fields[] = { NULL };
 
+static const char *const algorithm_words[] = { "sha1", "sha256", "sha512",
+	NULL };
+static const char *const algorithm_digests[] = { "SHA1", "SHA256", "SHA512" };
+static const char *const encoding_words[] = { "hex", "base64", NULL };
+
+#define OFF(f)	offsetof(struct hs_endpoint, f)
+static const struct hs_option hmac_options[] = {
+	{ "header", HS_OPT_HEADER, OFF(sig_header), 0, 0, NULL, NULL,
+	    "the signature header (required)" },
+	{ "algorithm", HS_OPT_CHOICE, OFF(digest), 0, 0, algorithm_words,
+	    algorithm_digests, "sha1, sha256 (default) or sha512" },
+	{ "encoding", HS_OPT_CHOICE_INT, OFF(encoding), 0, 0, encoding_words,
+	    NULL, "hex (default) or base64" },
+	{ "prefix", HS_OPT_ANY_STRING, OFF(sig_prefix), 0, 0, NULL, NULL,
+	    "text before the MAC in the header, e.g. sha256=" },
+	{ "event_field", HS_OPT_STRING, OFF(event_field), 0, 0, NULL, NULL,
+	    "dotted body path of the event name" },
+	{ "event_header", HS_OPT_HEADER, OFF(event_header), 0, 0, NULL, NULL,
+	    "header holding the event name (instead of event_field)" },
+	{ "delivery_id_header", HS_OPT_HEADER, OFF(delivery_header), 0, 0, NULL,
+	    NULL, "header holding the delivery id" },
+	{ "document_id_field", HS_OPT_STRING, OFF(document_id_field), 0, 0,
+	    NULL, NULL, "dotted body path of the document id" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static int
+hmac_configure(struct hs_endpoint *ep, char *err, size_t errlen)
+{
+	if (ep->sig_header == NULL) {
+		snprintf(err, errlen, "endpoints.%s.header: required for "
+		    "provider hmac", ep->name);
+		return -1;
+	}
+	if (ep->event_field == NULL && ep->event_header == NULL) {
+		snprintf(err, errlen, "endpoints.%s.event_field: provider hmac "
+		    "needs event_field or event_header", ep->name);
+		return -1;
+	}
+	if (ep->sig_prefix == NULL && (ep->sig_prefix = strdup("")) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 const struct hs_provider hs_provider_hmac = {
 	.fields = hmac_fields,
+	.options = hmac_options,
+	.configure = hmac_configure,
 	.name = "hmac",
 	.flags = HS_PROV_NEEDS_SECRET,
 	.verify = hmac_verify,

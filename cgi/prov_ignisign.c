@@ -3,7 +3,9 @@
  * a call back to its API with the single-use verificationToken
  * (`hookspool verify`), so events are spooled unverified into pending/.
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -128,8 +130,60 @@ static const char *const ignisign_fields[] = {
 	"content.signatureRequestId", "content.documentId", NULL
 };
 
+static const char *const app_envs[] = { "DEVELOPMENT", "STAGING",
+	"PRODUCTION", NULL };
+
+#define OFF(f)	offsetof(struct hs_endpoint, f)
+static const struct hs_option ignisign_options[] = {
+	{ "app_id", HS_OPT_STRING, OFF(app_id), 0, 0, NULL, NULL,
+	    "deliveries for another app are refused (401)" },
+	{ "app_env", HS_OPT_CHOICE, OFF(app_env), 0, 0, app_envs, app_envs,
+	    "deliveries for another environment are refused (401)" },
+	/* Resolved by the CLI only: the web server needs no access to the
+	 * key, nor its env: variable. */
+	{ "api_key", HS_OPT_SPEC, OFF(api_key_spec), 0, 0, NULL, NULL,
+	    "API key for hookspool verify" },
+	{ "app_secret", HS_OPT_SPEC, OFF(app_secret_spec), 0, 0, NULL, NULL,
+	    "old-style app secret for hookspool verify (instead of api_key)" },
+	{ "api_base_url", HS_OPT_URL, OFF(api_base_url), 0, 0, NULL, NULL,
+	    "Ignisign's API (https://api.ignisign.io)" },
+	{ "api_timeout_seconds", HS_OPT_LONG, OFF(api_timeout), 1, 300, NULL,
+	    NULL, "limit of one verify request (30)" },
+	{ "max_pending", HS_OPT_LONG, OFF(max_pending), 1, 10000000, NULL,
+	    NULL, "events that may wait in pending/ (1000)" },
+	{ "max_pending_bytes", HS_OPT_LONGLONG, OFF(max_pending_bytes), 1024,
+	    1LL << 40, NULL, NULL, "bytes that may wait in pending/ (64 MiB)" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static int
+ignisign_configure(struct hs_endpoint *ep, char *err, size_t errlen)
+{
+	if (ep->app_secret_spec && ep->api_key_spec) {
+		snprintf(err, errlen, "endpoints.%s.app_secret: set api_key or "
+		    "app_secret, not both", ep->name);
+		return -1;
+	}
+	/* the JWT request names the app; an skv2_ key carries it itself */
+	if (ep->app_secret_spec && (ep->app_id == NULL || ep->app_env == NULL)) {
+		snprintf(err, errlen, "endpoints.%s.app_secret: needs app_id and "
+		    "app_env", ep->name);
+		return -1;
+	}
+	if (ep->api_timeout == 0)
+		ep->api_timeout = 30;
+	if (ep->api_base_url == NULL &&
+	    (ep->api_base_url = strdup("https://api.ignisign.io")) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 const struct hs_provider hs_provider_ignisign = {
 	.fields = ignisign_fields,
+	.options = ignisign_options,
+	.configure = ignisign_configure,
 	.name = "ignisign",
 	.flags = HS_PROV_PENDING,
 	.verify = ignisign_verify,

@@ -1,5 +1,6 @@
 /* provider.c - the provider table and helpers the providers share. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -28,6 +29,28 @@ hs_provider_find(const char *name)
 	for (i = 0; providers[i]; i++)
 		if (strcmp(providers[i]->name, name) == 0)
 			return providers[i];
+	return NULL;
+}
+
+void
+hs_provider_names(char *out, size_t outlen)
+{
+	size_t	 i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; providers[i] && n < outlen; i++)
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s",
+		    i ? ", " : "", providers[i]->name);
+}
+
+const struct hs_option *
+hs_provider_option(const struct hs_provider *p, const char *name)
+{
+	const struct hs_option *o;
+
+	for (o = p->options; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
 	return NULL;
 }
 

@@ -53,7 +53,7 @@ struct hs_endpoint {
 
 	/* provider "ignisign" */
 	char		*app_id;
-	char		*app_env;
+	const char	*app_env;	/* one of the option's choices */
 	struct hs_key	 api_key;	/* only after hs_config_resolve_api_keys */
 	char		*api_key_spec;	/* inline, file: or env: */
 	/* old-style credentials: appId + appEnv + app secret, traded for a

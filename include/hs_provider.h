@@ -16,6 +16,34 @@ struct json_object;
 #define HS_PROV_NEEDS_SECRET	0x01	/* config must list secrets */
 #define HS_PROV_PENDING		0x02	/* unverified on receipt: spool to pending/ */
 
+/*
+ * A provider's own config keys (lighttpd's per-module config_plugin_keys_t):
+ * config.c reads the common keys and hands every other key of an endpoint
+ * to its provider's table; a key no table names is an error.
+ */
+enum hs_opt_kind {
+	HS_OPT_STRING,		/* non-empty string -> char * */
+	HS_OPT_ANY_STRING,	/* any string, "" too -> char * */
+	HS_OPT_HEADER,		/* header name -> its CGI name, char * */
+	HS_OPT_URL,		/* http:// or https:// URL -> char * */
+	HS_OPT_SPEC,		/* a secret spec (inline, file:, env:) the CLI
+				 * resolves; the receiver never reads it */
+	HS_OPT_CHOICE,		/* one of choices[] -> values[i] (const char *) */
+	HS_OPT_CHOICE_INT,	/* one of choices[] -> i (int) */
+	HS_OPT_LONG,		/* integer in min .. max -> long */
+	HS_OPT_LONGLONG,	/* integer in min .. max -> long long */
+};
+
+struct hs_option {
+	const char	*name;
+	enum hs_opt_kind kind;
+	size_t		 offset;	/* into struct hs_endpoint */
+	long long	 min, max;	/* HS_OPT_LONG* */
+	const char *const *choices;	/* HS_OPT_CHOICE*: NULL-terminated */
+	const char *const *values;	/* HS_OPT_CHOICE: what each stores */
+	const char	*help;		/* one line, for check-config */
+};
+
 #define HS_DESCRIBE_BAD		(-1)
 #define HS_DESCRIBE_AUTH	(-2)
 
@@ -26,6 +54,14 @@ struct hs_provider {
 	const char *const *fields;
 	/* Fields describe() needs as raw text only (ev->raw[], in order). */
 	const char *const *raw_fields;
+	/* The endpoint keys this provider adds (NULL-terminated by name). */
+	const struct hs_option *options;
+	/*
+	 * After every key was read: defaults and the checks that span keys
+	 * (required ones, exclusive ones). -1 with a message that names the
+	 * key (endpoints.<name>.<key>: ...). NULL: nothing to check.
+	 */
+	int	(*configure)(struct hs_endpoint *ep, char *err, size_t errlen);
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);
@@ -54,6 +90,11 @@ struct hs_provider {
 };
 
 const struct hs_provider *hs_provider_find(const char *name);
+/* "circularo, documenso, ..., hmac": every name the registry knows. */
+void	hs_provider_names(char *out, size_t outlen);
+/* The option of provider p called name, or NULL. */
+const struct hs_option *hs_provider_option(const struct hs_provider *p,
+	    const char *name);
 /* NULL-terminated list of every provider, for help texts and tests. */
 const struct hs_provider *const *hs_provider_all(void);
 
