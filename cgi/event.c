@@ -177,7 +177,7 @@ hs_event_extract(const char *body, size_t len, const char *const *paths,
 }
 
 struct json_object *
-hs_json_get_path(struct json_object *root, const char *path)
+hs_event_path(struct json_object *root, const char *path)
 {
 	char	 key[128];
 	const char *dot;

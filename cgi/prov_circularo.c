@@ -41,13 +41,13 @@ circularo_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 {
 	(void)ep;
 	(void)req;
-	if (hs_event_set_name_json(ev, hs_json_get_path(root, "event"),
+	if (hs_event_set_name_json(ev, hs_event_path(root, "event"),
 	    why) == -1)
 		return HS_DESCRIBE_BAD;
 	hs_event_set_id_json(ev->document_id,
-	    hs_json_get_path(root, "documentId"));
-	hs_event_set_actor(ev, hs_json_get_path(root, "actor"));
-	hs_event_set_time_json(ev, hs_json_get_path(root, "timestamp"));
+	    hs_event_path(root, "documentId"));
+	hs_event_set_actor(ev, hs_event_path(root, "actor"));
+	hs_event_set_time_json(ev, hs_event_path(root, "timestamp"));
 	return 0;
 }
 

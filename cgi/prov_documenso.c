@@ -41,21 +41,21 @@ static int
 documenso_describe(const struct hs_endpoint *ep, const struct hs_request *req,
     struct json_object *root, struct hs_event *ev, const char **why)
 {
-	struct json_object *doc = hs_json_get_path(root, "payload"), *t;
+	struct json_object *doc = hs_event_path(root, "payload"), *t;
 	char	 payload_sha[65];
 
 	(void)ep;
-	if (hs_event_set_name_json(ev, hs_json_get_path(root, "event"),
+	if (hs_event_set_name_json(ev, hs_event_path(root, "event"),
 	    why) == -1)
 		return HS_DESCRIBE_BAD;
 	/* Test and resend deliveries before PR #2710 were double-wrapped. */
-	if (hs_json_get_path(doc, "event") &&
-	    json_object_is_type(hs_json_get_path(doc, "payload"),
+	if (hs_event_path(doc, "event") &&
+	    json_object_is_type(hs_event_path(doc, "payload"),
 	    json_type_object))
-		doc = hs_json_get_path(doc, "payload");
-	hs_event_set_id_json(ev->document_id, hs_json_get_path(doc, "id"));
-	t = hs_json_get_path(doc, "updatedAt");
-	hs_event_set_time_json(ev, t ? t : hs_json_get_path(root, "createdAt"));
+		doc = hs_event_path(doc, "payload");
+	hs_event_set_id_json(ev->document_id, hs_event_path(doc, "id"));
+	t = hs_event_path(doc, "updatedAt");
+	hs_event_set_time_json(ev, t ? t : hs_event_path(root, "createdAt"));
 	/* an unmerged proposal (documenso#3204); kept, never required */
 	hs_event_set_id(ev->delivery_id,
 	    hs_request_var(req, "HTTP_X_DOCUMENSO_DELIVERY_ID"));
@@ -73,7 +73,7 @@ documenso_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 	if (strcmp(ev->name, "DOCUMENT_REMINDER_SENT") == 0) {
 		char	 created[HS_ID_MAX + 1];
 
-		hs_event_set_id_json(created, hs_json_get_path(root,
+		hs_event_set_id_json(created, hs_event_path(root,
 		    "createdAt"));
 		snprintf(ev->dedup_extra, sizeof ev->dedup_extra, "%s\n%s\n%s",
 		    ev->name, payload_sha, created);

@@ -57,9 +57,9 @@ github_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		return HS_DESCRIBE_BAD;
 	hs_event_set_id(ev->delivery_id,
 	    hs_request_var(req, "HTTP_X_GITHUB_DELIVERY"));
-	hs_event_set_actor(ev, hs_json_get_path(root, "sender.login"));
+	hs_event_set_actor(ev, hs_event_path(root, "sender.login"));
 	hs_event_set_id_json(ev->document_id,
-	    hs_json_get_path(root, "repository.full_name"));
+	    hs_event_path(root, "repository.full_name"));
 	return 0;
 }
 

@@ -56,7 +56,7 @@ hmac_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		if (hs_event_set_name(ev, name, strlen(name), why) == -1)
 			return HS_DESCRIBE_BAD;
 	} else if (hs_event_set_name_json(ev,
-	    hs_json_get_path(root, ep->event_field), why) == -1)
+	    hs_event_path(root, ep->event_field), why) == -1)
 		return HS_DESCRIBE_BAD;
 	if (ep->delivery_header)
 		hs_event_set_id(ev->delivery_id,
@@ -72,7 +72,7 @@ hmac_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		    ev->delivery_id, ev->body_sha256);
 	if (ep->document_id_field)
 		hs_event_set_id_json(ev->document_id,
-		    hs_json_get_path(root, ep->document_id_field));
+		    hs_event_path(root, ep->document_id_field));
 	return 0;
 }
 

@@ -29,7 +29,7 @@ ignisign_verify(const struct hs_endpoint *ep, const struct hs_request *req,
 static int
 string_field(struct json_object *root, const char *key, size_t max)
 {
-	struct json_object *v = hs_json_get_path(root, key);
+	struct json_object *v = hs_event_path(root, key);
 
 	return v && json_object_is_type(v, json_type_string) &&
 	    json_object_get_string_len(v) > 0 &&
@@ -55,9 +55,9 @@ ignisign_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		return HS_DESCRIBE_AUTH;
 	}
 	if ((ep->app_id && strcmp(ep->app_id, json_object_get_string(
-	    hs_json_get_path(root, "appId"))) != 0) ||
+	    hs_event_path(root, "appId"))) != 0) ||
 	    (ep->app_env && strcmp(ep->app_env, json_object_get_string(
-	    hs_json_get_path(root, "appEnv"))) != 0)) {
+	    hs_event_path(root, "appEnv"))) != 0)) {
 		*why = "appId or appEnv does not match the config";
 		return HS_DESCRIBE_AUTH;
 	}
@@ -66,15 +66,15 @@ ignisign_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 		*why = "no event name (topic and action)";
 		return HS_DESCRIBE_BAD;
 	}
-	topic = json_object_get_string(hs_json_get_path(root, "topic"));
-	action = json_object_get_string(hs_json_get_path(root, "action"));
+	topic = json_object_get_string(hs_event_path(root, "topic"));
+	action = json_object_get_string(hs_event_path(root, "action"));
 	n = snprintf(name, sizeof name, "%s.%s", topic, action);
 	if (hs_event_set_name(ev, name, (size_t)n, why) == -1)
 		return HS_DESCRIBE_BAD;
 	doc = "content.signatureRequestId";
-	if (hs_json_get_path(root, doc) == NULL)
+	if (hs_event_path(root, doc) == NULL)
 		doc = "content.documentId";
-	hs_event_set_id_json(ev->document_id, hs_json_get_path(root, doc));
+	hs_event_set_id_json(ev->document_id, hs_event_path(root, doc));
 	return 0;
 }
 

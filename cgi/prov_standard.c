@@ -120,20 +120,20 @@ sw_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 	long long secs = 0;
 
 	(void)ep;
-	if (hs_event_set_name_json(ev, hs_json_get_path(root, "type"),
+	if (hs_event_set_name_json(ev, hs_event_path(root, "type"),
 	    why) == -1)
 		return HS_DESCRIBE_BAD;
 	sw_headers(req, &h);
 	hs_event_set_id(ev->delivery_id, h.id);
 	/* webhook-id is signed, and the spec's idempotency key */
 	memcpy(ev->dedup_extra, ev->delivery_id, sizeof ev->delivery_id);
-	ts = hs_json_get_path(root, "timestamp");
+	ts = hs_event_path(root, "timestamp");
 	if (ts)
 		hs_event_set_time_json(ev, ts);
 	else if (h.ts && hs_timestamp_ok(h.ts, strlen(h.ts), 0, 0, 0, &secs,
 	    why))
 		hs_event_set_time_secs(ev, secs);
-	hs_event_set_id_json(ev->document_id, hs_json_get_path(root, "data.id"));
+	hs_event_set_id_json(ev->document_id, hs_event_path(root, "data.id"));
 	return 0;
 }
 

@@ -71,15 +71,15 @@ stripe_describe(const struct hs_endpoint *ep, const struct hs_request *req,
 {
 	(void)ep;
 	(void)req;
-	if (hs_event_set_name_json(ev, hs_json_get_path(root, "type"),
+	if (hs_event_set_name_json(ev, hs_event_path(root, "type"),
 	    why) == -1)
 		return HS_DESCRIBE_BAD;
-	hs_event_set_id_json(ev->delivery_id, hs_json_get_path(root, "id"));
+	hs_event_set_id_json(ev->delivery_id, hs_event_path(root, "id"));
 	/* the id is inside the signed body: a replay carries the same one */
 	memcpy(ev->dedup_extra, ev->delivery_id, sizeof ev->delivery_id);
 	hs_event_set_id_json(ev->document_id,
-	    hs_json_get_path(root, "data.object.id"));
-	hs_event_set_time_json(ev, hs_json_get_path(root, "created"));
+	    hs_event_path(root, "data.object.id"));
+	hs_event_set_time_json(ev, hs_event_path(root, "created"));
 	return 0;
 }
 

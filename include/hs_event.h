@@ -55,7 +55,7 @@ struct json_object *hs_event_extract_raw(const char *body, size_t len,
 	    struct hs_json_want *spans, const char **why);
 
 /* Dotted path lookup ("payload.id"); NULL when any step is missing. */
-struct json_object *hs_json_get_path(struct json_object *root,
+struct json_object *hs_event_path(struct json_object *root,
 	    const char *path);
 
 /*

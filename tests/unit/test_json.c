@@ -94,11 +94,11 @@ test_scan(void)
 	if (o == NULL)
 		return;
 	CHECK(json_object_object_length(o) == 4, "only the wanted fields");
-	v = hs_json_get_path(o, "payload.id");
+	v = hs_event_path(o, "payload.id");
 	CHECK(v && json_object_get_int(v) == 10, "nested number");
-	v = hs_json_get_path(o, "n");
+	v = hs_event_path(o, "n");
 	CHECK(v && json_object_get_int(v) == 7, "top-level number");
-	v = hs_json_get_path(o, "actor.e");
+	v = hs_event_path(o, "actor.e");
 	CHECK(v && strcmp(json_object_get_string(v), "m") == 0, "object value");
 	json_object_put(o);
 	CHECK(hs_event_extract("{\"event\":1,\"event\":2}", 21, paths, 1,
