@@ -87,7 +87,7 @@ $(BUILD)/hookspool: $(CLI_OBJ) $(BUILD)/libhookspool.a
 
 # Unit tests link the core library directly.
 UNIT	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libhookspool.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libhookspool.a
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libhookspool.a $(LIBS_FCGI)

@@ -5,7 +5,7 @@
 
 #include "hs_config.h"
 #include "hs_route.h"
-#include "tap.h"
+#include "check.h"
 
 static char dir[] = "/tmp/hs-test-config-XXXXXX";
 

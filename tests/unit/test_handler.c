@@ -16,7 +16,7 @@
 #include "hs_clock.h"
 #include "hs_codec.h"
 #include "hs_handler.h"
-#include "tap.h"
+#include "check.h"
 
 static char root[] = "/tmp/hs-test-handler-XXXXXX";
 static char spool[128], confpath[160];

@@ -6,7 +6,7 @@
 #include "hs_buf.h"
 #include "hs_event.h"
 #include "hs_json.h"
-#include "tap.h"
+#include "check.h"
 
 static int
 ok(const char *s)

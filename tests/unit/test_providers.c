@@ -12,7 +12,7 @@
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "tap.h"
+#include "check.h"
 
 static struct hs_endpoint ep;
 static struct hs_key keys[4];

@@ -1,6 +1,8 @@
-/* tap.h - the smallest test harness: one line per check, a closing count. */
-#ifndef TAP_H
-#define TAP_H
+/* check.h - the unit tests' assertions: a FAIL line per failed check and
+ * the closing "N passed, N failed" line CI reads (not TAP: passes are
+ * counted, not printed). */
+#ifndef HS_CHECK_H
+#define HS_CHECK_H
 
 #include <stdio.h>
 #include <string.h>
