@@ -30,7 +30,7 @@ cat > "$T/hookspool.json" <<JSON
                 "routes": {"*": "inbox"}},
   "always":    {"provider": "circularo", "secrets": ["$SECRET"],
                 "dedup": false, "routes": {"*": "inbox"}},
-  "ignisign":  {"provider": "ignisign", "dedup": false,
+  "ignisign":  {"provider": "ignisign", "dedup": false, "max_pending": 100000,
                 "routes": {"*": "signing"}}
  }}
 JSON
