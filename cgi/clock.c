@@ -25,6 +25,15 @@ hs_clock_deadline(long seconds)
 }
 
 long long
+hs_clock_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
 hs_clock_us_left(const struct timespec *deadline)
 {
 	struct timespec now;

@@ -733,8 +733,8 @@ hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-same_file(const struct stat *a, const struct stat *b)
+int
+hs_config_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
 	    a->st_size == b->st_size &&
@@ -748,11 +748,11 @@ hs_config_changed(const struct hs_config *cfg)
 	struct stat st;
 	size_t	 i;
 
-	if (stat(cfg->path, &st) == -1 || !same_file(&st, &cfg->st))
+	if (stat(cfg->path, &st) == -1 || !hs_config_same_file(&st, &cfg->st))
 		return 1;
 	for (i = 0; i < cfg->nwatch; i++)
 		if (stat(cfg->watch[i].path, &st) == -1 ||
-		    !same_file(&st, &cfg->watch[i].st))
+		    !hs_config_same_file(&st, &cfg->watch[i].st))
 			return 1;
 	return 0;
 }

@@ -5,22 +5,13 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "hs_clock.h"
 #include "hs_config_cache.h"
 
 /* While a config file stays broken, try it again at most this often:
  * an editor may still be writing it, and a parse per request is waste. */
 #define RETRY_MS	1000
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 hs_config_cache_init(struct hs_config_cache *cc)
@@ -64,22 +55,13 @@ find_slot(struct hs_config_cache *cc, const char *path)
 }
 
 static int
-same_stat(const struct stat *a, const struct stat *b)
-{
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
-	    a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
-static int
 unchanged_since_failure(const struct hs_config_slot *s, const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st) == -1)
 		memset(&st, 0, sizeof st);
-	return same_stat(&st, &s->bad_st);
+	return hs_config_same_file(&st, &s->bad_st);
 }
 
 static int
@@ -119,7 +101,7 @@ hs_config_cache_get(struct hs_config_cache *cc, char **envp, char *path,
 	/* a file that failed and has not changed since: try again only
 	 * now and then (a secret file it names may appear meanwhile) */
 	if (s->used && s->bad_err[0] && unchanged_since_failure(s, path) &&
-	    mono_ms() < s->bad_retry_at)
+	    hs_clock_mono_ms() < s->bad_retry_at)
 		return &s->cfg;
 	if (hs_config_load(path, &fresh, err, errlen) == 0) {
 		if (s->used)
@@ -133,7 +115,7 @@ hs_config_cache_get(struct hs_config_cache *cc, char **envp, char *path,
 	if (!s->used)
 		return NULL;
 	/* the last good config stays in service */
-	s->bad_retry_at = mono_ms() + RETRY_MS;
+	s->bad_retry_at = hs_clock_mono_ms() + RETRY_MS;
 	if (!same_failure(s, path, err)) {
 		remember_failure(s, path, err);
 		*stale_err = s->bad_err;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hs_clock.h"
 #include "hs_config.h"
 #include "hs_spool.h"
 
@@ -468,15 +469,6 @@ out:
 #define INFLIGHT_SUFFIX	".inflight"
 #define WAIT_STEP_US	5000
 
-static long long
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Is lfd still the file named name in dir (not unlinked or replaced)? */
 static int
 still_named(int dir, const char *name, int lfd)
@@ -527,7 +519,7 @@ hs_spool_dedup_begin(const char *spool, const char *endpoint,
     const char *key, long wait_ms, struct hs_dedup *d, const char **why)
 {
 	char	 name[HS_DEDUP_KEY_MAX + sizeof INFLIGHT_SUFFIX];
-	long long deadline = mono_us() + wait_ms * 1000LL;
+	long long deadline = hs_clock_mono_ms() + wait_ms;
 	int	 lfd;
 
 	d->dir = d->lock = -1;
@@ -575,7 +567,7 @@ hs_spool_dedup_begin(const char *spool, const char *endpoint,
 			hs_spool_dedup_end(d, NULL);
 			return HS_DEDUP_OFF;
 		}
-		if (mono_us() >= deadline) {
+		if (hs_clock_mono_ms() >= deadline) {
 			hs_spool_dedup_end(d, NULL);
 			return HS_DEDUP_BUSY;
 		}

@@ -9,6 +9,8 @@
 struct timespec	hs_clock_now(void);
 /* Deadlines: CLOCK_MONOTONIC, so a wall-clock step cannot stretch them. */
 struct timespec	hs_clock_deadline(long seconds);
+/* CLOCK_MONOTONIC in milliseconds, for waits and retry times. */
+long long hs_clock_mono_ms(void);
 /* Microseconds until deadline; <= 0 once it has passed. */
 long long hs_clock_us_left(const struct timespec *deadline);
 /* RFC 3339 UTC with microseconds: 2026-11-23T13:37:20.123456Z */

@@ -114,6 +114,8 @@ void	hs_config_free(struct hs_config *cfg);
 int	hs_config_resolve_api_keys(struct hs_config *cfg, char *err,
 	    size_t errlen);
 
+/* Same inode, device, size and mtime: the same file, unchanged. */
+int	hs_config_same_file(const struct stat *a, const struct stat *b);
 /* Has the file at cfg->path, or a file: secret it read, changed since? */
 int	hs_config_changed(const struct hs_config *cfg);
 
