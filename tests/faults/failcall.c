@@ -195,55 +195,49 @@ do_openat(const char *name, int dirfd, const char *path, int flags,
 	return fd;
 }
 
+/* the mode argument is there only with O_CREAT or O_TMPFILE */
+#define MODE_ARG(flags, mode) do {					\
+	va_list	 ap_;							\
+									\
+	va_start(ap_, flags);						\
+	if ((flags) & (O_CREAT | O_TMPFILE))				\
+		mode = (mode_t)va_arg(ap_, int);			\
+	va_end(ap_);							\
+} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
-	va_list	 ap;
 	mode_t	 mode = 0;
 
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = (mode_t)va_arg(ap, int);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_openat("open", AT_FDCWD, path, flags, mode);
 }
 
 int
 open64(const char *path, int flags, ...)
 {
-	va_list	 ap;
 	mode_t	 mode = 0;
 
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = (mode_t)va_arg(ap, int);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_openat("open", AT_FDCWD, path, flags, mode);
 }
 
 int
 openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list	 ap;
 	mode_t	 mode = 0;
 
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = (mode_t)va_arg(ap, int);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_openat("openat", dirfd, path, flags, mode);
 }
 
 int
 openat64(int dirfd, const char *path, int flags, ...)
 {
-	va_list	 ap;
 	mode_t	 mode = 0;
 
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = (mode_t)va_arg(ap, int);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_openat("openat", dirfd, path, flags, mode);
 }
 
