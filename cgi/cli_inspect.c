@@ -4,6 +4,7 @@
  * safe to run next to the receiver and any number of runners.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,20 +80,39 @@ row_text(const struct row *w)
 	    age, w->attempts, next);
 }
 
+/* An entry of a state directory that is not a regular file: never read,
+ * never followed, always reported. */
+static void
+not_an_event(const struct hs_config *cfg, const char *cmd, const char *queue,
+    const char *state, const char *id, int err)
+{
+	char	 path[PATH_MAX];
+
+	hs_cli_path(path, sizeof path, cfg, queue, state, id);
+	fprintf(stderr, "hookspool: %s: %s: %s\n", cmd, path,
+	    hs_cli_file_error(err));
+}
+
 static int
-ls_state(const struct hs_config *cfg, const char *queue, const char *state,
-    const char *want, json_object *arr)
+ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
+    const char *state, const char *want, json_object *arr)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
 	long long now = (long long)time(NULL);
 	size_t	 i;
+	int	 sfd, rc = 0;
 
-	if (hs_cli_path(dir, sizeof dir, cfg, queue, state, NULL) == -1 ||
-	    hs_cli_list_dir(dir, &l) == -1) {
-		fprintf(stderr, "hookspool: ls: %s/%s: %s\n", queue, state,
-		    strerror(errno));
+	if ((sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		hs_cli_warn("ls");
+		return -1;
+	}
+	if (hs_cli_list_at(sfd, &l) == -1) {
+		fprintf(stderr, "hookspool: ls: %s/%s/%s: %s\n", cfg->spool_dir,
+		    queue, state, strerror(errno));
+		close(sfd);
 		return -1;
 	}
 	for (i = 0; i < l.n; i++) {
@@ -100,14 +120,18 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		json_object *m;
 
 		memset(&w, 0, sizeof w);
-		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
-		    !S_ISREG(st.st_mode))
+		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;	/* moved on meanwhile */
+		if (!S_ISREG(st.st_mode)) {
+			not_an_event(cfg, "ls", queue, state, l.v[i],
+			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
+			rc = -1;
 			continue;
+		}
 		w.queue = queue;
 		w.state = state;
 		w.id = l.v[i];
-		m = hs_cli_meta_load(cfg, queue, w.id);
+		m = mfd == -1 ? NULL : hs_cli_meta_loadat(mfd, w.id);
 		w.attempts = hs_cli_meta_int(m, "attempts", 0);
 		if (strcmp(state, HS_STATE_NEW) == 0) {
 			w.next = hs_cli_next_attempt(&st, m);
@@ -117,7 +141,7 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		if (strcmp(want, "deferred") == 0 && !w.deferred)
 			continue;
 		w.age = now - hs_cli_id_time(w.id, &st);
-		w.readable = hs_cli_event_load(path, &w.ev) == 0;
+		w.readable = hs_cli_event_loadat(sfd, w.id, &w.ev) == 0;
 		if (arr)
 			row_json(arr, &w);
 		else
@@ -125,7 +149,31 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		hs_cli_event_free(&w.ev);
 	}
 	hs_cli_names_free(&l);
-	return 0;
+	close(sfd);
+	return rc;
+}
+
+/* A queue's directory and its meta/ (-1 there: no meta to show). */
+static int
+open_queue(const struct hs_config *cfg, const char *cmd, const char *queue,
+    int *mfd)
+{
+	int	 qfd;
+
+	*mfd = -1;
+	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1) {
+		if (errno == ENOENT)
+			return -2;
+		hs_cli_warn(cmd);
+		return -1;
+	}
+	if ((*mfd = hs_cli_subdir(cfg, qfd, queue, HS_STATE_META, 0)) == -1 &&
+	    errno != ENOENT) {
+		hs_cli_warn(cmd);
+		close(qfd);
+		return -1;
+	}
+	return qfd;
 }
 
 int
@@ -136,7 +184,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	json_object *arr = NULL;
 	const char *queue = NULL, *want = NULL;
 	size_t	 q, s;
-	int	 i, json = 0, rc = 0;
+	int	 i, json = 0, rc = 0, qfd, mfd;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -157,8 +205,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (queue == NULL && hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: ls: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("ls");
 		hs_config_free(&cfg);
 		return 1;
 	}
@@ -167,6 +214,11 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	for (q = 0; q < (queue ? 1 : queues.n); q++) {
 		const char *qn = queue ? queue : queues.v[q];
 
+		if ((qfd = open_queue(&cfg, "ls", qn, &mfd)) < 0) {
+			if (qfd == -1)
+				rc = 1;
+			continue;
+		}
 		for (s = 0; hs_cli_states[s]; s++) {
 			const char *st = hs_cli_states[s];
 
@@ -174,9 +226,13 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 			    !(strcmp(want, "deferred") == 0 &&
 			    strcmp(st, HS_STATE_NEW) == 0))
 				continue;
-			if (ls_state(&cfg, qn, st, want ? want : "", arr) == -1)
+			if (ls_state(&cfg, qfd, mfd, qn, st, want ? want : "",
+			    arr) == -1)
 				rc = 1;
 		}
+		if (mfd != -1)
+			close(mfd);
+		close(qfd);
 	}
 	if (arr) {
 		hs_cli_print_json(arr);
@@ -280,12 +336,22 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (hs_cli_find_event(&cfg, id, queue, sizeof queue, &state) == -1) {
-		fprintf(stderr, "hookspool: show: no event %s\n", id);
+		if (errno == ENOENT)
+			fprintf(stderr, "hookspool: show: no event %s\n", id);
+		else
+			hs_cli_warn("show");
 		hs_config_free(&cfg);
 		return 1;
 	}
 	hs_cli_path(path, sizeof path, &cfg, queue, state, id);
-	readable = hs_cli_event_load(path, &ev) == 0;
+	if ((readable = hs_cli_event_load(path, &ev) == 0) == 0 &&
+	    (errno == ELOOP || errno == EMEDIUMTYPE)) {
+		/* a planted symlink is never followed, and said so */
+		fprintf(stderr, "hookspool: show: %s: %s\n", path,
+		    hs_cli_file_error(errno));
+		hs_config_free(&cfg);
+		return 1;
+	}
 	meta = hs_cli_meta_load(&cfg, queue, id);
 	if (json) {
 		json_object *o = json_object_new_object();
@@ -318,17 +384,74 @@ usage:
 	return 2;
 }
 
+struct tally {
+	long long	 count, oldest, deferred;
+};
+
+/* Counts one state directory; what is not a regular file is reported. */
+static int
+stats_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
+    const char *state, struct tally *t)
+{
+	struct hs_cli_names l;
+	struct stat st;
+	long long now = (long long)time(NULL), age;
+	size_t	 i;
+	int	 sfd, rc = 0;
+
+	t->count = t->deferred = 0;
+	t->oldest = -1;
+	if (qfd == -1)
+		return 0;	/* a routed queue nothing was delivered to */
+	if ((sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		hs_cli_warn("stats");
+		return -1;
+	}
+	if (hs_cli_list_at(sfd, &l) == -1) {
+		fprintf(stderr, "hookspool: stats: %s/%s/%s: %s\n",
+		    cfg->spool_dir, queue, state, strerror(errno));
+		close(sfd);
+		return -1;
+	}
+	for (i = 0; i < l.n; i++) {
+		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			not_an_event(cfg, "stats", queue, state, l.v[i],
+			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
+			rc = -1;
+			continue;
+		}
+		t->count++;
+		age = now - hs_cli_id_time(l.v[i], &st);
+		if (age > t->oldest)
+			t->oldest = age;
+		if (strcmp(state, HS_STATE_NEW) == 0) {
+			json_object *m = mfd == -1 ? NULL :
+			    hs_cli_meta_loadat(mfd, l.v[i]);
+
+			if (hs_cli_next_attempt(&st, m) > now)
+				t->deferred++;
+			json_object_put(m);
+		}
+	}
+	hs_cli_names_free(&l);
+	close(sfd);
+	return rc;
+}
+
 int
 hs_cmd_stats(const char *config, int argc, char **argv)
 {
 	struct hs_config cfg;
-	struct hs_cli_names queues, l;
-	struct stat st;
+	struct hs_cli_names queues;
+	struct tally t;
 	json_object *root = NULL;
-	char	 dir[PATH_MAX], path[PATH_MAX], age[32];
-	long long now = (long long)time(NULL);
-	size_t	 q, s, i;
-	int	 json = 0, rc = 0;
+	char	 age[32];
+	size_t	 q, s;
+	int	 json = 0, rc = 0, qfd, mfd;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -339,8 +462,7 @@ hs_cmd_stats(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: stats: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("stats");
 		hs_config_free(&cfg);
 		return 1;
 	}
@@ -350,59 +472,48 @@ hs_cmd_stats(const char *config, int argc, char **argv)
 		printf("%-16s %-9s %7s %8s %s\n", "QUEUE", "STATE", "COUNT",
 		    "OLDEST", "");
 	for (q = 0; q < queues.n; q++) {
-		json_object *qo = json ? json_object_new_object() : NULL;
+		json_object *qo;
 
+		if ((qfd = open_queue(&cfg, "stats", queues.v[q], &mfd)) == -1) {
+			rc = 1;
+			continue;	/* refused: no numbers to give */
+		}
+		if (qfd == -2)
+			qfd = -1;
+		qo = json ? json_object_new_object() : NULL;
 		for (s = 0; hs_cli_states[s]; s++) {
 			const char *state = hs_cli_states[s];
-			long long oldest = -1, deferred = 0, count = 0, t;
 			json_object *so;
 
-			if (hs_cli_path(dir, sizeof dir, &cfg, queues.v[q],
-			    state, NULL) == -1 || hs_cli_list_dir(dir, &l) == -1) {
+			if (stats_state(&cfg, qfd, mfd, queues.v[q], state,
+			    &t) == -1)
 				rc = 1;
-				continue;
-			}
-			for (i = 0; i < l.n; i++) {
-				if (snprintf(path, sizeof path, "%s/%s", dir,
-				    l.v[i]) >= (int)sizeof path ||
-				    lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
-					continue;
-				count++;
-				t = now - hs_cli_id_time(l.v[i], &st);
-				if (t > oldest)
-					oldest = t;
-				if (strcmp(state, HS_STATE_NEW) == 0) {
-					json_object *m = hs_cli_meta_load(&cfg,
-					    queues.v[q], l.v[i]);
-
-					if (hs_cli_next_attempt(&st, m) > now)
-						deferred++;
-					json_object_put(m);
-				}
-			}
-			hs_cli_names_free(&l);
 			if (qo) {
 				so = json_object_new_object();
 				json_object_object_add(so, "count",
-				    json_object_new_int64(count));
+				    json_object_new_int64(t.count));
 				json_object_object_add(so, "oldest_age_seconds",
-				    count ? json_object_new_int64(oldest < 0 ?
-				    0 : oldest) : NULL);
+				    t.count ? json_object_new_int64(t.oldest < 0 ?
+				    0 : t.oldest) : NULL);
 				if (strcmp(state, HS_STATE_NEW) == 0)
 					json_object_object_add(so, "deferred",
-					    json_object_new_int64(deferred));
+					    json_object_new_int64(t.deferred));
 				json_object_object_add(qo, state, so);
-			} else if (count) {
-				hs_cli_fmt_age(oldest, age, sizeof age);
+			} else if (t.count) {
+				hs_cli_fmt_age(t.oldest, age, sizeof age);
 				printf("%-16s %-9s %7lld %8s", queues.v[q], state,
-				    count, age);
-				if (deferred)
-					printf(" (%lld deferred)", deferred);
+				    t.count, age);
+				if (t.deferred)
+					printf(" (%lld deferred)", t.deferred);
 				printf("\n");
 			}
 		}
 		if (qo)
 			json_object_object_add(root, queues.v[q], qo);
+		if (mfd != -1)
+			close(mfd);
+		if (qfd != -1)
+			close(qfd);
 	}
 	if (root) {
 		hs_cli_print_json(root);

@@ -24,6 +24,26 @@ int	hs_cli_state_valid(const char *state);
 /* An id from the command line: no '/', no leading '.', bounded, printable. */
 int	hs_cli_id_valid(const char *id);
 
+/*
+ * Every directory below spool_dir is opened with O_DIRECTORY|O_NOFOLLOW
+ * from its parent's fd (hs_spool_subdir), so whoever can write the spool
+ * (the web server's user) cannot send a root cron job elsewhere with a
+ * symlink; event and meta files are opened with O_NOFOLLOW and must be
+ * regular files. On failure these record the path that was refused and
+ * why; hs_cli_warn(cmd) prints "hookspool: CMD: PATH: WHY".
+ */
+int	hs_cli_dir(const struct hs_config *cfg, const char *queue,
+	    const char *state, int create);
+/* <state> below an open queue directory qfd. */
+int	hs_cli_subdir(const struct hs_config *cfg, int qfd, const char *queue,
+	    const char *state, int create);
+void	hs_cli_note(const char *why, const char *path);
+void	hs_cli_warn(const char *cmd);
+/* A regular file in dirfd, never through a symlink (ELOOP), never a FIFO
+ * or device (EMEDIUMTYPE); hs_cli_file_error says so in words. */
+int	hs_cli_open_file(int dirfd, const char *name, int flags);
+const char *hs_cli_file_error(int err);
+
 /* <spool>/<queue>[/<state>[/<id>]]; -1 when too long. */
 int	hs_cli_path(char *out, size_t outlen, const struct hs_config *cfg,
 	    const char *queue, const char *state, const char *id);
@@ -35,12 +55,15 @@ struct hs_cli_names {
 	size_t	  n;
 };
 int	hs_cli_list_dir(const char *dir, struct hs_cli_names *out);
+int	hs_cli_list_at(int dirfd, struct hs_cli_names *out);
 void	hs_cli_names_free(struct hs_cli_names *l);
 /* Every queue: directories under spool_dir plus every route's target. */
 int	hs_cli_queues(const struct hs_config *cfg, struct hs_cli_names *out);
 /* Does some route of the config deliver into queue? */
 int	hs_cli_queue_routed(const struct hs_config *cfg, const char *queue);
-/* Where is event id? Fills queue and state (one of hs_cli_states). */
+/* Where is event id? Fills queue and state (one of hs_cli_states). -1
+ * with errno ENOENT when it is nowhere, or with a refused directory's
+ * errno (and note) when one was in the way. */
 int	hs_cli_find_event(const struct hs_config *cfg, const char *id,
 	    char *queue, size_t qlen, const char **state);
 /* Orders ids by their leading seconds, then by name. */
@@ -52,6 +75,10 @@ int	hs_cli_id_cmp(const char *a, const char *b);
  */
 int	hs_cli_move(const struct hs_config *cfg, const char *queue,
 	    const char *from, const char *to, const char *id);
+/* The same between open state directories (from, to name them). */
+int	hs_cli_moveat(const struct hs_config *cfg, const char *queue,
+	    int fromfd, const char *from, int tofd, const char *to,
+	    const char *id);
 
 /*
  * Finishes a replacement written through a temp file: writes iov to fd,
@@ -79,6 +106,12 @@ int	hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 	    const char *id, struct json_object *meta);
 int	hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
 	    const char *id);
+/* The same in an open meta/ directory; sync_dir: fsync it after the
+ * rename too (when durable; the file itself is always fsync'd then). */
+struct json_object *hs_cli_meta_loadat(int metafd, const char *id);
+int	hs_cli_meta_saveat(const struct hs_config *cfg, int metafd,
+	    const char *id, struct json_object *meta, int sync_dir);
+int	hs_cli_meta_removeat(int metafd, const char *id);
 long long hs_cli_meta_int(struct json_object *meta, const char *key,
 	    long long dflt);
 /* When a deferred event may run again (0: now). */
@@ -98,6 +131,8 @@ struct hs_cli_event {
 };
 int	hs_cli_event_read(int fd, struct hs_cli_event *ev);
 int	hs_cli_event_load(const char *path, struct hs_cli_event *ev);
+int	hs_cli_event_loadat(int dirfd, const char *name,
+	    struct hs_cli_event *ev);
 void	hs_cli_event_free(struct hs_cli_event *ev);
 /* A string field of the head; "" when null or absent. */
 const char *hs_cli_event_str(const struct hs_cli_event *ev, const char *key);

@@ -340,5 +340,87 @@ check "stats: oldest age is a number" jq -e '.bulk.done.oldest_age_seconds >= 0'
 eq "stats: empty state has no age" "$(jq .bulk.cur.oldest_age_seconds <<<"$st")" null
 check "stats (text) lists bulk done" sh -c "'$HS' -c '$CFG' stats | grep -q '^bulk  *done  *150'"
 
+# ---------------------------- symlinks inside the spool are never followed
+# Whoever writes the spool (the web server's user) must not be able to
+# point a root cron job elsewhere. A victim directory with old files that
+# any sweep would delete, and a fresh spool per case.
+SP=$T/sym
+SCFG=$T/sym.json
+cat >"$SCFG" <<JSON
+{ "spool_dir": "$SP", "durable": true,
+  "retry": { "max_attempts": 3, "backoff_seconds": 0, "backoff_max_seconds": 0,
+             "lease_seconds": 1, "timeout_seconds": 20, "keep_done_seconds": 3600 },
+  "endpoints": { "circ": { "provider": "circularo", "secrets": ["$SECRET"],
+                           "routes": { "*": "q" } } } }
+JSON
+shs() { timeout 60 "$HS" -c "$SCFG" "$@"; }
+SYMID=1763900001.M000001P1R0Q1.test
+fresh() { # an empty spool with queue q, one event in q/new; a victim dir
+	rm -rf "$SP" "$T/victim"
+	mkdir -p "$SP/q/tmp" "$SP/q/new" "$SP/q/cur" "$SP/.dedup/circ" "$T/victim"
+	sed "s/$first/$SYMID/" "$T/first.orig" >"$SP/q/new/$SYMID"
+	for f in a b c.json; do
+		echo keep >"$T/victim/$f"
+		touch -d '40 days ago' "$T/victim/$f"
+	done
+	: >"$T/sym.log"
+}
+victim_intact() { [ "$(ls -A "$T/victim" | wc -l)" = 3 ] && [ "$(cat "$T/victim"/a "$T/victim"/b "$T/victim"/c.json)" = "keep
+keep
+keep" ]; }
+# plant DIR: DIR (below $SP) becomes a symlink to the victim
+plant() { rm -rf "${SP:?}/$1"; ln -s "$T/victim" "$SP/$1"; }
+# sym_case WHAT CMD...: runs CMD on the planted spool; exit status 1, the
+# message names the path, the victim untouched
+sym_case() {
+	local what=$1 rc; shift
+	rc=$("$@" >/dev/null 2>"$T/sym.err"; echo $?)
+	eq "$what: exit 1" "$rc" 1
+	check "$what: the message names $SP/$where" grep -qF "$SP/$where" "$T/sym.err"
+	check "$what: victim untouched" victim_intact
+}
+for where in q/done q/tmp q/meta .dedup/circ .dedup q; do
+	fresh; plant "$where"
+	sym_case "purge with $where a symlink" shs purge --older-than 30d --done --failed --rejected
+done
+fresh; mkdir -p "$SP/q/failed"; mv "$SP/q/new/$SYMID" "$SP/q/failed/"; plant q/new
+where=q/new
+sym_case "retry ID with q/new a symlink" shs retry "$SYMID"
+check "retry ID with q/new a symlink: still in failed/" test -f "$SP/q/failed/$SYMID"
+fresh; rm -rf "$T/victim"; mkdir -p "$T/victim"; mv "$SP/q/new/$SYMID" "$T/victim/"
+touch "$T/victim/a" "$T/victim/b"; echo keep >"$T/victim/a"; echo keep >"$T/victim/b"
+rm -rf "$SP/q/failed"; ln -s "$T/victim" "$SP/q/failed"
+rc=$(shs retry --failed q >/dev/null 2>"$T/sym.err"; echo $?)
+eq "retry --failed with q/failed a symlink: exit 1" "$rc" 1
+check "retry --failed: the message names the path" grep -qF "$SP/q/failed" "$T/sym.err"
+check "retry --failed: nothing moved out of the victim" test -f "$T/victim/$SYMID" -a ! -e "$SP/q/new/$SYMID"
+for where in q/new q; do
+	fresh; plant "$where"
+	sym_case "ls with $where a symlink" shs ls
+	sym_case "ls q with $where a symlink" shs ls q
+	sym_case "stats with $where a symlink" shs stats --json
+done
+fresh; mkdir -p "$T/vq"; cp -a "$SP/q/." "$T/vq/"; rm -rf "$SP/q"; ln -s "$T/vq" "$SP/q"
+where=q
+sym_case "show with the queue directory a symlink" shs show "$SYMID"
+# an event file that is a symlink to a file only root may read
+fresh
+sed "s/$first/$SYMID/" "$T/first.orig" | sed 's/"n":"0"/"n":"TOPSECRET"/' >"$T/secret"
+chmod 600 "$T/secret"
+rm "$SP/q/new/$SYMID"; ln -s "$T/secret" "$SP/q/new/$SYMID"
+where=q/new/$SYMID
+sym_case "ls with an event file a symlink" shs ls q
+sym_case "stats with an event file a symlink" shs stats
+sym_case "show of an event file that is a symlink" shs show "$SYMID"
+check "show: the target was never printed" sh -c "! grep -q TOPSECRET '$T/sym.err'"
+eq "show --json of it: nothing on stdout" "$(shs show "$SYMID" --json 2>/dev/null | grep -c TOPSECRET)" 0
+mkdir -p "$SP/q/failed"; mv "$SP/q/new/$SYMID" "$SP/q/failed/"
+where=q/failed/$SYMID
+sym_case "retry of an event file that is a symlink" shs retry "$SYMID"
+check "retry: the symlink stays in failed/" test -L "$SP/q/failed/$SYMID"
+touch -h -d '40 days ago' "$SP/q/failed/$SYMID"
+sym_case "purge of an old symlink in failed/" shs purge --older-than 30d --failed
+check "purge: the symlink's target is untouched" test -f "$T/secret"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
