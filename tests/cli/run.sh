@@ -383,6 +383,11 @@ for where in q/done q/tmp q/meta .dedup/circ .dedup q; do
 	fresh; plant "$where"
 	sym_case "purge with $where a symlink" shs purge --older-than 30d --done --failed --rejected
 done
+for where in q/done q/cur q/meta q/failed q/new q; do
+	fresh; plant "$where"
+	sym_case "run with $where a symlink" shs run q -- sh -c 'echo ran >>"$0"; exit 1' "$T/sym.log"
+	eq "run with $where a symlink: no handler ran" "$(wc -l <"$T/sym.log")" 0
+done
 fresh; mkdir -p "$SP/q/failed"; mv "$SP/q/new/$SYMID" "$SP/q/failed/"; plant q/new
 where=q/new
 sym_case "retry ID with q/new a symlink" shs retry "$SYMID"
@@ -409,6 +414,9 @@ sed "s/$first/$SYMID/" "$T/first.orig" | sed 's/"n":"0"/"n":"TOPSECRET"/' >"$T/s
 chmod 600 "$T/secret"
 rm "$SP/q/new/$SYMID"; ln -s "$T/secret" "$SP/q/new/$SYMID"
 where=q/new/$SYMID
+sym_case "run with an event file a symlink" shs run q -- sh -c 'cat >>"$0"' "$T/sym.log"
+check "run: the symlink's target was never read" sh -c "! grep -q TOPSECRET '$T/sym.log'"
+check "run: the symlink left in place, not moved" test -L "$SP/q/new/$SYMID"
 sym_case "ls with an event file a symlink" shs ls q
 sym_case "stats with an event file a symlink" shs stats
 sym_case "show of an event file that is a symlink" shs show "$SYMID"
@@ -421,6 +429,111 @@ check "retry: the symlink stays in failed/" test -L "$SP/q/failed/$SYMID"
 touch -h -d '40 days ago' "$SP/q/failed/$SYMID"
 sym_case "purge of an old symlink in failed/" shs purge --older-than 30d --failed
 check "purge: the symlink's target is untouched" test -f "$T/secret"
+
+# ------------------------------ run cannot claim: an error, never "0 handled"
+fresh; rm -rf "$SP/q/cur"; echo junk >"$SP/q/cur"
+rc=$(shs run q -v -- sh -c 'echo ran >>"$0"' "$T/sym.log" >"$T/sym.out" 2>"$T/sym.err"; echo $?)
+eq "run with cur/ a plain file: exit 1" "$rc" 1
+check "run with cur/ a plain file: the message names it" grep -qF "$SP/q/cur: is not a directory" "$T/sym.err"
+check "run with cur/ a plain file: the event stays in new/" test -f "$SP/q/new/$SYMID"
+eq "run with cur/ a plain file: no handler ran" "$(wc -l <"$T/sym.log")" 0
+if command -v setpriv >/dev/null; then
+	# a runner that may not write cur/ (the cron user outside the group)
+	fresh; chmod 711 "$T"; chmod 644 "$SCFG"; chown -R 65534:65534 "$SP"
+	chmod 555 "$SP/q/cur"
+	rc=$(setpriv --reuid=65534 --regid=65534 --clear-groups timeout 60 "$HS" \
+	    -c "$SCFG" run q -- true >/dev/null 2>"$T/sym.err"; echo $?)
+	chmod 700 "$T"
+	eq "run that cannot rename into cur/: exit 1" "$rc" 1
+	check "run that cannot rename into cur/: the message names the path" \
+	    grep -qF "$SP/q/new/$SYMID" "$T/sym.err"
+	check "run that cannot rename into cur/: says why" grep -q "Permission denied" "$T/sym.err"
+	check "run that cannot rename into cur/: the event stays in new/" test -f "$SP/q/new/$SYMID"
+fi
+
+# ------------------- a runner that died before its handler started costs nothing
+# (the state it leaves: the claim in cur/, no lock, meta without started_at)
+fresh; mkdir -p "$SP/q/meta"; mv "$SP/q/new/$SYMID" "$SP/q/cur/"
+echo "{\"id\":\"$SYMID\",\"attempts\":1}" >"$SP/q/meta/$SYMID.json"
+sleep 1.2	# the lease
+shs run q -- sh -c 'echo "$HOOKSPOOL_ATTEMPT" >>"$0"' "$T/sym.log" 2>"$T/sym.err"
+eq "died before the handler started: not counted (the handler ran as attempt 2)" \
+    "$(cat "$T/sym.log")" 2
+check "died before the handler started: said so" grep -q "before its handler started" "$T/sym.err"
+fresh; mkdir -p "$SP/q/meta"; mv "$SP/q/new/$SYMID" "$SP/q/cur/"
+echo "{\"id\":\"$SYMID\",\"attempts\":3,\"started_at\":1}" >"$SP/q/meta/$SYMID.json"
+sleep 1.2
+shs run q -- sh -c 'echo "$HOOKSPOOL_ATTEMPT" >>"$0"' "$T/sym.log" 2>"$T/sym.err"
+check "died while its 3rd of 3 handlers ran: failed/" test -f "$SP/q/failed/$SYMID"
+eq "died while its handler ran: that attempt counted, not another" \
+    "$(jq .attempts "$SP/q/meta/$SYMID.json")" 3
+eq "died while its handler ran: not run again" "$(wc -l <"$T/sym.log")" 0
+
+# ---------------- claims under load: looping runners, arrivals, short lease
+# Every event must be handled exactly once, at attempt 1, and none may be
+# given up for a runner that "died": a claim is never abandoned by its own
+# runner, and only a started handler counts as an attempt.
+ST=$T/stress
+cat >"$T/stress.json" <<JSON
+{ "spool_dir": "$ST", "durable": false,
+  "retry": { "max_attempts": 2, "backoff_seconds": 0, "backoff_max_seconds": 0,
+             "lease_seconds": 1, "timeout_seconds": 20, "keep_done_seconds": 3600 },
+  "endpoints": { "circ": { "provider": "circularo", "secrets": ["$SECRET"],
+                           "routes": { "*": "sq" } } } }
+JSON
+mkdir -p "$ST/sq/tmp" "$ST/sq/new" "$ST/sq/cur"
+: >"$T/stress.log"; : >"$T/stress.err"
+STRESS_SECS=${STRESS_SECS:-10}
+runner_loop() {
+	while [ ! -e "$T/stress.stop" ]; do
+		"$HS" -c "$T/stress.json" run sq --max 25 -- \
+		    sh -c 'echo "$HOOKSPOOL_ID $HOOKSPOOL_ATTEMPT" >>"$0"' "$T/stress.log" \
+		    2>>"$T/stress.err"
+	done
+}
+# the runners get the pauses of a loaded host (tests/cli/slow_claims.c)
+SLOW=
+if cc -shared -fPIC -O1 -o "$T/slow_claims.so" "$HERE/slow_claims.c" -ldl 2>/dev/null; then
+	SLOW=$T/slow_claims.so
+fi
+rpids=
+for _ in 1 2 3; do
+	LD_PRELOAD=$SLOW ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    runner_loop & rpids="$rpids $!"
+done
+# arrivals: Maildir deliveries (tmp/, then rename into new/), ~200 a second
+python3 - "$T/first.orig" "$first" "$ST/sq" "$STRESS_SECS" >"$T/stress.n" <<'PY'
+import os, sys, time
+tmpl = open(sys.argv[1]).read(); old = sys.argv[2]; q = sys.argv[3]
+end = time.time() + float(sys.argv[4]); n = 0
+while time.time() < end:
+    for _ in range(2):
+        n += 1
+        t = time.time()
+        eid = "%d.M%06dP%dR%08xQ%d.stress" % (int(t), int((t % 1) * 1e6), os.getpid(), n, n)
+        with open(os.path.join(q, "tmp", eid), "w") as f:
+            f.write(tmpl.replace(old, eid))
+        os.rename(os.path.join(q, "tmp", eid), os.path.join(q, "new", eid))
+    time.sleep(0.01)
+print(n)
+PY
+N=$(cat "$T/stress.n")
+drained() { [ "$(count "$ST/sq/new")$(count "$ST/sq/cur")" = 00 ] && \
+    [ "$(wc -l <"$T/stress.log")" -ge "$N" ]; }
+wait_for 10 drained
+touch "$T/stress.stop"
+for p in $rpids; do wait "$p"; done
+echo "# stress: $N events in ${STRESS_SECS}s, 3 looping runners${SLOW:+ (slow_claims.so)}, lease 1 s;" \
+    "$(grep -c 'runner died' "$T/stress.err") 'runner died' recoveries," \
+    "$(count "$ST/sq/failed") in failed/"
+eq "stress: every event handled ($N)" "$(cut -d' ' -f1 "$T/stress.log" | sort -u | wc -l)" "$N"
+eq "stress: none handled twice" "$(cut -d' ' -f1 "$T/stress.log" | sort | uniq -d | wc -l)" 0
+eq "stress: every handler ran at attempt 1" "$(awk '$2 != 1' "$T/stress.log" | wc -l)" 0
+eq "stress: nothing in failed/" "$(count "$ST/sq/failed")" 0
+eq "stress: no claim taken back as a dead runner's" "$(grep -c 'runner died' "$T/stress.err")" 0
+eq "stress: all in done/, new/ and cur/ empty" \
+    "$(count "$ST/sq/done") $(count "$ST/sq/new") $(count "$ST/sq/cur")" "$N 0 0"
+eq "stress: no meta left for events that never failed" "$(count "$ST/sq/meta")" 0
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
