@@ -480,6 +480,96 @@ spool_writable(const char *dir)
 	return "missing";
 }
 
+/*
+ * Who else may read or replace a secret file. Webhook secrets are read by
+ * the receiver, which runs as the web server's user: owner or group read
+ * is how it gets them, so only others' read is a leak. The Ignisign
+ * api_key is read only by `hookspool verify`: group read is a leak too.
+ * Anyone but the owner able to write the file, or a directory anyone can
+ * write without the sticky bit (the file can be replaced), is a warning
+ * for both.
+ */
+static void
+secret_file_check(json_object *warnings, const char *where, const char *spec,
+    int group_may_read)
+{
+	struct stat st, dst;
+	char	 dir[PATH_MAX], msg[PATH_MAX + 256], *slash;
+	const char *path = spec + 5;
+	mode_t	 mode;
+
+	if (strncmp(spec, "file:", 5) != 0 || stat(path, &st) == -1)
+		return;		/* inline, env:, or already reported */
+	mode = st.st_mode & 07777;
+	if (mode & S_IROTH)
+		snprintf(msg, sizeof msg, "%s: %s is readable by others (mode "
+		    "%04o): chmod o-r", where, path, (unsigned)mode);
+	else if (!group_may_read && (mode & S_IRGRP))
+		snprintf(msg, sizeof msg, "%s: %s is readable by its group "
+		    "(mode %04o); only `hookspool verify` reads it: chmod 600",
+		    where, path, (unsigned)mode);
+	else if (mode & (S_IWGRP | S_IWOTH))
+		snprintf(msg, sizeof msg, "%s: %s is writable by %s (mode "
+		    "%04o): chmod go-w", where, path, mode & S_IWOTH ? "others" :
+		    "its group", (unsigned)mode);
+	else {
+		snprintf(dir, sizeof dir, "%s", path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		if (stat(dir, &dst) == -1 || !(dst.st_mode & S_IWOTH) ||
+		    (dst.st_mode & S_ISVTX))
+			return;
+		snprintf(msg, sizeof msg, "%s: %s is in %s, which anyone may "
+		    "write (the file can be replaced)", where, path, dir);
+	}
+	fprintf(stderr, "hookspool: warning: %s\n", msg);
+	json_object_array_add(warnings, json_object_new_string(msg));
+}
+
+/* The secret specs as the config file has them (cfg keeps only keys). */
+static json_object *
+secret_warnings(const struct hs_config *cfg)
+{
+	json_object *warnings = json_object_new_array(), *root, *eps, *v, *one;
+	char	 where[HS_NAME_MAX + 64];
+	size_t	 i;
+
+	if ((root = json_object_from_file(cfg->path)) == NULL)
+		return warnings;
+	if (json_object_object_get_ex(root, "endpoints", &eps) &&
+	    json_object_is_type(eps, json_type_object)) {
+		json_object_object_foreach(eps, name, ep) {
+			if (!json_object_is_type(ep, json_type_object))
+				continue;
+			if (json_object_object_get_ex(ep, "secrets", &v) &&
+			    json_object_is_type(v, json_type_array))
+				for (i = 0; i < json_object_array_length(v);
+				    i++) {
+					one = json_object_array_get_idx(v, i);
+					if (!json_object_is_type(one,
+					    json_type_string))
+						continue;
+					snprintf(where, sizeof where,
+					    "endpoints.%s.secrets[%zu]", name,
+					    i);
+					secret_file_check(warnings, where,
+					    json_object_get_string(one), 1);
+				}
+			if (json_object_object_get_ex(ep, "api_key", &v) &&
+			    json_object_is_type(v, json_type_string)) {
+				snprintf(where, sizeof where,
+				    "endpoints.%s.api_key", name);
+				secret_file_check(warnings, where,
+				    json_object_get_string(v), 0);
+			}
+		}
+	}
+	json_object_put(root);
+	return warnings;
+}
+
 static json_object *
 endpoint_json(const struct hs_endpoint *e)
 {
@@ -575,6 +665,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 				    json_object_new_string(qn));
 		}
 	json_object_object_add(root, "queues", qs);
+	json_object_object_add(root, "warnings", secret_warnings(&cfg));
 
 	if (json)
 		hs_cli_print_json(root);

@@ -1052,6 +1052,30 @@ hs_cli_utf8_clean(const char *s, size_t len)
 }
 
 void
+hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t	 i = 0, n;
+
+	while (i < len) {
+		n = utf8_len(u + i, len - i);
+		if (n == 1 && ((u[i] >= 0x20 && u[i] != 0x7f) || u[i] == '\t' ||
+		    (u[i] == '\n' && multiline)))
+			fputc(u[i], f);
+		else if (n == 1 || n == 0)
+			/* C0 controls, DEL, and bytes that are not UTF-8 (a
+			 * lone 0x9b is CSI to an 8-bit terminal) */
+			fprintf(f, "\\x%02x", u[i]);
+		else if (n == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)
+			/* C1 controls, U+0080..U+009F */
+			fprintf(f, "\\u%04x", u[i + 1]);
+		else
+			fwrite(u + i, 1, n, f);
+		i += n ? n : 1;
+	}
+}
+
+void
 hs_cli_print_json(json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |

@@ -74,10 +74,21 @@ row_text(const struct row *w)
 	hs_cli_fmt_age(w->age, age, sizeof age);
 	if (w->deferred)
 		hs_cli_fmt_time(w->next, next, sizeof next);
-	printf("%-8s %-12s %-44s %-32s %5s %2lld %s\n",
-	    w->deferred ? "deferred" : w->state, w->queue, w->id,
-	    w->readable ? hs_cli_event_str(&w->ev, "event") : "(unreadable)",
-	    age, w->attempts, next);
+	const char *event = w->readable ? hs_cli_event_str(&w->ev, "event") :
+	    "(unreadable)";
+	int	 pad;
+
+	/* the id is a file name and the event a sender's string: both are
+	 * escaped, whoever wrote them */
+	printf("%-8s %-12s ", w->deferred ? "deferred" : w->state, w->queue);
+	hs_cli_put_text(stdout, w->id, strlen(w->id), 0);
+	for (pad = 44 - (int)strlen(w->id); pad-- > 0;)
+		putchar(' ');
+	putchar(' ');
+	hs_cli_put_text(stdout, event, strlen(event), 0);
+	for (pad = 32 - (int)strlen(event); pad-- > 0;)
+		putchar(' ');
+	printf(" %5s %2lld %s\n", age, w->attempts, next);
 }
 
 /* An entry of a state directory that is not a regular file: never read,
@@ -255,6 +266,18 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* "label: value" with the value escaped for a terminal. */
+static void
+put_field(const char *label, const char *value, int multiline)
+{
+	if (multiline)
+		printf("%s\n", label);
+	else
+		printf("%-14s ", label);
+	hs_cli_put_text(stdout, value, strlen(value), multiline);
+	putchar('\n');
+}
+
 static void
 show_meta(json_object *meta)
 {
@@ -269,15 +292,13 @@ show_meta(json_object *meta)
 			hs_cli_fmt_time(json_object_get_int64(val), when,
 			    sizeof when);
 			printf("%-14s %s\n", label, when);
-		} else if (json_object_is_type(val, json_type_string) &&
-		    strchr(json_object_get_string(val), '\n'))
-			printf("%s\n%s\n", label, json_object_get_string(val));
-		else if (json_object_is_type(val, json_type_string))
-			printf("%-14s %s\n", label, json_object_get_string(val));
+		} else if (json_object_is_type(val, json_type_string))
+			/* a handler's stderr may carry terminal escapes */
+			put_field(label, json_object_get_string(val),
+			    strchr(json_object_get_string(val), '\n') != NULL);
 		else
-			printf("%-14s %s\n", label,
-			    json_object_to_json_string_ext(val,
-			    JSON_C_TO_STRING_PLAIN));
+			put_field(label, json_object_to_json_string_ext(val,
+			    JSON_C_TO_STRING_PLAIN), 0);
 	}
 }
 
@@ -293,20 +314,24 @@ show_text(const char *id, const char *queue, const char *state,
 	json_object *v;
 	size_t	 i;
 
-	printf("%-14s %s\n%-14s %s\n%-14s %s\n%-14s %s\n", "id:", id,
-	    "queue:", queue, "state:", state, "path:", path);
+	put_field("id:", id, 0);
+	put_field("queue:", queue, 0);
+	put_field("state:", state, 0);
+	put_field("path:", path, 0);
 	for (i = 0; readable && fields[i]; i++) {
 		snprintf(label, sizeof label, "%s:", fields[i]);
 		v = NULL;
 		json_object_object_get_ex(ev->head, fields[i], &v);
-		printf("%-14s %s\n", label, v == NULL ? "" :
-		    json_object_get_string(v));
+		/* get_string of an object is its JSON text, escapes intact */
+		put_field(label, v == NULL ? "" : json_object_get_string(v), 0);
 	}
 	if (meta)
 		show_meta(meta);
-	if (readable)
-		printf("body:\n%.*s\n", (int)ev->body_len,
-		    ev->data + ev->body_off);
+	if (readable) {
+		printf("body:\n");
+		hs_cli_put_text(stdout, ev->data + ev->body_off, ev->body_len, 1);
+		putchar('\n');
+	}
 }
 
 int

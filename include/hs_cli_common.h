@@ -7,6 +7,7 @@
 #define HS_CLI_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "hs_config.h"
@@ -145,6 +146,12 @@ void	hs_cli_fmt_time(long long t, char *out, size_t outlen);
 void	hs_cli_fmt_age(long long secs, char *out, size_t outlen);
 /* Bytes from a handler or a server -> a valid UTF-8 copy ('?' for junk). */
 char	*hs_cli_utf8_clean(const char *s, size_t len);
+/*
+ * Text from the spool or a handler, safe for a terminal: control bytes
+ * other than tab (and newline when multiline), DEL and bytes that are not
+ * UTF-8 as \xNN, C1 controls as \u0080..\u009f.
+ */
+void	hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline);
 /* Pretty JSON on stdout, with a newline. */
 void	hs_cli_print_json(struct json_object *o);
 

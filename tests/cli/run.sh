@@ -76,6 +76,7 @@ write_config() { # FILE KEEP_DONE API_URL
 EOF
 }
 echo "$API_KEY" >"$T/api.key"
+chmod 600 "$T/api.key"	# only verify reads it (check-config warns otherwise)
 write_config "$CFG" 3600 "http://127.0.0.1:$PORT"
 write_config "$T/keep0.json" 0 "http://127.0.0.1:$PORT"
 hs() { timeout 60 "$HS" -c "$CFG" "$@"; }
@@ -450,6 +451,80 @@ if command -v setpriv >/dev/null; then
 	check "run that cannot rename into cur/: says why" grep -q "Permission denied" "$T/sym.err"
 	check "run that cannot rename into cur/: the event stays in new/" test -f "$SP/q/new/$SYMID"
 fi
+
+# ------------------------------------------- show escapes a handler's stderr
+fresh
+shs run q -- sh -c 'printf "\033[31mred\033]0;pwned\007 tab\tend\n" >&2; exit 1' \
+    >/dev/null 2>"$T/esc.err"
+shs show "$SYMID" >"$T/show.txt"
+eq "show (text): no raw ESC or BEL byte" "$(LC_ALL=C grep -c "$(printf '[\033\007]')" "$T/show.txt")" 0
+check "show (text): ESC shown as \\x1b" grep -qF '\x1b[31mred\x1b]0;pwned\x07' "$T/show.txt"
+check "show (text): tabs kept" grep -q "$(printf 'tab\tend')" "$T/show.txt"
+check "show --json: the stderr as it was (JSON escapes)" \
+    sh -c "'$HS' -c '$SCFG' show '$SYMID' --json | jq -e '.meta.last_stderr | startswith(\"\u001b[31mred\")' >/dev/null"
+# backoff_seconds 0: the retry is due at once, not in 1970
+check "backoff 0: \"next attempt now\"" grep -q "attempt 1 of 3, next attempt now" "$T/esc.err"
+check "backoff 0: no 1970" sh -c "! grep -q 1970 '$T/esc.err'"
+
+# --------------------------------------------- sign --send keeps 64 KiB
+python3 - "$T/big.port" 67108864 <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        n = int(sys.argv[2])
+        self.send_response(200)
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        chunk = b"x" * 65536
+        while n > 0:
+            k = min(n, len(chunk))
+            self.wfile.write(chunk[:k])
+            n -= k
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_port))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.handle_request()
+PY
+BIG_PID=$!
+wait_for 10 test -s "$T/big.port"
+/usr/bin/time -f %M -o "$T/big.rss" "$HS" -c "$SCFG" sign circ --event x \
+    --send "http://127.0.0.1:$(cat "$T/big.port")/webhooks/circ" >"$T/big.out" 2>"$T/big.err"
+wait "$BIG_PID" 2>/dev/null
+check "sign --send: a 64 MiB answer prints at most 64 KiB ($(wc -c <"$T/big.out") bytes)" \
+    test "$(wc -c <"$T/big.out")" -le 65600
+check "sign --send: says it was cut" grep -q "answer cut: 67108864 bytes, the first 65536 shown" "$T/big.err"
+check "sign --send: memory stays small ($(cat "$T/big.rss") KiB max RSS)" \
+    test "$(tail -n 1 "$T/big.rss")" -lt 40000
+
+# ------------------------------- check-config: who else may read a secret
+echo wh-secret >"$T/wh.secret"; echo key >"$T/cc.key"
+cat >"$T/cc.json" <<JSON
+{ "spool_dir": "$SP",
+  "endpoints": {
+    "circ": { "provider": "circularo", "secrets": ["file:$T/wh.secret"], "routes": { "*": "q" } },
+    "ign": { "provider": "ignisign", "api_key": "file:$T/cc.key", "routes": { "*": "q" } } } }
+JSON
+ccwarn() { "$HS" -c "$T/cc.json" check-config --json 2>/dev/null | jq -r '.warnings[]'; }
+chmod 640 "$T/wh.secret"; chmod 600 "$T/cc.key"
+eq "check-config: group-readable webhook secret, owner-only api key: no warning" "$(ccwarn | wc -l)" 0
+eq "check-config: the suite's own config has no warning" "$(hs check-config --json | jq '.warnings | length')" 0
+chmod 644 "$T/wh.secret"
+check "check-config: a webhook secret readable by others is a warning" \
+    sh -c "'$HS' -c '$T/cc.json' check-config 2>&1 >/dev/null | grep -qF 'endpoints.circ.secrets[0]: $T/wh.secret is readable by others (mode 0644)'"
+eq "check-config: a warning does not fail it" "$("$HS" -c "$T/cc.json" check-config >/dev/null 2>&1; echo $?)" 0
+chmod 640 "$T/wh.secret"; chmod 640 "$T/cc.key"
+check "check-config: a group-readable api_key is a warning (only verify reads it)" \
+    sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -qF 'endpoints.ign.api_key: $T/cc.key is readable by its group'"
+chmod 600 "$T/cc.key"; chmod 660 "$T/wh.secret"
+check "check-config: a group-writable secret is a warning" sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -q 'writable by its group'"
+chmod 640 "$T/wh.secret"; mkdir -p "$T/ww"; chmod 777 "$T/ww"; mv "$T/cc.key" "$T/ww/"
+sed -i "s|$T/cc.key|$T/ww/cc.key|" "$T/cc.json"
+check "check-config: a secret in a world-writable directory is a warning" sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -q 'which anyone may write'"
+chmod 1777 "$T/ww"
+eq "check-config: ... unless the directory is sticky" "$(ccwarn | wc -l)" 0
 
 # ------------------- a runner that died before its handler started costs nothing
 # (the state it leaves: the claim in cur/, no lock, meta without started_at)
