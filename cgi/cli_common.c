@@ -708,6 +708,33 @@ out:
 }
 
 int
+hs_cli_tmp_open(const struct hs_config *cfg, const char *queue,
+    const char *id, char *tmp, size_t tmplen)
+{
+	int	 dir, fd, saved;
+
+	if (hs_cli_path(tmp, tmplen, cfg, queue, HS_STATE_TMP, id) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((dir = hs_cli_dir(cfg, queue, HS_STATE_TMP, 1)) == -1)
+		return -1;
+	fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, FILE_MODE);
+	if (fd == -1 && errno == EEXIST) {
+		/* our own leftover (the receiver never reuses an id); the
+		 * name is removed, never followed */
+		unlinkat(dir, id, 0);
+		fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, FILE_MODE);
+	}
+	saved = errno;
+	close(dir);
+	errno = saved;
+	return fd;
+}
+
+int
 hs_cli_meta_removeat(int metafd, const char *id)
 {
 	char	 name[NAME_MAX + 1];

@@ -91,6 +91,15 @@ int	hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
 	    const char *dst, const char *dir, const struct iovec *iov,
 	    int iovcnt);
 
+/*
+ * Creates <queue>/tmp/<id> for a replacement (O_EXCL, O_NOFOLLOW, tmp/
+ * opened the spool way and made if missing; a leftover of ours is
+ * removed first) and writes its path into tmp for hs_cli_commit. The fd,
+ * or -1 with errno (and the refused directory noted for hs_cli_warn).
+ */
+int	hs_cli_tmp_open(const struct hs_config *cfg, const char *queue,
+	    const char *id, char *tmp, size_t tmplen);
+
 /* Received time of an event: the seconds its id starts with, else mtime. */
 long long hs_cli_id_time(const char *id, const struct stat *st);
 /* When a file entered done/, failed/ or rejected/: the mtime we set on
