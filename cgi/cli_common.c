@@ -607,7 +607,7 @@ hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
 
 int
 hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
-    json_object *meta, int sync_dir)
+    json_object *meta, int sync)
 {
 	char	 tmp[NAME_MAX + 1], dst[NAME_MAX + 1];
 	const char *text;
@@ -628,7 +628,7 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 		return -1;
 	if (hs_write_all(fd, text, strlen(text)) == -1 ||
 	    hs_write_all(fd, "\n", 1) == -1 ||
-	    (cfg->durable && fsync(fd) == -1))
+	    (cfg->durable && sync != HS_CLI_META_LAZY && fsync(fd) == -1))
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -638,7 +638,7 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 	/* renameat replaces a symlink planted as <id>.json, never follows */
 	if (renameat(metafd, tmp, metafd, dst) == -1)
 		goto fail;
-	if (cfg->durable && sync_dir && fsync(metafd) == -1)
+	if (cfg->durable && sync == HS_CLI_META_DURABLE && fsync(metafd) == -1)
 		return -1;
 	return 0;
 fail:
@@ -658,7 +658,7 @@ hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 
 	if ((mfd = hs_cli_dir(cfg, queue, HS_STATE_META, 1)) == -1)
 		return -1;
-	rc = hs_cli_meta_saveat(cfg, mfd, id, meta, 1);
+	rc = hs_cli_meta_saveat(cfg, mfd, id, meta, HS_CLI_META_DURABLE);
 	saved = errno;
 	close(mfd);
 	errno = saved;

@@ -181,7 +181,8 @@ meta_set_int(json_object *m, const char *key, long long v)
 static int
 meta_save(struct runner *r, const char *id, json_object *m)
 {
-	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m, 1) == 0)
+	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m,
+	    HS_CLI_META_DURABLE) == 0)
 		return 0;
 	fprintf(stderr, "hookspool: run: %s/%s/" HS_STATE_META "/%s.json: "
 	    "cannot write meta: %s\n", r->cfg->spool_dir, r->queue, id,
@@ -693,10 +694,16 @@ run_one(struct runner *r, const char *id)
 		(void)move_from_cur(r, r->newfd, HS_STATE_NEW, id);
 		goto out;
 	}
-	/* the start record: from here a death of ours costs this attempt */
+	/*
+	 * The start record: from here a death of ours costs this attempt.
+	 * Losing it in a crash only loses the count of this one attempt, so
+	 * no directory fsync; the file is fsync'd only when it replaces a
+	 * meta with history in it (a crash must not leave that empty).
+	 */
 	meta_set_int(m, "attempts", attempts + 1);
 	meta_set_int(m, "started_at", now_secs());
-	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m, 0) == -1) {
+	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m, had_meta ?
+	    HS_CLI_META_DATA : HS_CLI_META_LAZY) == -1) {
 		fprintf(stderr, "hookspool: run: %s: cannot record the start "
 		    "in meta/: %s; not run\n", id, strerror(errno));
 		r->errors++;

@@ -116,11 +116,18 @@ int	hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 	    const char *id, struct json_object *meta);
 int	hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
 	    const char *id);
-/* The same in an open meta/ directory; sync_dir: fsync it after the
- * rename too (when durable; the file itself is always fsync'd then). */
+/*
+ * The same in an open meta/ directory. With durable, sync says what is
+ * fsync'd: DURABLE the file, then meta/ after the rename; DATA the file
+ * only (a crash may lose the rename: the old meta stays); LAZY nothing
+ * (a crash may leave an empty file: for a meta that holds no history).
+ */
+#define HS_CLI_META_DURABLE	0
+#define HS_CLI_META_DATA	1
+#define HS_CLI_META_LAZY	2
 struct json_object *hs_cli_meta_loadat(int metafd, const char *id);
 int	hs_cli_meta_saveat(const struct hs_config *cfg, int metafd,
-	    const char *id, struct json_object *meta, int sync_dir);
+	    const char *id, struct json_object *meta, int sync);
 int	hs_cli_meta_removeat(int metafd, const char *id);
 long long hs_cli_meta_int(struct json_object *meta, const char *key,
 	    long long dflt);
