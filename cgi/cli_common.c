@@ -600,6 +600,9 @@ hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
 		return NULL;
 	o = hs_cli_meta_loadat(mfd, id);
 	saved = errno;
+	if (o == NULL && (saved == ELOOP || saved == EMEDIUMTYPE))
+		note(hs_cli_file_error(saved), "%s/%s/" HS_STATE_META "/%s.json",
+		    cfg->spool_dir, queue, id);
 	close(mfd);
 	errno = saved;
 	return o;

@@ -342,7 +342,7 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	json_object *meta;
 	const char *id = NULL, *state;
 	char	 queue[HS_NAME_MAX + 1], path[PATH_MAX];
-	int	 i, json = 0, readable;
+	int	 i, json = 0, readable, rc = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -377,7 +377,13 @@ hs_cmd_show(const char *config, int argc, char **argv)
 		hs_config_free(&cfg);
 		return 1;
 	}
-	meta = hs_cli_meta_load(&cfg, queue, id);
+	/* a refused meta/ or meta file (a symlink) is said, and fails
+	 * show; the event itself is still shown */
+	if ((meta = hs_cli_meta_load(&cfg, queue, id)) == NULL &&
+	    (errno == ELOOP || errno == ENOTDIR || errno == EMEDIUMTYPE)) {
+		hs_cli_warn("show");
+		rc = 1;
+	}
 	if (json) {
 		json_object *o = json_object_new_object();
 		const char *text;
@@ -403,7 +409,7 @@ hs_cmd_show(const char *config, int argc, char **argv)
 		hs_cli_event_free(&ev);
 	json_object_put(meta);
 	hs_config_free(&cfg);
-	return 0;
+	return rc;
 usage:
 	fprintf(stderr, "usage: hookspool show ID [--json]\n");
 	return 2;

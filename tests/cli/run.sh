@@ -400,7 +400,7 @@ rc=$(shs retry --failed q >/dev/null 2>"$T/sym.err"; echo $?)
 eq "retry --failed with q/failed a symlink: exit 1" "$rc" 1
 check "retry --failed: the message names the path" grep -qF "$SP/q/failed" "$T/sym.err"
 check "retry --failed: nothing moved out of the victim" test -f "$T/victim/$SYMID" -a ! -e "$SP/q/new/$SYMID"
-for where in q/new q; do
+for where in q/new q/meta q; do
 	fresh; plant "$where"
 	sym_case "ls with $where a symlink" shs ls
 	sym_case "ls q with $where a symlink" shs ls q
@@ -409,6 +409,11 @@ done
 fresh; mkdir -p "$T/vq"; cp -a "$SP/q/." "$T/vq/"; rm -rf "$SP/q"; ln -s "$T/vq" "$SP/q"
 where=q
 sym_case "show with the queue directory a symlink" shs show "$SYMID"
+fresh; plant q/meta; where=q/meta
+sym_case "show with q/meta a symlink" shs show "$SYMID"
+fresh; mkdir -p "$SP/q/meta"; ln -s "$T/victim/c.json" "$SP/q/meta/$SYMID.json"
+where=q/meta/$SYMID.json
+sym_case "show with the event's meta file a symlink" shs show "$SYMID"
 # an event file that is a symlink to a file only root may read
 fresh
 sed "s/$first/$SYMID/" "$T/first.orig" | sed 's/"n":"0"/"n":"TOPSECRET"/' >"$T/secret"
