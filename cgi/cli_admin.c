@@ -27,7 +27,9 @@ retry_one(const struct hs_config *cfg, const char *queue, const char *state,
     const char *id)
 {
 	json_object *m;
+	struct stat st;
 	char	 path[PATH_MAX];
+	int	 qfd = -1, sfd = -1, nfd = -1, rc = -1, err = 0;
 
 	if (strcmp(state, HS_STATE_FAILED) && strcmp(state, HS_STATE_NEW) &&
 	    strcmp(state, HS_STATE_DONE)) {
@@ -38,6 +40,23 @@ retry_one(const struct hs_config *cfg, const char *queue, const char *state,
 		    strcmp(state, HS_STATE_HELD) == 0 ?
 		    " (use verify --release or --reject)" : "");
 		return -1;
+	}
+	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1 ||
+	    (sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1 ||
+	    (nfd = hs_cli_subdir(cfg, qfd, queue, HS_STATE_NEW, 1)) == -1) {
+		hs_cli_warn("retry");
+		goto out;
+	}
+	/* only a real event file goes back: never a planted symlink */
+	if (fstatat(sfd, id, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE;
+	if (err) {
+		hs_cli_path(path, sizeof path, cfg, queue, state, id);
+		fprintf(stderr, "hookspool: retry: %s: %s\n", path,
+		    hs_cli_file_error(err));
+		goto out;
 	}
 	if ((m = hs_cli_meta_load(cfg, queue, id)) == NULL) {
 		m = json_object_new_object();
@@ -55,18 +74,26 @@ retry_one(const struct hs_config *cfg, const char *queue, const char *state,
 		fprintf(stderr, "hookspool: retry: %s: cannot write meta: %s\n",
 		    id, strerror(errno));
 		json_object_put(m);
-		return -1;
+		goto out;
 	}
 	json_object_put(m);
-	hs_cli_path(path, sizeof path, cfg, queue, state, id);
-	(void)utimensat(AT_FDCWD, path, NULL, 0);	/* due now */
+	/* due now; the name is a regular file (checked), not followed */
+	(void)utimensat(sfd, id, NULL, AT_SYMLINK_NOFOLLOW);
 	if (strcmp(state, HS_STATE_NEW) != 0 &&
-	    hs_cli_move(cfg, queue, state, HS_STATE_NEW, id) == -1) {
-		fprintf(stderr, "hookspool: retry: %s: %s\n", id,
-		    strerror(errno));
-		return -1;
+	    hs_cli_moveat(cfg, queue, sfd, state, nfd, HS_STATE_NEW,
+	    id) == -1) {
+		hs_cli_warn("retry");
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	if (nfd != -1)
+		close(nfd);
+	if (sfd != -1)
+		close(sfd);
+	if (qfd != -1)
+		close(qfd);
+	return rc;
 }
 
 int
@@ -75,10 +102,10 @@ hs_cmd_retry(const char *config, int argc, char **argv)
 	struct hs_config cfg;
 	struct hs_cli_names queues = { NULL, 0 }, l;
 	const char *id = NULL, *queue = NULL, *state;
-	char	 qbuf[HS_NAME_MAX + 1], dir[PATH_MAX];
+	char	 qbuf[HS_NAME_MAX + 1];
 	size_t	 q, i;
 	long	 n = 0;
-	int	 all = 0, rc = 0;
+	int	 all = 0, rc = 0, fd;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--failed") == 0)
@@ -106,7 +133,11 @@ hs_cmd_retry(const char *config, int argc, char **argv)
 	if (id) {
 		if (hs_cli_find_event(&cfg, id, qbuf, sizeof qbuf, &state)
 		    == -1) {
-			fprintf(stderr, "hookspool: retry: no event %s\n", id);
+			if (errno == ENOENT)
+				fprintf(stderr, "hookspool: retry: no event "
+				    "%s\n", id);
+			else
+				hs_cli_warn("retry");
 			rc = 1;
 		} else if (retry_one(&cfg, qbuf, state, id) == -1)
 			rc = 1;
@@ -116,19 +147,28 @@ hs_cmd_retry(const char *config, int argc, char **argv)
 		return rc;
 	}
 	if (queue == NULL && hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: retry: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("retry");
 		hs_config_free(&cfg);
 		return 1;
 	}
 	for (q = 0; q < (queue ? 1 : queues.n); q++) {
 		const char *qn = queue ? queue : queues.v[q];
 
-		if (hs_cli_path(dir, sizeof dir, &cfg, qn, HS_STATE_FAILED,
-		    NULL) == -1 || hs_cli_list_dir(dir, &l) == -1) {
+		if ((fd = hs_cli_dir(&cfg, qn, HS_STATE_FAILED, 0)) == -1) {
+			if (errno != ENOENT) {
+				hs_cli_warn("retry");
+				rc = 1;
+			}
+			continue;
+		}
+		if (hs_cli_list_at(fd, &l) == -1) {
+			fprintf(stderr, "hookspool: retry: %s/%s/failed: %s\n",
+			    cfg.spool_dir, qn, strerror(errno));
+			close(fd);
 			rc = 1;
 			continue;
 		}
+		close(fd);
 		for (i = 0; i < l.n; i++) {
 			if (retry_one(&cfg, qn, HS_STATE_FAILED, l.v[i]) == -1)
 				rc = 1;
@@ -154,62 +194,100 @@ struct purge {
 	int		 errors;
 };
 
+/* A directory the purge needed and could not use (refused or broken). */
+static void
+purge_error(struct purge *p)
+{
+	hs_cli_warn("purge");
+	p->errors++;
+}
+
 /* Deletes events in one state that entered it before the cutoff. */
 static long
-purge_state(struct purge *p, const char *queue, const char *state)
+purge_state(struct purge *p, int qfd, const char *queue, const char *state)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
+	char	 path[PATH_MAX];
 	long	 n = 0;
 	size_t	 i;
+	int	 sfd, mfd;
 
-	if (hs_cli_path(dir, sizeof dir, p->cfg, queue, state, NULL) == -1 ||
-	    hs_cli_list_dir(dir, &l) == -1) {
-		p->errors++;
+	if ((sfd = hs_cli_subdir(p->cfg, qfd, queue, state, 0)) == -1) {
+		if (errno != ENOENT)
+			purge_error(p);
 		return 0;
 	}
+	if (hs_cli_list_at(sfd, &l) == -1) {
+		hs_cli_path(path, sizeof path, p->cfg, queue, state, NULL);
+		hs_cli_note(strerror(errno), path);
+		purge_error(p);
+		close(sfd);
+		return 0;
+	}
+	mfd = hs_cli_subdir(p->cfg, qfd, queue, HS_STATE_META, 0);
+	if (mfd == -1 && errno != ENOENT) {
+		/* the events may go, their meta cannot: say so once */
+		purge_error(p);
+	}
 	for (i = 0; i < l.n; i++) {
-		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
+		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    hs_cli_state_time(&st) > p->now - p->older)
 			continue;
-		if (unlink(path) == -1) {
+		if (!S_ISREG(st.st_mode)) {
+			/* not an event: left for a human to look at */
+			hs_cli_path(path, sizeof path, p->cfg, queue, state,
+			    l.v[i]);
+			fprintf(stderr, "hookspool: purge: %s: %s\n", path,
+			    hs_cli_file_error(S_ISLNK(st.st_mode) ? ELOOP :
+			    EMEDIUMTYPE));
 			p->errors++;
 			continue;
 		}
-		hs_cli_meta_remove(p->cfg, queue, l.v[i]);
+		if (unlinkat(sfd, l.v[i], 0) == -1) {
+			p->errors++;
+			continue;
+		}
+		if (mfd != -1)
+			hs_cli_meta_removeat(mfd, l.v[i]);
 		n++;
 	}
 	if (n && p->cfg->durable)
-		hs_spool_fsync_dir(dir);
+		fsync(sfd);
+	if (mfd != -1)
+		close(mfd);
+	close(sfd);
 	hs_cli_names_free(&l);
 	return n;
 }
 
 /*
- * Old files in a directory, dot names included: tmp/ leftovers of a
- * crashed receiver, meta temp files, orphan meta, dedup markers.
- * orphan_queue: for meta/, only delete what no event refers to.
+ * Old regular files in an open directory, dot names included: tmp/
+ * leftovers of a crashed receiver, meta temp files, orphan meta, dedup
+ * markers. orphan_queue: for meta/, only delete what no event refers to.
  */
 static long
-sweep(struct purge *p, const char *dir, long long age,
-    const char *orphan_queue)
+sweep(struct purge *p, int dirfd, long long age, const char *orphan_queue)
 {
 	DIR	*d;
 	struct dirent *de;
 	struct stat st;
-	char	 path[PATH_MAX], id[NAME_MAX + 1], q[HS_NAME_MAX + 1];
+	char	 id[NAME_MAX + 1], q[HS_NAME_MAX + 1];
 	const char *state;
 	long	 n = 0;
+	int	 fd;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((fd = dup(dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		p->errors++;
 		return 0;
+	}
+	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode) || st.st_mtim.tv_sec > p->now - age)
 			continue;
 		if (orphan_queue && de->d_name[0] != '.') {
@@ -220,11 +298,13 @@ sweep(struct purge *p, const char *dir, long long age,
 				continue;
 			memcpy(id, de->d_name, len - 5);
 			id[len - 5] = '\0';
+			/* found, or unknown (a refused directory): keep */
 			if (hs_cli_find_event(p->cfg, id, q, sizeof q,
-			    &state) == 0 && strcmp(q, orphan_queue) == 0)
+			    &state) == 0 ? strcmp(q, orphan_queue) == 0 :
+			    errno != ENOENT)
 				continue;
 		}
-		if (unlink(path) == 0)
+		if (unlinkat(dirfd, de->d_name, 0) == 0)
 			n++;
 		else
 			p->errors++;
@@ -233,20 +313,63 @@ sweep(struct purge *p, const char *dir, long long age,
 	return n;
 }
 
+/* tmp/ and meta/ of one queue; ENOENT is a queue that never had them. */
+static void
+sweep_queue(struct purge *p, int qfd, const char *queue)
+{
+	int	 fd;
+
+	if ((fd = hs_cli_subdir(p->cfg, qfd, queue, HS_STATE_TMP, 0)) != -1) {
+		p->tmp += sweep(p, fd, HS_CLI_TMP_SWEEP, NULL);
+		close(fd);
+	} else if (errno != ENOENT)
+		purge_error(p);
+	if ((fd = hs_cli_subdir(p->cfg, qfd, queue, HS_STATE_META, 0)) != -1) {
+		p->meta += sweep(p, fd, HS_CLI_TMP_SWEEP, queue);
+		close(fd);
+	} else if (errno != ENOENT)
+		purge_error(p);
+}
+
 static void
 purge_dedup(struct purge *p)
 {
 	struct hs_cli_names eps;
-	char	 dir[PATH_MAX], sub[PATH_MAX];
+	char	 path[PATH_MAX];
 	size_t	 i;
+	int	 root, dd, fd;
 
-	if (snprintf(dir, sizeof dir, "%s/" HS_DEDUP_DIR, p->cfg->spool_dir) >=
-	    (int)sizeof dir || hs_cli_list_dir(dir, &eps) == -1)
+	if ((root = hs_spool_open_root(p->cfg->spool_dir, 0)) == -1)
+		return;		/* no spool at all: nothing to sweep */
+	dd = hs_spool_subdir(root, HS_DEDUP_DIR, 0);
+	if (dd == -1) {
+		if (errno != ENOENT) {
+			snprintf(path, sizeof path, "%s/" HS_DEDUP_DIR,
+			    p->cfg->spool_dir);
+			hs_cli_note(hs_spool_dir_error(errno), path);
+			purge_error(p);
+		}
+		close(root);
 		return;
-	for (i = 0; i < eps.n; i++)
-		if (snprintf(sub, sizeof sub, "%s/%s", dir, eps.v[i]) <
-		    (int)sizeof sub)
-			p->dedup += sweep(p, sub, p->older, NULL);
+	}
+	close(root);
+	if (hs_cli_list_at(dd, &eps) == -1) {
+		p->errors++;
+		close(dd);
+		return;
+	}
+	for (i = 0; i < eps.n; i++) {
+		if ((fd = hs_spool_subdir(dd, eps.v[i], 0)) == -1) {
+			snprintf(path, sizeof path, "%s/" HS_DEDUP_DIR "/%s",
+			    p->cfg->spool_dir, eps.v[i]);
+			hs_cli_note(hs_spool_dir_error(errno), path);
+			purge_error(p);
+			continue;
+		}
+		p->dedup += sweep(p, fd, p->older, NULL);
+		close(fd);
+	}
+	close(dd);
 	hs_cli_names_free(&eps);
 }
 
@@ -256,8 +379,7 @@ hs_cmd_purge(const char *config, int argc, char **argv)
 	struct hs_config cfg;
 	struct hs_cli_names queues;
 	struct purge p;
-	char	 dir[PATH_MAX];
-	int	 i, json = 0, done = 0, failed = 0, rejected = 0, have = 0;
+	int	 i, json = 0, done = 0, failed = 0, rejected = 0, have = 0, qfd;
 	size_t	 q;
 
 	memset(&p, 0, sizeof p);
@@ -289,26 +411,27 @@ hs_cmd_purge(const char *config, int argc, char **argv)
 	p.cfg = &cfg;
 	p.now = (long long)time(NULL);
 	if (hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: purge: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("purge");
 		hs_config_free(&cfg);
 		return 1;
 	}
 	for (q = 0; q < queues.n; q++) {
 		const char *qn = queues.v[q];
 
+		if ((qfd = hs_cli_dir(&cfg, qn, NULL, 0)) == -1) {
+			if (errno != ENOENT)
+				purge_error(&p);
+			continue;
+		}
 		if (done)
-			p.done += purge_state(&p, qn, HS_STATE_DONE);
+			p.done += purge_state(&p, qfd, qn, HS_STATE_DONE);
 		if (failed)
-			p.failed += purge_state(&p, qn, HS_STATE_FAILED);
+			p.failed += purge_state(&p, qfd, qn, HS_STATE_FAILED);
 		if (rejected)
-			p.rejected += purge_state(&p, qn, HS_STATE_REJECTED);
-		if (hs_cli_path(dir, sizeof dir, &cfg, qn, HS_STATE_TMP,
-		    NULL) == 0)
-			p.tmp += sweep(&p, dir, HS_CLI_TMP_SWEEP, NULL);
-		if (hs_cli_path(dir, sizeof dir, &cfg, qn, HS_STATE_META,
-		    NULL) == 0)
-			p.meta += sweep(&p, dir, HS_CLI_TMP_SWEEP, qn);
+			p.rejected += purge_state(&p, qfd, qn,
+			    HS_STATE_REJECTED);
+		sweep_queue(&p, qfd, qn);
+		close(qfd);
 	}
 	purge_dedup(&p);
 	if (json) {
@@ -323,6 +446,8 @@ hs_cmd_purge(const char *config, int argc, char **argv)
 		json_object_object_add(o, "meta", json_object_new_int64(p.meta));
 		json_object_object_add(o, "dedup",
 		    json_object_new_int64(p.dedup));
+		json_object_object_add(o, "errors",
+		    json_object_new_int64(p.errors));
 		hs_cli_print_json(o);
 		json_object_put(o);
 	} else
@@ -355,6 +480,96 @@ spool_writable(const char *dir)
 			    "missing, and its parent is not writable";
 	}
 	return "missing";
+}
+
+/*
+ * Who else may read or replace a secret file. Webhook secrets are read by
+ * the receiver, which runs as the web server's user: owner or group read
+ * is how it gets them, so only others' read is a leak. The Ignisign
+ * api_key is read only by `hookspool verify`: group read is a leak too.
+ * Anyone but the owner able to write the file, or a directory anyone can
+ * write without the sticky bit (the file can be replaced), is a warning
+ * for both.
+ */
+static void
+secret_file_check(json_object *warnings, const char *where, const char *spec,
+    int group_may_read)
+{
+	struct stat st, dst;
+	char	 dir[PATH_MAX], msg[PATH_MAX + 256], *slash;
+	const char *path = spec + 5;
+	mode_t	 mode;
+
+	if (strncmp(spec, "file:", 5) != 0 || stat(path, &st) == -1)
+		return;		/* inline, env:, or already reported */
+	mode = st.st_mode & 07777;
+	if (mode & S_IROTH)
+		snprintf(msg, sizeof msg, "%s: %s is readable by others (mode "
+		    "%04o): chmod o-r", where, path, (unsigned)mode);
+	else if (!group_may_read && (mode & S_IRGRP))
+		snprintf(msg, sizeof msg, "%s: %s is readable by its group "
+		    "(mode %04o); only `hookspool verify` reads it: chmod 600",
+		    where, path, (unsigned)mode);
+	else if (mode & (S_IWGRP | S_IWOTH))
+		snprintf(msg, sizeof msg, "%s: %s is writable by %s (mode "
+		    "%04o): chmod go-w", where, path, mode & S_IWOTH ? "others" :
+		    "its group", (unsigned)mode);
+	else {
+		snprintf(dir, sizeof dir, "%s", path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		if (stat(dir, &dst) == -1 || !(dst.st_mode & S_IWOTH) ||
+		    (dst.st_mode & S_ISVTX))
+			return;
+		snprintf(msg, sizeof msg, "%s: %s is in %s, which anyone may "
+		    "write (the file can be replaced)", where, path, dir);
+	}
+	fprintf(stderr, "hookspool: warning: %s\n", msg);
+	json_object_array_add(warnings, json_object_new_string(msg));
+}
+
+/* The secret specs as the config file has them (cfg keeps only keys). */
+static json_object *
+secret_warnings(const struct hs_config *cfg)
+{
+	json_object *warnings = json_object_new_array(), *root, *eps, *v, *one;
+	char	 where[HS_NAME_MAX + 64];
+	size_t	 i;
+
+	if ((root = json_object_from_file(cfg->path)) == NULL)
+		return warnings;
+	if (json_object_object_get_ex(root, "endpoints", &eps) &&
+	    json_object_is_type(eps, json_type_object)) {
+		json_object_object_foreach(eps, name, ep) {
+			if (!json_object_is_type(ep, json_type_object))
+				continue;
+			if (json_object_object_get_ex(ep, "secrets", &v) &&
+			    json_object_is_type(v, json_type_array))
+				for (i = 0; i < json_object_array_length(v);
+				    i++) {
+					one = json_object_array_get_idx(v, i);
+					if (!json_object_is_type(one,
+					    json_type_string))
+						continue;
+					snprintf(where, sizeof where,
+					    "endpoints.%s.secrets[%zu]", name,
+					    i);
+					secret_file_check(warnings, where,
+					    json_object_get_string(one), 1);
+				}
+			if (json_object_object_get_ex(ep, "api_key", &v) &&
+			    json_object_is_type(v, json_type_string)) {
+				snprintf(where, sizeof where,
+				    "endpoints.%s.api_key", name);
+				secret_file_check(warnings, where,
+				    json_object_get_string(v), 0);
+			}
+		}
+	}
+	json_object_put(root);
+	return warnings;
 }
 
 static json_object *
@@ -456,6 +671,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 				    json_object_new_string(qn));
 		}
 	json_object_object_add(root, "queues", qs);
+	json_object_object_add(root, "warnings", secret_warnings(&cfg));
 
 	if (json)
 		hs_cli_print_json(root);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@
 
 #define FILE_MODE	0640
 #define EVENT_MAX	(HS_BODY_HARD_MAX + (1UL << 20))
+
+/* The spool_dir of the loaded config: path-based calls below it are
+ * resolved one directory at a time, never through a symlink. */
+static char	 spool_root[PATH_MAX];
 
 const char *const hs_cli_states[] = {
 	HS_STATE_PENDING, HS_STATE_HELD, HS_STATE_NEW, HS_STATE_CUR,
@@ -55,6 +60,7 @@ hs_cli_load_config(const char *path, struct hs_config *cfg)
 		hs_config_free(cfg);
 		return -1;
 	}
+	snprintf(spool_root, sizeof spool_root, "%s", cfg->spool_dir);
 	return 0;
 }
 
@@ -114,6 +120,142 @@ hs_cli_id_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/*
+ * What the last failing spool access refused, for the message: the path
+ * and why. Errors are reported where they are noticed, so one slot does.
+ */
+static char	 note_path[PATH_MAX];
+static const char *note_why = "";
+
+static void __attribute__((format(printf, 2, 3)))
+note(const char *why, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note_path, sizeof note_path, fmt, ap);
+	va_end(ap);
+	note_why = why;
+}
+
+void
+hs_cli_note(const char *why, const char *path)
+{
+	note(why, "%s", path);
+}
+
+void
+hs_cli_warn(const char *cmd)
+{
+	fprintf(stderr, "hookspool: %s: %s: %s\n", cmd, note_path, note_why);
+}
+
+const char *
+hs_cli_file_error(int err)
+{
+	if (err == ELOOP)
+		return "is a symbolic link (refused: an event file must be a "
+		    "regular file, and is never followed)";
+	if (err == EMEDIUMTYPE)
+		return "is not a regular file (refused)";
+	return strerror(err);
+}
+
+int
+hs_cli_dir(const struct hs_config *cfg, const char *queue, const char *state,
+    int create)
+{
+	int	 root, qfd, saved;
+
+	if ((root = hs_spool_open_root(cfg->spool_dir, create)) == -1) {
+		note(hs_spool_dir_error(errno), "%s", cfg->spool_dir);
+		return -1;
+	}
+	qfd = hs_spool_subdir(root, queue, create);
+	saved = errno;
+	close(root);
+	if (qfd == -1) {
+		note(hs_spool_dir_error(saved), "%s/%s", cfg->spool_dir, queue);
+		errno = saved;
+		return -1;
+	}
+	if (state == NULL)
+		return qfd;
+	root = hs_cli_subdir(cfg, qfd, queue, state, create);
+	saved = errno;
+	close(qfd);
+	errno = saved;
+	return root;
+}
+
+int
+hs_cli_subdir(const struct hs_config *cfg, int qfd, const char *queue,
+    const char *state, int create)
+{
+	int	 fd;
+
+	if ((fd = hs_spool_subdir(qfd, state, create)) == -1)
+		note(hs_spool_dir_error(errno), "%s/%s/%s", cfg->spool_dir,
+		    queue, state);
+	return fd;
+}
+
+/*
+ * The directory holding the last component of path (a path that
+ * hs_cli_path built), opened from spool_dir down with O_NOFOLLOW; *base
+ * is that last component. Paths outside the spool are refused.
+ */
+static int
+path_parent(const char *path, const char **base)
+{
+	char	 comp[NAME_MAX + 1];
+	const char *p, *slash;
+	size_t	 rl = strlen(spool_root), n;
+	int	 fd, next, saved;
+
+	if (rl == 0 || strncmp(path, spool_root, rl) != 0 || path[rl] != '/') {
+		note("is not inside spool_dir (refused)", "%s", path);
+		errno = EXDEV;
+		return -1;
+	}
+	if ((fd = hs_spool_open_root(spool_root, 0)) == -1) {
+		note(hs_spool_dir_error(errno), "%s", spool_root);
+		return -1;
+	}
+	for (p = path + rl;;) {
+		while (*p == '/')
+			p++;
+		if ((slash = strchr(p, '/')) == NULL)
+			break;
+		n = (size_t)(slash - p);
+		if (n == 0 || n >= sizeof comp) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		next = hs_spool_subdir(fd, comp, 0);
+		saved = errno;
+		close(fd);
+		if (next == -1) {
+			note(hs_spool_dir_error(saved), "%.*s",
+			    (int)(slash - path), path);
+			errno = saved;
+			return -1;
+		}
+		fd = next;
+		p = slash;
+	}
+	if (*p == '\0' || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	*base = p;
+	return fd;
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -149,21 +291,30 @@ names_add(struct hs_cli_names *l, const char *name)
 	return 0;
 }
 
+/* Lists an open directory (the fd stays the caller's). */
 static int
-list_dir(const char *dir, int dirs_only, struct hs_cli_names *out)
+list_fd(int dirfd, int dirs_only, struct hs_cli_names *out)
 {
 	DIR	*d;
 	struct dirent *de;
-	int	 saved;
+	int	 fd, saved;
 
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
+	if ((fd = dup(dirfd)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	rewinddir(d);	/* the dup shares its offset with dirfd */
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		/* dot names are temp files, locks and .dedup: never events */
 		if (de->d_name[0] == '.')
 			continue;
+		/* a symlink is listed so that opening it refuses it aloud */
 		if (dirs_only && de->d_type != DT_DIR &&
-		    de->d_type != DT_UNKNOWN)
+		    de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 			continue;
 		if (names_add(out, de->d_name) == -1)
 			goto fail;
@@ -183,11 +334,38 @@ fail:
 }
 
 int
-hs_cli_list_dir(const char *dir, struct hs_cli_names *out)
+hs_cli_list_at(int dirfd, struct hs_cli_names *out)
 {
 	out->v = NULL;
 	out->n = 0;
-	return list_dir(dir, 0, out);
+	return list_fd(dirfd, 0, out);
+}
+
+int
+hs_cli_list_dir(const char *dir, struct hs_cli_names *out)
+{
+	const char *base;
+	int	 parent, fd, rc, saved;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((parent = path_parent(dir, &base)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	fd = hs_spool_subdir(parent, base, 0);
+	saved = errno;
+	close(parent);
+	if (fd == -1) {
+		if (saved == ENOENT)
+			return 0;
+		note(hs_spool_dir_error(saved), "%s", dir);
+		errno = saved;
+		return -1;
+	}
+	rc = list_fd(fd, 0, out);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
 }
 
 int
@@ -213,11 +391,23 @@ int
 hs_cli_queues(const struct hs_config *cfg, struct hs_cli_names *out)
 {
 	size_t	 i, j, k, o;
+	int	 root, rc;
 
 	out->v = NULL;
 	out->n = 0;
-	if (list_dir(cfg->spool_dir, 1, out) == -1)
+	if ((root = hs_spool_open_root(cfg->spool_dir, 0)) == -1 &&
+	    errno != ENOENT) {
+		note(hs_spool_dir_error(errno), "%s", cfg->spool_dir);
 		return -1;
+	}
+	if (root != -1) {
+		rc = list_fd(root, 1, out);
+		close(root);
+		if (rc == -1) {
+			note(strerror(errno), "%s", cfg->spool_dir);
+			return -1;
+		}
+	}
 	for (i = 0; i < cfg->nendpoints; i++)
 		for (j = 0; j < cfg->endpoints[i].nroutes; j++)
 			if (names_add(out,
@@ -241,54 +431,105 @@ fail:
 	return -1;
 }
 
-/* Where is id? Fills queue and state (pointers into cfg/static tables). */
+/*
+ * Where is id? Fills queue and state (pointers into static tables). Not
+ * found: -1 with errno ENOENT, or, when a queue or state directory was
+ * refused on the way (a symlink), that directory's errno and note.
+ */
 int
 hs_cli_find_event(const struct hs_config *cfg, const char *id, char *queue,
     size_t qlen, const char **state)
 {
 	struct hs_cli_names queues;
-	char	 path[PATH_MAX];
+	struct stat st;
+	char	 refused_path[PATH_MAX] = "";
+	const char *refused_why = NULL;
 	size_t	 q, s;
-	int	 found = 0;
+	int	 found = 0, qfd, sfd, refused_err = 0;
 
 	if (hs_cli_queues(cfg, &queues) == -1)
 		return -1;
-	for (q = 0; q < queues.n && !found; q++)
-		for (s = 0; hs_cli_states[s] && !found; s++)
-			if (hs_cli_path(path, sizeof path, cfg, queues.v[q],
-			    hs_cli_states[s], id) == 0 &&
-			    access(path, F_OK) == 0) {
+	for (q = 0; q < queues.n && !found; q++) {
+		if ((qfd = hs_cli_dir(cfg, queues.v[q], NULL, 0)) == -1) {
+			if (errno != ENOENT && refused_why == NULL) {
+				refused_err = errno;
+				refused_why = note_why;
+				snprintf(refused_path, sizeof refused_path,
+				    "%s", note_path);
+			}
+			continue;
+		}
+		for (s = 0; hs_cli_states[s] && !found; s++) {
+			sfd = hs_cli_subdir(cfg, qfd, queues.v[q],
+			    hs_cli_states[s], 0);
+			if (sfd == -1) {
+				if (errno != ENOENT && refused_why == NULL) {
+					refused_err = errno;
+					refused_why = note_why;
+					snprintf(refused_path,
+					    sizeof refused_path, "%s",
+					    note_path);
+				}
+				continue;
+			}
+			if (fstatat(sfd, id, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 				snprintf(queue, qlen, "%s", queues.v[q]);
 				*state = hs_cli_states[s];
 				found = 1;
 			}
+			close(sfd);
+		}
+		close(qfd);
+	}
 	hs_cli_names_free(&queues);
-	return found ? 0 : -1;
+	if (found)
+		return 0;
+	if (refused_why != NULL) {
+		note(refused_why, "%s", refused_path);
+		errno = refused_err;
+	} else
+		errno = ENOENT;
+	return -1;
+}
+
+int
+hs_cli_moveat(const struct hs_config *cfg, const char *queue, int fromfd,
+    const char *from, int tofd, const char *to, const char *id)
+{
+	if (hs_spool_renameat_noreplace(fromfd, id, tofd, id) == -1) {
+		note(strerror(errno), "%s/%s/%s/%s -> %s/", cfg->spool_dir,
+		    queue, from, id, to);
+		return -1;
+	}
+	if (cfg->durable && fsync(tofd) == -1) {
+		note(strerror(errno), "%s/%s/%s (fsync)", cfg->spool_dir,
+		    queue, to);
+		return -1;
+	}
+	return 0;
 }
 
 int
 hs_cli_move(const struct hs_config *cfg, const char *queue, const char *from,
     const char *to, const char *id)
 {
-	char	 src[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
+	int	 qfd, ffd = -1, tfd = -1, rc = -1, saved;
 
-	if (hs_cli_path(src, sizeof src, cfg, queue, from, id) == -1 ||
-	    hs_cli_path(dst, sizeof dst, cfg, queue, to, id) == -1 ||
-	    hs_cli_path(dir, sizeof dir, cfg, queue, to, NULL) == -1) {
-		errno = ENAMETOOLONG;
+	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1)
 		return -1;
-	}
-	if (hs_spool_rename_noreplace(src, dst) == -1) {
-		if (errno != ENOENT || access(src, F_OK) == -1)
-			return -1;
-		/* the source exists: the destination directory does not */
-		if (hs_spool_make_dir(cfg->spool_dir, queue, to) == -1 ||
-		    hs_spool_rename_noreplace(src, dst) == -1)
-			return -1;
-	}
-	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
-		return -1;
-	return 0;
+	if ((ffd = hs_cli_subdir(cfg, qfd, queue, from, 0)) == -1 ||
+	    (tfd = hs_cli_subdir(cfg, qfd, queue, to, 1)) == -1)
+		goto out;
+	rc = hs_cli_moveat(cfg, queue, ffd, from, tfd, to, id);
+out:
+	saved = errno;
+	if (tfd != -1)
+		close(tfd);
+	if (ffd != -1)
+		close(ffd);
+	close(qfd);
+	errno = saved;
+	return rc;
 }
 
 long long
@@ -305,32 +546,42 @@ hs_cli_state_time(const struct stat *st)
 	return (long long)st->st_mtim.tv_sec;
 }
 
-static int
-meta_path(char *out, size_t outlen, const struct hs_config *cfg,
-    const char *queue, const char *id)
-{
-	int	 n;
+#define META_MAX	(1UL << 20)
 
-	n = snprintf(out, outlen, "%s/%s/" HS_STATE_META "/%s.json",
-	    cfg->spool_dir, queue, id);
-	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+static int
+meta_name(char *out, size_t outlen, const char *id)
+{
+	int	 n = snprintf(out, outlen, "%s.json", id);
+
+	if (n < 0 || (size_t)n >= outlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
-struct json_object *
-hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
-    const char *id)
+json_object *
+hs_cli_meta_loadat(int metafd, const char *id)
 {
-	char	 path[PATH_MAX];
-	json_object *o;
+	char	 name[NAME_MAX + 1], *text = NULL;
+	json_object *o = NULL;
+	size_t	 len;
+	int	 fd, saved;
 
-	if (meta_path(path, sizeof path, cfg, queue, id) == -1)
+	if (meta_name(name, sizeof name, id) == -1)
 		return NULL;
-	if (access(path, F_OK) == -1)
+	if ((fd = hs_cli_open_file(metafd, name, O_RDONLY)) == -1)
 		return NULL;
-	/* json_object_from_file reads with read(2) loops of its own */
-	if ((o = json_object_from_file(path)) == NULL)
+	text = hs_read_all(fd, META_MAX, &len);
+	saved = errno;
+	close(fd);
+	if (text == NULL) {
+		errno = saved;
 		return NULL;
-	if (!json_object_is_type(o, json_type_object)) {
+	}
+	o = json_tokener_parse(text);
+	free(text);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		errno = EINVAL;
 		return NULL;
@@ -338,46 +589,95 @@ hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
 	return o;
 }
 
-int
-hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
-    const char *id, json_object *meta)
+json_object *
+hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
+    const char *id)
 {
-	char	 tmp[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
-	struct iovec iov[2];
+	json_object *o;
+	int	 mfd, saved;
+
+	if ((mfd = hs_cli_dir(cfg, queue, HS_STATE_META, 0)) == -1)
+		return NULL;
+	o = hs_cli_meta_loadat(mfd, id);
+	saved = errno;
+	if (o == NULL && (saved == ELOOP || saved == EMEDIUMTYPE))
+		note(hs_cli_file_error(saved), "%s/%s/" HS_STATE_META "/%s.json",
+		    cfg->spool_dir, queue, id);
+	close(mfd);
+	errno = saved;
+	return o;
+}
+
+int
+hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
+    json_object *meta, int sync)
+{
+	char	 tmp[NAME_MAX + 1], dst[NAME_MAX + 1];
 	const char *text;
-	int	 fd = -1;
+	int	 fd, n, saved;
 
 	/* the temp name starts with '.' so nothing lists it as meta */
-	if (meta_path(dst, sizeof dst, cfg, queue, id) == -1 ||
-	    hs_cli_path(dir, sizeof dir, cfg, queue, HS_STATE_META, NULL) == -1 ||
-	    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, id,
-	    (long)getpid()) >= (int)sizeof tmp) {
+	n = snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", id, (long)getpid());
+	if (meta_name(dst, sizeof dst, id) == -1 || n < 0 ||
+	    (size_t)n >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	text = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    FILE_MODE);
-	if (fd == -1 && errno == ENOENT) {
-		if (hs_spool_make_dir(cfg->spool_dir, queue, HS_STATE_META) == -1)
-			return -1;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
-	}
+	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK, FILE_MODE);
 	if (fd == -1)
 		return -1;
-	iov[0] = (struct iovec){ (void *)text, strlen(text) };
-	iov[1] = (struct iovec){ (void *)"\n", 1 };
-	return hs_cli_commit(cfg, fd, tmp, dst, dir, iov, 2);
+	if (hs_write_all(fd, text, strlen(text)) == -1 ||
+	    hs_write_all(fd, "\n", 1) == -1 ||
+	    (cfg->durable && sync != HS_CLI_META_LAZY && fsync(fd) == -1))
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	/* renameat replaces a symlink planted as <id>.json, never follows */
+	if (renameat(metafd, tmp, metafd, dst) == -1)
+		goto fail;
+	if (cfg->durable && sync == HS_CLI_META_DURABLE && fsync(metafd) == -1)
+		return -1;
+	return 0;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlinkat(metafd, tmp, 0);
+	errno = saved;
+	return -1;
+}
+
+int
+hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
+    const char *id, json_object *meta)
+{
+	int	 mfd, rc, saved;
+
+	if ((mfd = hs_cli_dir(cfg, queue, HS_STATE_META, 1)) == -1)
+		return -1;
+	rc = hs_cli_meta_saveat(cfg, mfd, id, meta, HS_CLI_META_DURABLE);
+	saved = errno;
+	close(mfd);
+	errno = saved;
+	return rc;
 }
 
 int
 hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
     const char *dst, const char *dir, const struct iovec *iov, int iovcnt)
 {
-	int	 saved;
+	const char *tbase = NULL, *dbase = NULL;
+	int	 tdir = -1, ddir = -1, saved, rc = -1;
 
+	(void)dir;	/* dst's directory, opened below from the spool down */
+	if ((tdir = path_parent(tmp, &tbase)) == -1)
+		goto fail;
 	if (hs_writev_all(fd, iov, iovcnt) == -1 ||
 	    (cfg->durable && fsync(fd) == -1))
 		goto fail;
@@ -386,31 +686,82 @@ hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, dst) == -1)
+	if ((ddir = path_parent(dst, &dbase)) == -1 ||
+	    renameat(tdir, tbase, ddir, dbase) == -1)
 		goto fail;
-	if (cfg->durable && hs_spool_fsync_dir(dir) == -1)
-		return -1;
-	return 0;
+	if (cfg->durable && fsync(ddir) == -1)
+		goto out;
+	rc = 0;
+	goto out;
 fail:
 	saved = errno;
 	if (fd != -1)
 		close(fd);
-	unlink(tmp);
+	if (tdir != -1)
+		unlinkat(tdir, tbase, 0);
 	errno = saved;
-	return -1;
+out:
+	saved = errno;
+	if (tdir != -1)
+		close(tdir);
+	if (ddir != -1)
+		close(ddir);
+	errno = saved;
+	return rc;
+}
+
+int
+hs_cli_tmp_open(const struct hs_config *cfg, const char *queue,
+    const char *id, char *tmp, size_t tmplen)
+{
+	int	 dir, fd, saved;
+
+	if (hs_cli_path(tmp, tmplen, cfg, queue, HS_STATE_TMP, id) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((dir = hs_cli_dir(cfg, queue, HS_STATE_TMP, 1)) == -1)
+		return -1;
+	fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, FILE_MODE);
+	if (fd == -1 && errno == EEXIST) {
+		/* our own leftover (the receiver never reuses an id); the
+		 * name is removed, never followed */
+		unlinkat(dir, id, 0);
+		fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, FILE_MODE);
+	}
+	saved = errno;
+	close(dir);
+	errno = saved;
+	return fd;
+}
+
+int
+hs_cli_meta_removeat(int metafd, const char *id)
+{
+	char	 name[NAME_MAX + 1];
+
+	if (meta_name(name, sizeof name, id) == -1)
+		return -1;
+	if (unlinkat(metafd, name, 0) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
 }
 
 int
 hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
     const char *id)
 {
-	char	 path[PATH_MAX];
+	int	 mfd, rc, saved;
 
-	if (meta_path(path, sizeof path, cfg, queue, id) == -1)
-		return -1;
-	if (unlink(path) == -1 && errno != ENOENT)
-		return -1;
-	return 0;
+	if ((mfd = hs_cli_dir(cfg, queue, HS_STATE_META, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	rc = hs_cli_meta_removeat(mfd, id);
+	saved = errno;
+	close(mfd);
+	errno = saved;
+	return rc;
 }
 
 long long
@@ -537,15 +888,57 @@ fail:
 }
 
 int
-hs_cli_event_load(const char *path, struct hs_cli_event *ev)
+hs_cli_open_file(int dirfd, const char *name, int flags)
+{
+	struct stat st;
+	int	 fd, saved;
+
+	/* O_NONBLOCK: a FIFO planted in the spool must not hang us */
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EMEDIUMTYPE;
+		goto fail;
+	}
+	(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+hs_cli_event_loadat(int dirfd, const char *name, struct hs_cli_event *ev)
 {
 	int	 fd, rc, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	memset(ev, 0, sizeof *ev);
+	if ((fd = hs_cli_open_file(dirfd, name, O_RDONLY)) == -1)
 		return -1;
 	rc = hs_cli_event_read(fd, ev);
 	saved = errno;
 	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+hs_cli_event_load(const char *path, struct hs_cli_event *ev)
+{
+	const char *base;
+	int	 parent, rc, saved;
+
+	memset(ev, 0, sizeof *ev);
+	if ((parent = path_parent(path, &base)) == -1)
+		return -1;
+	rc = hs_cli_event_loadat(parent, base, ev);
+	saved = errno;
+	close(parent);
 	errno = saved;
 	return rc;
 }
@@ -686,6 +1079,30 @@ hs_cli_utf8_clean(const char *s, size_t len)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+void
+hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t	 i = 0, n;
+
+	while (i < len) {
+		n = utf8_len(u + i, len - i);
+		if (n == 1 && ((u[i] >= 0x20 && u[i] != 0x7f) || u[i] == '\t' ||
+		    (u[i] == '\n' && multiline)))
+			fputc(u[i], f);
+		else if (n == 1 || n == 0)
+			/* C0 controls, DEL, and bytes that are not UTF-8 (a
+			 * lone 0x9b is CSI to an 8-bit terminal) */
+			fprintf(f, "\\x%02x", u[i]);
+		else if (n == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)
+			/* C1 controls, U+0080..U+009F */
+			fprintf(f, "\\u%04x", u[i + 1]);
+		else
+			fwrite(u + i, 1, n, f);
+		i += n ? n : 1;
+	}
 }
 
 void

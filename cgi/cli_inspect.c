@@ -4,6 +4,7 @@
  * safe to run next to the receiver and any number of runners.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,26 +74,56 @@ row_text(const struct row *w)
 	hs_cli_fmt_age(w->age, age, sizeof age);
 	if (w->deferred)
 		hs_cli_fmt_time(w->next, next, sizeof next);
-	printf("%-8s %-12s %-44s %-32s %5s %2lld %s\n",
-	    w->deferred ? "deferred" : w->state, w->queue, w->id,
-	    w->readable ? hs_cli_event_str(&w->ev, "event") : "(unreadable)",
-	    age, w->attempts, next);
+	const char *event = w->readable ? hs_cli_event_str(&w->ev, "event") :
+	    "(unreadable)";
+	int	 pad;
+
+	/* the id is a file name and the event a sender's string: both are
+	 * escaped, whoever wrote them */
+	printf("%-8s %-12s ", w->deferred ? "deferred" : w->state, w->queue);
+	hs_cli_put_text(stdout, w->id, strlen(w->id), 0);
+	for (pad = 44 - (int)strlen(w->id); pad-- > 0;)
+		putchar(' ');
+	putchar(' ');
+	hs_cli_put_text(stdout, event, strlen(event), 0);
+	for (pad = 32 - (int)strlen(event); pad-- > 0;)
+		putchar(' ');
+	printf(" %5s %2lld %s\n", age, w->attempts, next);
+}
+
+/* An entry of a state directory that is not a regular file: never read,
+ * never followed, always reported. */
+static void
+not_an_event(const struct hs_config *cfg, const char *cmd, const char *queue,
+    const char *state, const char *id, int err)
+{
+	char	 path[PATH_MAX];
+
+	hs_cli_path(path, sizeof path, cfg, queue, state, id);
+	fprintf(stderr, "hookspool: %s: %s: %s\n", cmd, path,
+	    hs_cli_file_error(err));
 }
 
 static int
-ls_state(const struct hs_config *cfg, const char *queue, const char *state,
-    const char *want, json_object *arr)
+ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
+    const char *state, const char *want, json_object *arr)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
 	long long now = (long long)time(NULL);
 	size_t	 i;
+	int	 sfd, rc = 0;
 
-	if (hs_cli_path(dir, sizeof dir, cfg, queue, state, NULL) == -1 ||
-	    hs_cli_list_dir(dir, &l) == -1) {
-		fprintf(stderr, "hookspool: ls: %s/%s: %s\n", queue, state,
-		    strerror(errno));
+	if ((sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		hs_cli_warn("ls");
+		return -1;
+	}
+	if (hs_cli_list_at(sfd, &l) == -1) {
+		fprintf(stderr, "hookspool: ls: %s/%s/%s: %s\n", cfg->spool_dir,
+		    queue, state, strerror(errno));
+		close(sfd);
 		return -1;
 	}
 	for (i = 0; i < l.n; i++) {
@@ -100,14 +131,18 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		json_object *m;
 
 		memset(&w, 0, sizeof w);
-		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
-		    !S_ISREG(st.st_mode))
+		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;	/* moved on meanwhile */
+		if (!S_ISREG(st.st_mode)) {
+			not_an_event(cfg, "ls", queue, state, l.v[i],
+			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
+			rc = -1;
 			continue;
+		}
 		w.queue = queue;
 		w.state = state;
 		w.id = l.v[i];
-		m = hs_cli_meta_load(cfg, queue, w.id);
+		m = mfd == -1 ? NULL : hs_cli_meta_loadat(mfd, w.id);
 		w.attempts = hs_cli_meta_int(m, "attempts", 0);
 		if (strcmp(state, HS_STATE_NEW) == 0) {
 			w.next = hs_cli_next_attempt(&st, m);
@@ -117,7 +152,7 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		if (strcmp(want, "deferred") == 0 && !w.deferred)
 			continue;
 		w.age = now - hs_cli_id_time(w.id, &st);
-		w.readable = hs_cli_event_load(path, &w.ev) == 0;
+		w.readable = hs_cli_event_loadat(sfd, w.id, &w.ev) == 0;
 		if (arr)
 			row_json(arr, &w);
 		else
@@ -125,7 +160,31 @@ ls_state(const struct hs_config *cfg, const char *queue, const char *state,
 		hs_cli_event_free(&w.ev);
 	}
 	hs_cli_names_free(&l);
-	return 0;
+	close(sfd);
+	return rc;
+}
+
+/* A queue's directory and its meta/ (-1 there: no meta to show). */
+static int
+open_queue(const struct hs_config *cfg, const char *cmd, const char *queue,
+    int *mfd)
+{
+	int	 qfd;
+
+	*mfd = -1;
+	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1) {
+		if (errno == ENOENT)
+			return -2;
+		hs_cli_warn(cmd);
+		return -1;
+	}
+	if ((*mfd = hs_cli_subdir(cfg, qfd, queue, HS_STATE_META, 0)) == -1 &&
+	    errno != ENOENT) {
+		hs_cli_warn(cmd);
+		close(qfd);
+		return -1;
+	}
+	return qfd;
 }
 
 int
@@ -136,7 +195,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	json_object *arr = NULL;
 	const char *queue = NULL, *want = NULL;
 	size_t	 q, s;
-	int	 i, json = 0, rc = 0;
+	int	 i, json = 0, rc = 0, qfd, mfd;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -157,8 +216,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (queue == NULL && hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: ls: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("ls");
 		hs_config_free(&cfg);
 		return 1;
 	}
@@ -167,6 +225,11 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	for (q = 0; q < (queue ? 1 : queues.n); q++) {
 		const char *qn = queue ? queue : queues.v[q];
 
+		if ((qfd = open_queue(&cfg, "ls", qn, &mfd)) < 0) {
+			if (qfd == -1)
+				rc = 1;
+			continue;
+		}
 		for (s = 0; hs_cli_states[s]; s++) {
 			const char *st = hs_cli_states[s];
 
@@ -174,9 +237,13 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 			    !(strcmp(want, "deferred") == 0 &&
 			    strcmp(st, HS_STATE_NEW) == 0))
 				continue;
-			if (ls_state(&cfg, qn, st, want ? want : "", arr) == -1)
+			if (ls_state(&cfg, qfd, mfd, qn, st, want ? want : "",
+			    arr) == -1)
 				rc = 1;
 		}
+		if (mfd != -1)
+			close(mfd);
+		close(qfd);
 	}
 	if (arr) {
 		hs_cli_print_json(arr);
@@ -199,6 +266,18 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* "label: value" with the value escaped for a terminal. */
+static void
+put_field(const char *label, const char *value, int multiline)
+{
+	if (multiline)
+		printf("%s\n", label);
+	else
+		printf("%-14s ", label);
+	hs_cli_put_text(stdout, value, strlen(value), multiline);
+	putchar('\n');
+}
+
 static void
 show_meta(json_object *meta)
 {
@@ -213,15 +292,13 @@ show_meta(json_object *meta)
 			hs_cli_fmt_time(json_object_get_int64(val), when,
 			    sizeof when);
 			printf("%-14s %s\n", label, when);
-		} else if (json_object_is_type(val, json_type_string) &&
-		    strchr(json_object_get_string(val), '\n'))
-			printf("%s\n%s\n", label, json_object_get_string(val));
-		else if (json_object_is_type(val, json_type_string))
-			printf("%-14s %s\n", label, json_object_get_string(val));
+		} else if (json_object_is_type(val, json_type_string))
+			/* a handler's stderr may carry terminal escapes */
+			put_field(label, json_object_get_string(val),
+			    strchr(json_object_get_string(val), '\n') != NULL);
 		else
-			printf("%-14s %s\n", label,
-			    json_object_to_json_string_ext(val,
-			    JSON_C_TO_STRING_PLAIN));
+			put_field(label, json_object_to_json_string_ext(val,
+			    JSON_C_TO_STRING_PLAIN), 0);
 	}
 }
 
@@ -237,14 +314,16 @@ show_text(const char *id, const char *queue, const char *state,
 	json_object *v;
 	size_t	 i;
 
-	printf("%-14s %s\n%-14s %s\n%-14s %s\n%-14s %s\n", "id:", id,
-	    "queue:", queue, "state:", state, "path:", path);
+	put_field("id:", id, 0);
+	put_field("queue:", queue, 0);
+	put_field("state:", state, 0);
+	put_field("path:", path, 0);
 	for (i = 0; readable && fields[i]; i++) {
 		snprintf(label, sizeof label, "%s:", fields[i]);
 		v = NULL;
 		json_object_object_get_ex(ev->head, fields[i], &v);
-		printf("%-14s %s\n", label, v == NULL ? "" :
-		    json_object_get_string(v));
+		/* get_string of an object is its JSON text, escapes intact */
+		put_field(label, v == NULL ? "" : json_object_get_string(v), 0);
 	}
 	if (meta)
 		show_meta(meta);
@@ -252,9 +331,11 @@ show_text(const char *id, const char *queue, const char *state,
 	if (strcmp(state, HS_STATE_HELD) == 0)
 		printf("%-14s hookspool verify --release %s | --reject %s "
 		    "[--reason TEXT]\n", "decide:", id, id);
-	if (readable)
-		printf("body:\n%.*s\n", (int)ev->body_len,
-		    ev->data + ev->body_off);
+	if (readable) {
+		printf("body:\n");
+		hs_cli_put_text(stdout, ev->data + ev->body_off, ev->body_len, 1);
+		putchar('\n');
+	}
 }
 
 int
@@ -265,7 +346,7 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	json_object *meta;
 	const char *id = NULL, *state;
 	char	 queue[HS_NAME_MAX + 1], path[PATH_MAX];
-	int	 i, json = 0, readable;
+	int	 i, json = 0, readable, rc = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -284,13 +365,29 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (hs_cli_find_event(&cfg, id, queue, sizeof queue, &state) == -1) {
-		fprintf(stderr, "hookspool: show: no event %s\n", id);
+		if (errno == ENOENT)
+			fprintf(stderr, "hookspool: show: no event %s\n", id);
+		else
+			hs_cli_warn("show");
 		hs_config_free(&cfg);
 		return 1;
 	}
 	hs_cli_path(path, sizeof path, &cfg, queue, state, id);
-	readable = hs_cli_event_load(path, &ev) == 0;
-	meta = hs_cli_meta_load(&cfg, queue, id);
+	if ((readable = hs_cli_event_load(path, &ev) == 0) == 0 &&
+	    (errno == ELOOP || errno == EMEDIUMTYPE)) {
+		/* a planted symlink is never followed, and said so */
+		fprintf(stderr, "hookspool: show: %s: %s\n", path,
+		    hs_cli_file_error(errno));
+		hs_config_free(&cfg);
+		return 1;
+	}
+	/* a refused meta/ or meta file (a symlink) is said, and fails
+	 * show; the event itself is still shown */
+	if ((meta = hs_cli_meta_load(&cfg, queue, id)) == NULL &&
+	    (errno == ELOOP || errno == ENOTDIR || errno == EMEDIUMTYPE)) {
+		hs_cli_warn("show");
+		rc = 1;
+	}
 	if (json) {
 		json_object *o = json_object_new_object();
 		const char *text;
@@ -316,23 +413,80 @@ hs_cmd_show(const char *config, int argc, char **argv)
 		hs_cli_event_free(&ev);
 	json_object_put(meta);
 	hs_config_free(&cfg);
-	return 0;
+	return rc;
 usage:
 	fprintf(stderr, "usage: hookspool show ID [--json]\n");
 	return 2;
+}
+
+struct tally {
+	long long	 count, oldest, deferred;
+};
+
+/* Counts one state directory; what is not a regular file is reported. */
+static int
+stats_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
+    const char *state, struct tally *t)
+{
+	struct hs_cli_names l;
+	struct stat st;
+	long long now = (long long)time(NULL), age;
+	size_t	 i;
+	int	 sfd, rc = 0;
+
+	t->count = t->deferred = 0;
+	t->oldest = -1;
+	if (qfd == -1)
+		return 0;	/* a routed queue nothing was delivered to */
+	if ((sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		hs_cli_warn("stats");
+		return -1;
+	}
+	if (hs_cli_list_at(sfd, &l) == -1) {
+		fprintf(stderr, "hookspool: stats: %s/%s/%s: %s\n",
+		    cfg->spool_dir, queue, state, strerror(errno));
+		close(sfd);
+		return -1;
+	}
+	for (i = 0; i < l.n; i++) {
+		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			not_an_event(cfg, "stats", queue, state, l.v[i],
+			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
+			rc = -1;
+			continue;
+		}
+		t->count++;
+		age = now - hs_cli_id_time(l.v[i], &st);
+		if (age > t->oldest)
+			t->oldest = age;
+		if (strcmp(state, HS_STATE_NEW) == 0) {
+			json_object *m = mfd == -1 ? NULL :
+			    hs_cli_meta_loadat(mfd, l.v[i]);
+
+			if (hs_cli_next_attempt(&st, m) > now)
+				t->deferred++;
+			json_object_put(m);
+		}
+	}
+	hs_cli_names_free(&l);
+	close(sfd);
+	return rc;
 }
 
 int
 hs_cmd_stats(const char *config, int argc, char **argv)
 {
 	struct hs_config cfg;
-	struct hs_cli_names queues, l;
-	struct stat st;
+	struct hs_cli_names queues;
+	struct tally t;
 	json_object *root = NULL;
-	char	 dir[PATH_MAX], path[PATH_MAX], age[32];
-	long long now = (long long)time(NULL);
-	size_t	 q, s, i;
-	int	 json = 0, rc = 0;
+	char	 age[32];
+	size_t	 q, s;
+	int	 json = 0, rc = 0, qfd, mfd;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -343,8 +497,7 @@ hs_cmd_stats(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (hs_cli_queues(&cfg, &queues) == -1) {
-		fprintf(stderr, "hookspool: stats: %s: %s\n", cfg.spool_dir,
-		    strerror(errno));
+		hs_cli_warn("stats");
 		hs_config_free(&cfg);
 		return 1;
 	}
@@ -354,59 +507,48 @@ hs_cmd_stats(const char *config, int argc, char **argv)
 		printf("%-16s %-9s %7s %8s %s\n", "QUEUE", "STATE", "COUNT",
 		    "OLDEST", "");
 	for (q = 0; q < queues.n; q++) {
-		json_object *qo = json ? json_object_new_object() : NULL;
+		json_object *qo;
 
+		if ((qfd = open_queue(&cfg, "stats", queues.v[q], &mfd)) == -1) {
+			rc = 1;
+			continue;	/* refused: no numbers to give */
+		}
+		if (qfd == -2)
+			qfd = -1;
+		qo = json ? json_object_new_object() : NULL;
 		for (s = 0; hs_cli_states[s]; s++) {
 			const char *state = hs_cli_states[s];
-			long long oldest = -1, deferred = 0, count = 0, t;
 			json_object *so;
 
-			if (hs_cli_path(dir, sizeof dir, &cfg, queues.v[q],
-			    state, NULL) == -1 || hs_cli_list_dir(dir, &l) == -1) {
+			if (stats_state(&cfg, qfd, mfd, queues.v[q], state,
+			    &t) == -1)
 				rc = 1;
-				continue;
-			}
-			for (i = 0; i < l.n; i++) {
-				if (snprintf(path, sizeof path, "%s/%s", dir,
-				    l.v[i]) >= (int)sizeof path ||
-				    lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
-					continue;
-				count++;
-				t = now - hs_cli_id_time(l.v[i], &st);
-				if (t > oldest)
-					oldest = t;
-				if (strcmp(state, HS_STATE_NEW) == 0) {
-					json_object *m = hs_cli_meta_load(&cfg,
-					    queues.v[q], l.v[i]);
-
-					if (hs_cli_next_attempt(&st, m) > now)
-						deferred++;
-					json_object_put(m);
-				}
-			}
-			hs_cli_names_free(&l);
 			if (qo) {
 				so = json_object_new_object();
 				json_object_object_add(so, "count",
-				    json_object_new_int64(count));
+				    json_object_new_int64(t.count));
 				json_object_object_add(so, "oldest_age_seconds",
-				    count ? json_object_new_int64(oldest < 0 ?
-				    0 : oldest) : NULL);
+				    t.count ? json_object_new_int64(t.oldest < 0 ?
+				    0 : t.oldest) : NULL);
 				if (strcmp(state, HS_STATE_NEW) == 0)
 					json_object_object_add(so, "deferred",
-					    json_object_new_int64(deferred));
+					    json_object_new_int64(t.deferred));
 				json_object_object_add(qo, state, so);
-			} else if (count) {
-				hs_cli_fmt_age(oldest, age, sizeof age);
+			} else if (t.count) {
+				hs_cli_fmt_age(t.oldest, age, sizeof age);
 				printf("%-16s %-9s %7lld %8s", queues.v[q], state,
-				    count, age);
-				if (deferred)
-					printf(" (%lld deferred)", deferred);
+				    t.count, age);
+				if (t.deferred)
+					printf(" (%lld deferred)", t.deferred);
 				printf("\n");
 			}
 		}
 		if (qo)
 			json_object_object_add(root, queues.v[q], qo);
+		if (mfd != -1)
+			close(mfd);
+		if (qfd != -1)
+			close(qfd);
 	}
 	if (root) {
 		hs_cli_print_json(root);

@@ -1,15 +1,29 @@
 /*
- * cli_run.c - `hookspool run QUEUE -- CMD`: the consumer. An event is
- * claimed by renaming new/ID to cur/ID (exactly one runner wins), held
- * with flock(2) while CMD runs, then renamed to done/, back to new/ with
- * a future mtime (backoff), or to failed/. A cur/ file nobody holds a
- * lock on, older than the lease, belonged to a runner that died.
+ * cli_run.c - `hookspool run QUEUE -- CMD`: the consumer.
+ *
+ * The claim: open new/ID, take flock(2) on it, check it is still the file
+ * named new/ID, and rename it to cur/ID while holding the lock. So a file
+ * is never in cur/ without its runner's lock (the lock belongs to the
+ * inode, and it was taken before the rename), and of overlapping runners
+ * exactly one gets the lock. The runner keeps the lock until the file has
+ * left cur/ again: for done/, back to new/ with a future mtime (backoff),
+ * or to failed/. A cur/ file whose lock is free belonged to a runner that
+ * died; after the lease it goes back to new/.
+ *
+ * meta "attempts" counts handler starts: it is written (with started_at)
+ * before the handler is forked, so a runner that dies before that point
+ * costs the event nothing, and one that dies while its handler runs
+ * costs exactly that attempt.
+ *
+ * Every directory is opened once, from spool_dir down, with O_NOFOLLOW
+ * (hs_cli_dir), and every file operation is relative to those fds.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +51,11 @@ struct runner {
 	long long	 timeout;	/* 0: none */
 	int		 verbose;
 	long long	 handled;
-	int		 failures;
+	int		 failures;	/* handlers that failed */
+	int		 errors;	/* what we could not do: exit 1 */
+	int		 fatal;		/* claiming cannot work: stop */
 	struct timespec	 start;
+	int		 qfd, newfd, curfd, donefd, failedfd, metafd;
 };
 
 /* What became of one handler run. */
@@ -81,14 +98,38 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Is fd still the file at path? A lost race leaves us a stale inode. */
+/* Is fd still the file named name in dir? A lost race leaves us a stale
+ * inode. */
 static int
-same_file(int fd, const char *path)
+same_file(int fd, int dir, const char *name)
 {
 	struct stat a, b;
 
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	return fstat(fd, &a) == 0 &&
+	    fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* "<spool>/<queue>/<state>/<id>", for messages and HOOKSPOOL_FILE. */
+static const char *
+event_path(const struct runner *r, const char *state, const char *id,
+    char *buf, size_t len)
+{
+	if (hs_cli_path(buf, len, r->cfg, r->queue, state, id) == -1)
+		snprintf(buf, len, "%s", id);
+	return buf;
+}
+
+/* An entry of new/ or cur/ that is not a regular file: refused aloud. */
+static void
+refuse_file(struct runner *r, const char *state, const char *id, int err)
+{
+	char	 path[PATH_MAX];
+
+	fprintf(stderr, "hookspool: run: %s: %s\n",
+	    event_path(r, state, id, path, sizeof path),
+	    hs_cli_file_error(err));
+	r->errors++;
 }
 
 static long long
@@ -115,11 +156,13 @@ set_mtime(int fd, long long when)
 	(void)futimens(fd, ts);
 }
 
+/* The event's meta, or a new one (*had: whether there was one). */
 static json_object *
-meta_or_new(const struct runner *r, const char *id)
+meta_or_new(const struct runner *r, const char *id, int *had)
 {
-	json_object *m = hs_cli_meta_load(r->cfg, r->queue, id);
+	json_object *m = hs_cli_meta_loadat(r->metafd, id);
 
+	*had = m != NULL;
 	if (m == NULL) {
 		m = json_object_new_object();
 		json_object_object_add(m, "id", json_object_new_string(id));
@@ -135,92 +178,142 @@ meta_set_int(json_object *m, const char *key, long long v)
 	json_object_object_add(m, key, json_object_new_int64(v));
 }
 
+static int
+meta_save(struct runner *r, const char *id, json_object *m)
+{
+	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m,
+	    HS_CLI_META_DURABLE) == 0)
+		return 0;
+	fprintf(stderr, "hookspool: run: %s/%s/" HS_STATE_META "/%s.json: "
+	    "cannot write meta: %s\n", r->cfg->spool_dir, r->queue, id,
+	    strerror(errno));
+	r->errors++;
+	return -1;
+}
+
+/* cur/ID -> to/ID, the lock still held; a failure is an error. */
+static int
+move_from_cur(struct runner *r, int tofd, const char *to, const char *id)
+{
+	if (hs_cli_moveat(r->cfg, r->queue, r->curfd, HS_STATE_CUR, tofd, to,
+	    id) == 0)
+		return 0;
+	hs_cli_warn("run");
+	r->errors++;
+	return -1;
+}
+
 /*
- * Records a failed attempt and moves the event on: back to new/ with its
- * next time, or to failed/ after the last attempt. Returns the new state.
+ * Records a failed attempt (attempts: handler starts so far, this one
+ * included) and moves the event on: back to new/ with its next time, or
+ * to failed/ after the last attempt. Returns the new state.
  */
 enum { BACK_OFF, BACK_NOW, BACK_FAIL };
 
 static const char *
-give_back(const struct runner *r, const char *id, int fd, json_object *m,
-    long long attempt, const char *why, int how)
+give_back(struct runner *r, const char *id, int fd, json_object *m,
+    long long attempts, const char *why, int how)
 {
 	const struct hs_retry *rt = &r->cfg->retry;
 	long long now = now_secs(), next;
 	const char *to;
+	int	 tofd;
 
-	meta_set_int(m, "attempts", attempt);
+	meta_set_int(m, "attempts", attempts);
 	meta_set_int(m, "last_attempt_at", now);
+	json_object_object_del(m, "started_at");
 	json_object_object_add(m, "last_error", json_object_new_string(why));
-	if (attempt >= rt->max_attempts || how == BACK_FAIL) {
+	if (attempts >= rt->max_attempts || how == BACK_FAIL) {
 		to = HS_STATE_FAILED;
+		tofd = r->failedfd;
 		json_object_object_del(m, "next_attempt_at");
 		meta_set_int(m, "failed_at", now);
 		next = now;
 	} else {
 		to = HS_STATE_NEW;
-		next = how == BACK_NOW ? now : now + backoff(rt, attempt);
+		tofd = r->newfd;
+		next = how == BACK_NOW ? now :
+		    now + backoff(rt, attempts < 1 ? 1 : attempts);
 		if (next > now)
 			meta_set_int(m, "next_attempt_at", next);
 		else
 			json_object_object_del(m, "next_attempt_at");
 	}
 	/* meta first: once the file is back in new/ someone may claim it */
-	if (hs_cli_meta_save(r->cfg, r->queue, id, m) == -1)
-		fprintf(stderr, "hookspool: run: %s: cannot write meta: %s\n",
-		    id, strerror(errno));
+	(void)meta_save(r, id, m);
 	set_mtime(fd, next);
-	if (hs_cli_move(r->cfg, r->queue, HS_STATE_CUR, to, id) == -1) {
-		fprintf(stderr, "hookspool: run: %s: cannot move to %s/: %s\n",
-		    id, to, strerror(errno));
+	if (move_from_cur(r, tofd, to, id) == -1)
 		return NULL;
-	}
 	return to;
 }
 
 /*
- * Lease recovery: a cur/ file whose lock is free and which was claimed
- * longer ago than the lease belongs to a runner that died. Both ctime
- * (rename sets it) and mtime (the claim sets it) must be old, so an event
- * claimed a moment ago and not yet locked is left alone.
+ * Undoes the start record of a handler that never ran (fork failed) or
+ * that we stopped (a signal for us, not the event's fault), and puts the
+ * event back, ready.
+ */
+static void
+put_back(struct runner *r, const char *id, json_object *m, int had_meta,
+    long long attempts)
+{
+	if (had_meta) {
+		meta_set_int(m, "attempts", attempts);
+		json_object_object_del(m, "started_at");
+		(void)meta_save(r, id, m);
+	} else
+		(void)hs_cli_meta_removeat(r->metafd, id);
+	(void)move_from_cur(r, r->newfd, HS_STATE_NEW, id);
+}
+
+/*
+ * Lease recovery: a cur/ file whose lock is free belongs to a runner that
+ * died (a live one holds the lock from before the file entered cur/).
+ * It goes back after the lease: both ctime (the rename sets it) and mtime
+ * (the claim sets it) must be older. Its attempt counts only when meta
+ * says the handler had started.
  */
 static void
 recover(struct runner *r)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
 	long long lease = r->cfg->retry.lease_seconds, now = now_secs();
 	size_t	 i;
 
-	if (hs_cli_path(dir, sizeof dir, r->cfg, r->queue, HS_STATE_CUR,
-	    NULL) == -1 || hs_cli_list_dir(dir, &l) == -1)
+	if (hs_cli_list_at(r->curfd, &l) == -1) {
+		fprintf(stderr, "hookspool: run: %s/%s/cur: %s\n",
+		    r->cfg->spool_dir, r->queue, strerror(errno));
+		r->errors++;
 		return;
+	}
 	for (i = 0; i < l.n; i++) {
-		const char *id = l.v[i], *to;
+		const char *id = l.v[i], *to, *why;
 		json_object *m;
-		int	 fd;
+		int	 fd, had;
 
-		if (snprintf(path, sizeof path, "%s/%s", dir, id) >=
-		    (int)sizeof path)
+		if ((fd = hs_cli_open_file(r->curfd, id, O_RDONLY)) == -1) {
+			if (errno != ENOENT)
+				refuse_file(r, HS_STATE_CUR, id, errno);
 			continue;
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-			continue;
+		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == -1 ||
-		    !same_file(fd, path) || fstat(fd, &st) == -1 ||
+		    !same_file(fd, r->curfd, id) || fstat(fd, &st) == -1 ||
 		    st.st_mtim.tv_sec > now - lease ||
 		    st.st_ctim.tv_sec > now - lease) {
 			close(fd);
 			continue;
 		}
-		m = meta_or_new(r, id);
+		m = meta_or_new(r, id, &had);
+		why = json_object_object_get_ex(m, "started_at", NULL) ?
+		    "runner died (lease expired)" :
+		    "runner died before its handler started (lease expired; "
+		    "no attempt counted)";
 		/* the dead runner's backoff is the lease it already took */
-		to = give_back(r, id, fd, m,
-		    hs_cli_meta_int(m, "attempts", 0) + 1,
-		    "runner died (lease expired)", BACK_NOW);
+		to = give_back(r, id, fd, m, hs_cli_meta_int(m, "attempts", 0),
+		    why, BACK_NOW);
 		if (to)
-			fprintf(stderr, "hookspool: run: %s: runner died; "
-			    "returned to %s/\n", id, to);
+			fprintf(stderr, "hookspool: run: %s: %s; returned to "
+			    "%s/\n", id, why, to);
 		json_object_put(m);
 		close(fd);
 	}
@@ -233,20 +326,22 @@ sweep_done(struct runner *r)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
 	long long keep = r->cfg->retry.keep_done_seconds, now = now_secs();
 	size_t	 i;
 
-	if (hs_cli_path(dir, sizeof dir, r->cfg, r->queue, HS_STATE_DONE,
-	    NULL) == -1 || hs_cli_list_dir(dir, &l) == -1)
+	if (hs_cli_list_at(r->donefd, &l) == -1) {
+		fprintf(stderr, "hookspool: run: %s/%s/done: %s\n",
+		    r->cfg->spool_dir, r->queue, strerror(errno));
+		r->errors++;
 		return;
+	}
 	for (i = 0; i < l.n; i++) {
-		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
-		    hs_cli_state_time(&st) > now - keep)
+		/* only our files; anything else is for purge to report */
+		if (fstatat(r->donefd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode) || hs_cli_state_time(&st) > now - keep)
 			continue;
-		if (unlink(path) == 0)
-			hs_cli_meta_remove(r->cfg, r->queue, l.v[i]);
+		if (unlinkat(r->donefd, l.v[i], 0) == 0)
+			hs_cli_meta_removeat(r->metafd, l.v[i]);
 	}
 	hs_cli_names_free(&l);
 }
@@ -260,13 +355,12 @@ put_env(const char *name, const char *value)
 /* In the child: never returns. */
 static void
 exec_handler(const struct runner *r, const struct hs_cli_event *ev,
-    const char *id, const char *path, long long attempt, int errfd,
-    pid_t parent)
+    const char *id, const char *path, long long attempt, int infd,
+    int errfd, pid_t parent)
 {
 	json_object *v;
 	char	 num[32];
 	sigset_t none;
-	int	 fd;
 
 	setpgid(0, 0);
 	/* a runner killed with -9 takes its handler along */
@@ -280,12 +374,12 @@ exec_handler(const struct runner *r, const struct hs_cli_event *ev,
 	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* a fresh open: the lock stays with the runner, not the handler */
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1 ||
-	    dup2(fd, 0) == -1 || dup2(errfd, 2) == -1)
+	/* infd is a second open of the event: the lock stays with the
+	 * runner, so nothing the handler leaves behind can hold a claim */
+	if (dup2(infd, 0) == -1 || dup2(errfd, 2) == -1)
 		_exit(127);
-	if (fd != 0)
-		close(fd);
+	if (infd != 0)
+		close(infd);
 	close(errfd);
 	put_env("HOOKSPOOL_FILE", path);
 	put_env("HOOKSPOOL_ID", id);
@@ -428,41 +522,46 @@ describe(const struct runner *r, const struct outcome *o, char *out,
 		snprintf(out, outlen, "wait status %d", o->status);
 }
 
-/* Handled: done/ or deleted, meta updated or removed. */
+/*
+ * Handled: done/ (or deleted), meta updated, or removed when it held only
+ * the start record. A handled event must never run again, so when done/
+ * cannot take it, it is deleted from cur/ instead.
+ */
 static void
-finish_ok(struct runner *r, const char *id, int fd, long long attempt)
+finish_ok(struct runner *r, const char *id, int fd, long long attempt,
+    json_object *m, int had_meta)
 {
-	char	 path[PATH_MAX], dir[PATH_MAX];
-	json_object *m;
+	char	 path[PATH_MAX];
 
+	if (r->cfg->retry.keep_done_seconds > 0) {
+		set_mtime(fd, now_secs());
+		if (move_from_cur(r, r->donefd, HS_STATE_DONE, id) == 0)
+			goto meta;
+	}
+	if (unlinkat(r->curfd, id, 0) == -1) {
+		fprintf(stderr, "hookspool: run: %s: handled, but cannot "
+		    "delete it: %s\n", event_path(r, HS_STATE_CUR, id, path,
+		    sizeof path), strerror(errno));
+		r->errors++;
+		return;
+	}
+	if (r->cfg->durable)
+		fsync(r->curfd);
 	if (r->cfg->retry.keep_done_seconds == 0) {
-		hs_cli_path(path, sizeof path, r->cfg, r->queue, HS_STATE_CUR,
-		    id);
-		hs_cli_path(dir, sizeof dir, r->cfg, r->queue, HS_STATE_CUR,
-		    NULL);
-		if (unlink(path) == -1)
-			fprintf(stderr, "hookspool: run: %s: cannot delete: "
-			    "%s\n", id, strerror(errno));
-		else if (r->cfg->durable)
-			hs_spool_fsync_dir(dir);
-		hs_cli_meta_remove(r->cfg, r->queue, id);
+		hs_cli_meta_removeat(r->metafd, id);
 		return;
 	}
-	set_mtime(fd, now_secs());
-	if (hs_cli_move(r->cfg, r->queue, HS_STATE_CUR, HS_STATE_DONE,
-	    id) == -1) {
-		fprintf(stderr, "hookspool: run: %s: cannot move to done/: "
-		    "%s\n", id, strerror(errno));
+meta:
+	/* most events never failed and had no meta: keep it that way */
+	if (!had_meta) {
+		hs_cli_meta_removeat(r->metafd, id);
 		return;
 	}
-	/* most events never failed and have no meta: keep it that way */
-	if ((m = hs_cli_meta_load(r->cfg, r->queue, id)) != NULL) {
-		meta_set_int(m, "attempts", attempt);
-		meta_set_int(m, "done_at", now_secs());
-		json_object_object_del(m, "next_attempt_at");
-		hs_cli_meta_save(r->cfg, r->queue, id, m);
-		json_object_put(m);
-	}
+	meta_set_int(m, "attempts", attempt);
+	meta_set_int(m, "done_at", now_secs());
+	json_object_object_del(m, "next_attempt_at");
+	json_object_object_del(m, "started_at");
+	(void)meta_save(r, id, m);
 }
 
 static void
@@ -488,8 +587,63 @@ record_failure(json_object *m, const struct outcome *o)
 }
 
 /*
+ * The claim (see the top of the file). Returns the locked fd of the event
+ * now in cur/, -1 when it is not ours (another runner has or had it), or
+ * -2 when claiming cannot work here (r->fatal set, the error printed).
+ */
+static int
+claim(struct runner *r, const char *id)
+{
+	char	 path[PATH_MAX];
+	int	 fd, err;
+
+	if ((fd = hs_cli_open_file(r->newfd, id, O_RDONLY)) == -1) {
+		if (errno == ENOENT)
+			return -1;	/* claimed and moved on meanwhile */
+		refuse_file(r, HS_STATE_NEW, id, errno);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			fprintf(stderr, "hookspool: run: %s: flock: %s\n",
+			    event_path(r, HS_STATE_NEW, id, path, sizeof path),
+			    strerror(errno));
+			r->errors++;
+		}
+		close(fd);
+		return -1;	/* another runner is claiming it */
+	}
+	/* we may have locked it after its runner let go: is it still the
+	 * file in new/? Nobody moves it out of new/ without the lock. */
+	if (!same_file(fd, r->newfd, id)) {
+		close(fd);
+		return -1;
+	}
+	if (hs_spool_renameat_noreplace(r->newfd, id, r->curfd, id) == -1) {
+		if (errno == ENOENT) {
+			close(fd);
+			return -1;
+		}
+		err = errno;
+		fprintf(stderr, "hookspool: run: cannot claim %s: rename to "
+		    "%s/%s/cur/: %s\n", event_path(r, HS_STATE_NEW, id, path,
+		    sizeof path), r->cfg->spool_dir, r->queue, strerror(err));
+		r->errors++;
+		close(fd);
+		/* a name taken in cur/ is this event's problem; anything
+		 * else (permissions, a read-only file system) is every one's */
+		if (err == EEXIST)
+			return -1;
+		r->fatal = 1;
+		return -2;
+	}
+	return fd;
+}
+
+/*
  * Claims one event and runs the handler on it. Returns 1 handled,
- * 0 handler failed, -1 not ours (another runner got it, or not due yet).
+ * 0 handler failed, -1 not ours or not run (another runner got it, not
+ * due yet, an error already counted in r->errors).
  */
 static int
 run_one(struct runner *r, const char *id)
@@ -498,61 +652,76 @@ run_one(struct runner *r, const char *id)
 	struct outcome o;
 	struct stat st;
 	json_object *m = NULL;
-	char	 src[PATH_MAX], path[PATH_MAX], why[128];
-	long long attempt;
+	char	 path[PATH_MAX], why[128];
+	long long attempts;
 	const char *to;
-	int	 fd = -1, errp[2] = { -1, -1 }, rc = -1;
+	int	 fd, infd = -1, errp[2] = { -1, -1 }, rc = -1, had_meta;
 	pid_t	 pid, self = getpid();
 
 	memset(&ev, 0, sizeof ev);
 	memset(&o, 0, sizeof o);
-	if (hs_cli_path(src, sizeof src, r->cfg, r->queue, HS_STATE_NEW,
-	    id) == -1 || hs_cli_path(path, sizeof path, r->cfg, r->queue,
-	    HS_STATE_CUR, id) == -1)
+	if ((fd = claim(r, id)) < 0)
 		return -1;
-	/* the claim: of overlapping runners exactly one rename succeeds */
-	if (renameat2(AT_FDCWD, src, AT_FDCWD, path, RENAME_NOREPLACE) == -1 &&
-	    (errno != EINVAL || rename(src, path) == -1))
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1 || !same_file(fd, path))
-		goto out;	/* lease recovery took it back meanwhile */
-	m = meta_or_new(r, id);
-	if (fstat(fd, &st) == -1)
-		goto out;
-	if (hs_cli_next_attempt(&st, m) > now_secs()) {
+	/* from here on the event is in cur/ and we hold its lock: every
+	 * path below moves it out of cur/ before closing fd */
+	event_path(r, HS_STATE_CUR, id, path, sizeof path);
+	m = meta_or_new(r, id, &had_meta);
+	attempts = hs_cli_meta_int(m, "attempts", 0);
+	if (fstat(fd, &st) == -1 || hs_cli_next_attempt(&st, m) > now_secs()) {
 		/* deferred by another runner after we listed new/ */
-		hs_cli_move(r->cfg, r->queue, HS_STATE_CUR, HS_STATE_NEW, id);
+		(void)move_from_cur(r, r->newfd, HS_STATE_NEW, id);
 		goto out;
 	}
 	set_mtime(fd, now_secs());	/* the claim time, for the lease */
-	if (r->cfg->durable) {
-		hs_cli_path(src, sizeof src, r->cfg, r->queue, HS_STATE_CUR,
-		    NULL);
-		hs_spool_fsync_dir(src);
-	}
-	attempt = hs_cli_meta_int(m, "attempts", 0) + 1;
+	if (r->cfg->durable)
+		fsync(r->curfd);
 	if (hs_cli_event_read(fd, &ev) == -1) {
-		/* it will not parse next time either */
+		/* it will not parse next time either; no handler ran */
 		snprintf(why, sizeof why, "unreadable event file: %s",
 		    strerror(errno));
-		give_back(r, id, fd, m, attempt, why, BACK_FAIL);
+		give_back(r, id, fd, m, attempts, why, BACK_FAIL);
 		fprintf(stderr, "hookspool: run: %s: %s; moved to failed/\n",
 		    id, why);
 		rc = 0;
 		goto out;
 	}
-	if (pipe2(errp, O_CLOEXEC) == -1)
+	/* the handler's own open, without our lock */
+	if ((infd = hs_cli_open_file(r->curfd, id, O_RDONLY)) == -1 ||
+	    !same_file(infd, r->curfd, id) || pipe2(errp, O_CLOEXEC) == -1) {
+		fprintf(stderr, "hookspool: run: %s: %s\n", path,
+		    strerror(errno));
+		r->errors++;
+		(void)move_from_cur(r, r->newfd, HS_STATE_NEW, id);
 		goto out;
+	}
+	/*
+	 * The start record: from here a death of ours costs this attempt.
+	 * Losing it in a crash only loses the count of this one attempt, so
+	 * no directory fsync; the file is fsync'd only when it replaces a
+	 * meta with history in it (a crash must not leave that empty).
+	 */
+	meta_set_int(m, "attempts", attempts + 1);
+	meta_set_int(m, "started_at", now_secs());
+	if (hs_cli_meta_saveat(r->cfg, r->metafd, id, m, had_meta ?
+	    HS_CLI_META_DATA : HS_CLI_META_LAZY) == -1) {
+		fprintf(stderr, "hookspool: run: %s: cannot record the start "
+		    "in meta/: %s; not run\n", id, strerror(errno));
+		r->errors++;
+		r->fatal = 1;	/* no event can be run safely */
+		put_back(r, id, m, had_meta, attempts);
+		goto out;
+	}
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "hookspool: run: fork: %s\n", strerror(errno));
-		hs_cli_move(r->cfg, r->queue, HS_STATE_CUR, HS_STATE_NEW, id);
+		r->errors++;
+		put_back(r, id, m, had_meta, attempts);
 		goto out;
 	}
 	if (pid == 0)
-		exec_handler(r, &ev, id, path, attempt, errp[1], self);
+		exec_handler(r, &ev, id, path, attempts + 1, infd, errp[1],
+		    self);
+	attempts++;
 	setpgid(pid, pid);	/* both sides: no window for kill(-pid) */
 	close(errp[1]);
 	errp[1] = -1;
@@ -560,15 +729,17 @@ run_one(struct runner *r, const char *id)
 	if (supervise(r, pid, errp[0], &o) == -1) {
 		fprintf(stderr, "hookspool: run: waitpid: %s\n",
 		    strerror(errno));
+		r->errors++;
+		r->fatal = 1;
 		goto out;	/* cur/ keeps it; the lease returns it */
 	}
 	if (o.interrupted) {
 		/* not the event's fault: back, ready, no attempt counted */
-		hs_cli_move(r->cfg, r->queue, HS_STATE_CUR, HS_STATE_NEW, id);
+		put_back(r, id, m, had_meta, attempts - 1);
 		goto out;
 	}
 	if (!o.timed_out && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) {
-		finish_ok(r, id, fd, attempt);
+		finish_ok(r, id, fd, attempts, m, had_meta);
 		if (r->verbose)
 			printf("%s ok\n", id);
 		rc = 1;
@@ -576,20 +747,27 @@ run_one(struct runner *r, const char *id)
 	}
 	describe(r, &o, why, sizeof why);
 	record_failure(m, &o);
-	to = give_back(r, id, fd, m, attempt, why, BACK_OFF);
+	to = give_back(r, id, fd, m, attempts, why, BACK_OFF);
 	if (to && strcmp(to, HS_STATE_FAILED) == 0)
 		fprintf(stderr, "hookspool: run: %s (%s): %s; attempt %lld of "
 		    "%ld, moved to failed/\n", id,
-		    hs_cli_event_str(&ev, "event"), why, attempt,
+		    hs_cli_event_str(&ev, "event"), why, attempts,
 		    r->cfg->retry.max_attempts);
 	else if (to) {
 		char	 when[64];
+		long long next = hs_cli_meta_int(m, "next_attempt_at", 0);
 
-		hs_cli_fmt_time(hs_cli_meta_int(m, "next_attempt_at", 0),
-		    when, sizeof when);
-		fprintf(stderr, "hookspool: run: %s (%s): %s; attempt %lld of "
-		    "%ld, next at %s\n", id, hs_cli_event_str(&ev, "event"),
-		    why, attempt, r->cfg->retry.max_attempts, when);
+		if (next > 0) {
+			hs_cli_fmt_time(next, when, sizeof when);
+			fprintf(stderr, "hookspool: run: %s (%s): %s; attempt "
+			    "%lld of %ld, next at %s\n", id,
+			    hs_cli_event_str(&ev, "event"), why, attempts,
+			    r->cfg->retry.max_attempts, when);
+		} else
+			fprintf(stderr, "hookspool: run: %s (%s): %s; attempt "
+			    "%lld of %ld, next attempt now\n", id,
+			    hs_cli_event_str(&ev, "event"), why, attempts,
+			    r->cfg->retry.max_attempts);
 	}
 	rc = 0;
 out:
@@ -597,10 +775,11 @@ out:
 		close(errp[0]);
 	if (errp[1] != -1)
 		close(errp[1]);
+	if (infd != -1)
+		close(infd);
 	hs_cli_event_free(&ev);
 	json_object_put(m);
-	if (fd != -1)
-		close(fd);	/* releases the lock: after the rename */
+	close(fd);	/* releases the lock: after the file left cur/ */
 	return rc;
 }
 
@@ -621,32 +800,35 @@ out_of_budget(const struct runner *r)
 	return 0;
 }
 
-/* The events in new/ that are due, oldest first. */
+/* The events in new/ that are due, oldest first. What is not a regular
+ * file is reported on the first pass (report), never read. */
 static int
-due_events(struct runner *r, struct hs_cli_names *due)
+due_events(struct runner *r, struct hs_cli_names *due, int report)
 {
 	struct hs_cli_names l;
 	struct stat st;
-	char	 dir[PATH_MAX], path[PATH_MAX];
 	long long now = now_secs();
 	size_t	 i, o = 0;
 
-	if (hs_cli_path(dir, sizeof dir, r->cfg, r->queue, HS_STATE_NEW,
-	    NULL) == -1 || hs_cli_list_dir(dir, &l) == -1)
+	if (hs_cli_list_at(r->newfd, &l) == -1)
 		return -1;
 	for (i = 0; i < l.n; i++) {
 		json_object *m;
 		int	 ok;
 
-		if (snprintf(path, sizeof path, "%s/%s", dir, l.v[i]) >=
-		    (int)sizeof path || lstat(path, &st) == -1 ||
-		    !S_ISREG(st.st_mode)) {
+		if (fstatat(r->newfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			free(l.v[i]);	/* claimed meanwhile */
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			if (report)
+				refuse_file(r, HS_STATE_NEW, l.v[i],
+				    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
 			free(l.v[i]);
 			continue;
 		}
 		ok = st.st_mtim.tv_sec <= now;
-		if (ok && (m = hs_cli_meta_load(r->cfg, r->queue,
-		    l.v[i])) != NULL) {
+		if (ok && (m = hs_cli_meta_loadat(r->metafd, l.v[i])) != NULL) {
 			ok = hs_cli_next_attempt(&st, m) <= now;
 			json_object_put(m);
 		}
@@ -707,6 +889,68 @@ parse_args(struct runner *r, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The queue's directories, each a real directory (never a symlink), made
+ * when missing. 1: ready; 0: nothing to do (a routed queue nothing was
+ * delivered to yet); -1: refused or broken, the error printed.
+ */
+static int
+open_dirs(struct runner *r)
+{
+	static const struct {
+		const char	*state;
+		size_t		 off;
+	} dirs[] = {
+		{ HS_STATE_NEW, offsetof(struct runner, newfd) },
+		{ HS_STATE_CUR, offsetof(struct runner, curfd) },
+		{ HS_STATE_DONE, offsetof(struct runner, donefd) },
+		{ HS_STATE_FAILED, offsetof(struct runner, failedfd) },
+		{ HS_STATE_META, offsetof(struct runner, metafd) },
+	};
+	char	 qdir[PATH_MAX];
+	size_t	 i;
+	int	 fd;
+
+	if ((r->qfd = hs_cli_dir(r->cfg, r->queue, NULL, 0)) == -1) {
+		if (errno == ENOENT && hs_cli_queue_routed(r->cfg, r->queue))
+			return 0;
+		if (errno == ENOENT) {
+			hs_cli_path(qdir, sizeof qdir, r->cfg, r->queue, NULL,
+			    NULL);
+			fprintf(stderr, "hookspool: run: no route delivers to "
+			    "queue %s and %s does not exist\n", r->queue, qdir);
+			return -2;
+		}
+		hs_cli_warn("run");
+		return -1;
+	}
+	/* all of them before the first claim: an event must never get
+	 * stuck halfway because done/ or meta/ turns out to be a symlink */
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		fd = hs_cli_subdir(r->cfg, r->qfd, r->queue, dirs[i].state, 1);
+		if (fd == -1) {
+			hs_cli_warn("run");
+			return -1;
+		}
+		*(int *)((char *)r + dirs[i].off) = fd;
+	}
+	return 1;
+}
+
+static void
+close_dirs(struct runner *r)
+{
+	int	*fds[] = { &r->qfd, &r->newfd, &r->curfd, &r->donefd,
+	    &r->failedfd, &r->metafd };
+	size_t	 i;
+
+	for (i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] != -1) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
 int
 hs_cmd_run(const char *config, int argc, char **argv)
 {
@@ -714,11 +958,11 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	struct runner r;
 	struct hs_cli_names due;
 	struct sigaction sa;
-	char	 qdir[PATH_MAX];
 	size_t	 i;
-	int	 rc = 0, progress;
+	int	 rc = 0, progress, pass = 0, ready;
 
 	memset(&r, 0, sizeof r);
+	r.qfd = r.newfd = r.curfd = r.donefd = r.failedfd = r.metafd = -1;
 	r.timeout = -1;
 	if (parse_args(&r, argc, argv) == -1)
 		return usage();
@@ -727,22 +971,17 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	r.cfg = &cfg;
 	if (r.timeout < 0)
 		r.timeout = cfg.retry.timeout_seconds;
-	if (hs_cli_path(qdir, sizeof qdir, &cfg, r.queue, NULL, NULL) == -1 ||
-	    (!hs_cli_queue_routed(&cfg, r.queue) && access(qdir, F_OK) == -1)) {
-		fprintf(stderr, "hookspool: run: no route delivers to queue %s "
-		    "and %s does not exist\n", r.queue, qdir);
+	if ((ready = open_dirs(&r)) <= 0) {
+		close_dirs(&r);
 		hs_config_free(&cfg);
-		return 2;
+		return ready == 0 ? 0 : ready == -2 ? 2 : 1;
 	}
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1) {
 		fprintf(stderr, "hookspool: run: pipe: %s\n", strerror(errno));
+		close_dirs(&r);
 		hs_config_free(&cfg);
 		return 1;
 	}
-	/* claims rename into cur/: it must exist (the receiver makes it,
-	 * but a queue may have been filled by hand) */
-	if (access(qdir, F_OK) == 0)
-		(void)hs_spool_make_dir(cfg.spool_dir, r.queue, HS_STATE_CUR);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;	/* poll(2) still wakes: self-pipe */
@@ -758,13 +997,13 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	sweep_done(&r);
 	do {
 		progress = 0;
-		if (due_events(&r, &due) == -1) {
-			fprintf(stderr, "hookspool: run: cannot read %s/new: "
-			    "%s\n", qdir, strerror(errno));
-			rc = 1;
+		if (due_events(&r, &due, pass++ == 0) == -1) {
+			fprintf(stderr, "hookspool: run: cannot read %s/%s/new: "
+			    "%s\n", cfg.spool_dir, r.queue, strerror(errno));
+			r.errors++;
 			break;
 		}
-		for (i = 0; i < due.n && !out_of_budget(&r); i++) {
+		for (i = 0; i < due.n && !out_of_budget(&r) && !r.fatal; i++) {
 			int	 ok = run_one(&r, due.v[i]);
 
 			if (ok < 0)
@@ -775,13 +1014,18 @@ hs_cmd_run(const char *config, int argc, char **argv)
 				r.failures++;
 		}
 		hs_cli_names_free(&due);
-	} while (progress && !out_of_budget(&r));
-	if (r.failures || stop_signal)
+	} while (progress && !out_of_budget(&r) && !r.fatal);
+	if (r.failures || r.errors || stop_signal)
 		rc = 1;
 	if (r.verbose)
 		printf("%lld handled, %d failed\n", r.handled, r.failures);
+	if (r.errors)
+		fprintf(stderr, "hookspool: run: %s: %d error%s (see above)%s\n",
+		    r.queue, r.errors, r.errors == 1 ? "" : "s",
+		    r.fatal ? "; stopped" : "");
 	close(wake[0]);
 	close(wake[1]);
+	close_dirs(&r);
 	hs_config_free(&cfg);
 	return rc;
 }

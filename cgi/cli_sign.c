@@ -14,6 +14,7 @@
 
 #include "hs_buf.h"
 #include "hs_cli.h"
+#include "hs_cli_common.h"
 #include "hs_clock.h"
 #include "hs_provider.h"
 
@@ -107,11 +108,25 @@ shell_quote(FILE *out, const char *s, size_t n)
 	fputc('\'', out);
 }
 
+/* An answer is for a human to read: the first 64 KiB are kept, the rest
+ * is read and dropped (a 2 GB answer must not cost 2 GB of memory). */
+#define ANSWER_KEEP	(64 * 1024)
+
+struct answer {
+	struct hs_buf	 kept;
+	unsigned long long total;
+};
+
 static size_t
 collect(char *p, size_t size, size_t n, void *ctx)
 {
-	hs_buf_add(ctx, p, size * n);
-	return size * n;
+	struct answer *a = ctx;
+	size_t	 len = size * n, room;
+
+	room = a->kept.len < ANSWER_KEEP ? ANSWER_KEEP - a->kept.len : 0;
+	hs_buf_add(&a->kept, p, len < room ? len : room);
+	a->total += len;
+	return len;
 }
 
 static int
@@ -120,7 +135,7 @@ send_request(const char *url, const struct hs_buf *headers,
 {
 	CURL	*c;
 	struct curl_slist *list = NULL;
-	struct hs_buf answer;
+	struct answer answer;
 	char	*copy, *line, *save;
 	long	 code = 0;
 	CURLcode rc;
@@ -128,7 +143,8 @@ send_request(const char *url, const struct hs_buf *headers,
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((c = curl_easy_init()) == NULL)
 		return 1;
-	hs_buf_init(&answer);
+	hs_buf_init(&answer.kept);
+	answer.total = 0;
 	list = curl_slist_append(list, "Content-Type: application/json");
 	copy = strdup(headers->data ? headers->data : "");
 	for (line = strtok_r(copy, "\n", &save); line;
@@ -149,14 +165,20 @@ send_request(const char *url, const struct hs_buf *headers,
 	if (rc != CURLE_OK)
 		fprintf(stderr, "hookspool: %s: %s\n", url,
 		    curl_easy_strerror(rc));
-	else
-		printf("HTTP %ld %.*s", code, (int)answer.len,
-		    answer.data ? answer.data : "");
+	else {
+		/* a server's words, escaped like a handler's for show */
+		printf("HTTP %ld ", code);
+		hs_cli_put_text(stdout, answer.kept.data ? answer.kept.data : "",
+		    answer.kept.len, 1);
+		if (answer.total > answer.kept.len)
+			fprintf(stderr, "\nhookspool: answer cut: %llu bytes, the "
+			    "first %zu shown\n", answer.total, answer.kept.len);
+	}
 	curl_slist_free_all(list);
 	curl_easy_cleanup(c);
 	curl_global_cleanup();
 	free(copy);
-	hs_buf_free(&answer);
+	hs_buf_free(&answer.kept);
 	return rc == CURLE_OK && code >= 200 && code < 300 ? 0 : 1;
 }
 

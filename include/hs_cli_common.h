@@ -7,6 +7,7 @@
 #define HS_CLI_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "hs_config.h"
@@ -24,6 +25,26 @@ int	hs_cli_state_valid(const char *state);
 /* An id from the command line: no '/', no leading '.', bounded, printable. */
 int	hs_cli_id_valid(const char *id);
 
+/*
+ * Every directory below spool_dir is opened with O_DIRECTORY|O_NOFOLLOW
+ * from its parent's fd (hs_spool_subdir), so whoever can write the spool
+ * (the web server's user) cannot send a root cron job elsewhere with a
+ * symlink; event and meta files are opened with O_NOFOLLOW and must be
+ * regular files. On failure these record the path that was refused and
+ * why; hs_cli_warn(cmd) prints "hookspool: CMD: PATH: WHY".
+ */
+int	hs_cli_dir(const struct hs_config *cfg, const char *queue,
+	    const char *state, int create);
+/* <state> below an open queue directory qfd. */
+int	hs_cli_subdir(const struct hs_config *cfg, int qfd, const char *queue,
+	    const char *state, int create);
+void	hs_cli_note(const char *why, const char *path);
+void	hs_cli_warn(const char *cmd);
+/* A regular file in dirfd, never through a symlink (ELOOP), never a FIFO
+ * or device (EMEDIUMTYPE); hs_cli_file_error says so in words. */
+int	hs_cli_open_file(int dirfd, const char *name, int flags);
+const char *hs_cli_file_error(int err);
+
 /* <spool>/<queue>[/<state>[/<id>]]; -1 when too long. */
 int	hs_cli_path(char *out, size_t outlen, const struct hs_config *cfg,
 	    const char *queue, const char *state, const char *id);
@@ -35,12 +56,15 @@ struct hs_cli_names {
 	size_t	  n;
 };
 int	hs_cli_list_dir(const char *dir, struct hs_cli_names *out);
+int	hs_cli_list_at(int dirfd, struct hs_cli_names *out);
 void	hs_cli_names_free(struct hs_cli_names *l);
 /* Every queue: directories under spool_dir plus every route's target. */
 int	hs_cli_queues(const struct hs_config *cfg, struct hs_cli_names *out);
 /* Does some route of the config deliver into queue? */
 int	hs_cli_queue_routed(const struct hs_config *cfg, const char *queue);
-/* Where is event id? Fills queue and state (one of hs_cli_states). */
+/* Where is event id? Fills queue and state (one of hs_cli_states). -1
+ * with errno ENOENT when it is nowhere, or with a refused directory's
+ * errno (and note) when one was in the way. */
 int	hs_cli_find_event(const struct hs_config *cfg, const char *id,
 	    char *queue, size_t qlen, const char **state);
 /* Orders ids by their leading seconds, then by name. */
@@ -52,6 +76,10 @@ int	hs_cli_id_cmp(const char *a, const char *b);
  */
 int	hs_cli_move(const struct hs_config *cfg, const char *queue,
 	    const char *from, const char *to, const char *id);
+/* The same between open state directories (from, to name them). */
+int	hs_cli_moveat(const struct hs_config *cfg, const char *queue,
+	    int fromfd, const char *from, int tofd, const char *to,
+	    const char *id);
 
 /*
  * Finishes a replacement written through a temp file: writes iov to fd,
@@ -62,6 +90,15 @@ struct iovec;
 int	hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
 	    const char *dst, const char *dir, const struct iovec *iov,
 	    int iovcnt);
+
+/*
+ * Creates <queue>/tmp/<id> for a replacement (O_EXCL, O_NOFOLLOW, tmp/
+ * opened the spool way and made if missing; a leftover of ours is
+ * removed first) and writes its path into tmp for hs_cli_commit. The fd,
+ * or -1 with errno (and the refused directory noted for hs_cli_warn).
+ */
+int	hs_cli_tmp_open(const struct hs_config *cfg, const char *queue,
+	    const char *id, char *tmp, size_t tmplen);
 
 /* Received time of an event: the seconds its id starts with, else mtime. */
 long long hs_cli_id_time(const char *id, const struct stat *st);
@@ -79,6 +116,19 @@ int	hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 	    const char *id, struct json_object *meta);
 int	hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
 	    const char *id);
+/*
+ * The same in an open meta/ directory. With durable, sync says what is
+ * fsync'd: DURABLE the file, then meta/ after the rename; DATA the file
+ * only (a crash may lose the rename: the old meta stays); LAZY nothing
+ * (a crash may leave an empty file: for a meta that holds no history).
+ */
+#define HS_CLI_META_DURABLE	0
+#define HS_CLI_META_DATA	1
+#define HS_CLI_META_LAZY	2
+struct json_object *hs_cli_meta_loadat(int metafd, const char *id);
+int	hs_cli_meta_saveat(const struct hs_config *cfg, int metafd,
+	    const char *id, struct json_object *meta, int sync);
+int	hs_cli_meta_removeat(int metafd, const char *id);
 long long hs_cli_meta_int(struct json_object *meta, const char *key,
 	    long long dflt);
 /* When a deferred event may run again (0: now). */
@@ -98,6 +148,8 @@ struct hs_cli_event {
 };
 int	hs_cli_event_read(int fd, struct hs_cli_event *ev);
 int	hs_cli_event_load(const char *path, struct hs_cli_event *ev);
+int	hs_cli_event_loadat(int dirfd, const char *name,
+	    struct hs_cli_event *ev);
 void	hs_cli_event_free(struct hs_cli_event *ev);
 /* A string field of the head; "" when null or absent. */
 const char *hs_cli_event_str(const struct hs_cli_event *ev, const char *key);
@@ -110,6 +162,12 @@ void	hs_cli_fmt_time(long long t, char *out, size_t outlen);
 void	hs_cli_fmt_age(long long secs, char *out, size_t outlen);
 /* Bytes from a handler or a server -> a valid UTF-8 copy ('?' for junk). */
 char	*hs_cli_utf8_clean(const char *s, size_t len);
+/*
+ * Text from the spool or a handler, safe for a terminal: control bytes
+ * other than tab (and newline when multiline), DEL and bytes that are not
+ * UTF-8 as \xNN, C1 controls as \u0080..\u009f.
+ */
+void	hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline);
 /* Pretty JSON on stdout, with a newline. */
 void	hs_cli_print_json(struct json_object *o);
 

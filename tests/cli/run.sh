@@ -76,6 +76,7 @@ write_config() { # FILE KEEP_DONE API_URL
 EOF
 }
 echo "$API_KEY" >"$T/api.key"
+chmod 600 "$T/api.key"	# only verify reads it (check-config warns otherwise)
 write_config "$CFG" 3600 "http://127.0.0.1:$PORT"
 write_config "$T/keep0.json" 0 "http://127.0.0.1:$PORT"
 hs() { timeout 60 "$HS" -c "$CFG" "$@"; }
@@ -339,6 +340,280 @@ eq "stats: signed pending" "$(jq .signed.pending.count <<<"$st")" 1
 check "stats: oldest age is a number" jq -e '.bulk.done.oldest_age_seconds >= 0' >/dev/null <<<"$st"
 eq "stats: empty state has no age" "$(jq .bulk.cur.oldest_age_seconds <<<"$st")" null
 check "stats (text) lists bulk done" sh -c "'$HS' -c '$CFG' stats | grep -q '^bulk  *done  *150'"
+
+# ---------------------------- symlinks inside the spool are never followed
+# Whoever writes the spool (the web server's user) must not be able to
+# point a root cron job elsewhere. A victim directory with old files that
+# any sweep would delete, and a fresh spool per case.
+SP=$T/sym
+SCFG=$T/sym.json
+cat >"$SCFG" <<JSON
+{ "spool_dir": "$SP", "durable": true,
+  "retry": { "max_attempts": 3, "backoff_seconds": 0, "backoff_max_seconds": 0,
+             "lease_seconds": 1, "timeout_seconds": 20, "keep_done_seconds": 3600 },
+  "endpoints": { "circ": { "provider": "circularo", "secrets": ["$SECRET"],
+                           "routes": { "*": "q" } } } }
+JSON
+shs() { timeout 60 "$HS" -c "$SCFG" "$@"; }
+SYMID=1763900001.M000001P1R0Q1.test
+fresh() { # an empty spool with queue q, one event in q/new; a victim dir
+	rm -rf "$SP" "$T/victim"
+	mkdir -p "$SP/q/tmp" "$SP/q/new" "$SP/q/cur" "$SP/.dedup/circ" "$T/victim"
+	sed "s/$first/$SYMID/" "$T/first.orig" >"$SP/q/new/$SYMID"
+	for f in a b c.json; do
+		echo keep >"$T/victim/$f"
+		touch -d '40 days ago' "$T/victim/$f"
+	done
+	: >"$T/sym.log"
+}
+victim_intact() { [ "$(ls -A "$T/victim" | wc -l)" = 3 ] && [ "$(cat "$T/victim"/a "$T/victim"/b "$T/victim"/c.json)" = "keep
+keep
+keep" ]; }
+# plant DIR: DIR (below $SP) becomes a symlink to the victim
+plant() { rm -rf "${SP:?}/$1"; ln -s "$T/victim" "$SP/$1"; }
+# sym_case WHAT CMD...: runs CMD on the planted spool; exit status 1, the
+# message names the path, the victim untouched
+sym_case() {
+	local what=$1 rc; shift
+	rc=$("$@" >/dev/null 2>"$T/sym.err"; echo $?)
+	eq "$what: exit 1" "$rc" 1
+	check "$what: the message names $SP/$where" grep -qF "$SP/$where" "$T/sym.err"
+	check "$what: victim untouched" victim_intact
+}
+for where in q/done q/tmp q/meta .dedup/circ .dedup q; do
+	fresh; plant "$where"
+	sym_case "purge with $where a symlink" shs purge --older-than 30d --done --failed --rejected
+done
+for where in q/done q/cur q/meta q/failed q/new q; do
+	fresh; plant "$where"
+	sym_case "run with $where a symlink" shs run q -- sh -c 'echo ran >>"$0"; exit 1' "$T/sym.log"
+	eq "run with $where a symlink: no handler ran" "$(wc -l <"$T/sym.log")" 0
+done
+fresh; mkdir -p "$SP/q/failed"; mv "$SP/q/new/$SYMID" "$SP/q/failed/"; plant q/new
+where=q/new
+sym_case "retry ID with q/new a symlink" shs retry "$SYMID"
+check "retry ID with q/new a symlink: still in failed/" test -f "$SP/q/failed/$SYMID"
+fresh; rm -rf "$T/victim"; mkdir -p "$T/victim"; mv "$SP/q/new/$SYMID" "$T/victim/"
+touch "$T/victim/a" "$T/victim/b"; echo keep >"$T/victim/a"; echo keep >"$T/victim/b"
+rm -rf "$SP/q/failed"; ln -s "$T/victim" "$SP/q/failed"
+rc=$(shs retry --failed q >/dev/null 2>"$T/sym.err"; echo $?)
+eq "retry --failed with q/failed a symlink: exit 1" "$rc" 1
+check "retry --failed: the message names the path" grep -qF "$SP/q/failed" "$T/sym.err"
+check "retry --failed: nothing moved out of the victim" test -f "$T/victim/$SYMID" -a ! -e "$SP/q/new/$SYMID"
+for where in q/new q/meta q; do
+	fresh; plant "$where"
+	sym_case "ls with $where a symlink" shs ls
+	sym_case "ls q with $where a symlink" shs ls q
+	sym_case "stats with $where a symlink" shs stats --json
+done
+fresh; mkdir -p "$T/vq"; cp -a "$SP/q/." "$T/vq/"; rm -rf "$SP/q"; ln -s "$T/vq" "$SP/q"
+where=q
+sym_case "show with the queue directory a symlink" shs show "$SYMID"
+fresh; plant q/meta; where=q/meta
+sym_case "show with q/meta a symlink" shs show "$SYMID"
+fresh; mkdir -p "$SP/q/meta"; ln -s "$T/victim/c.json" "$SP/q/meta/$SYMID.json"
+where=q/meta/$SYMID.json
+sym_case "show with the event's meta file a symlink" shs show "$SYMID"
+# an event file that is a symlink to a file only root may read
+fresh
+sed "s/$first/$SYMID/" "$T/first.orig" | sed 's/"n":"0"/"n":"TOPSECRET"/' >"$T/secret"
+chmod 600 "$T/secret"
+rm "$SP/q/new/$SYMID"; ln -s "$T/secret" "$SP/q/new/$SYMID"
+where=q/new/$SYMID
+sym_case "run with an event file a symlink" shs run q -- sh -c 'cat >>"$0"' "$T/sym.log"
+check "run: the symlink's target was never read" sh -c "! grep -q TOPSECRET '$T/sym.log'"
+check "run: the symlink left in place, not moved" test -L "$SP/q/new/$SYMID"
+sym_case "ls with an event file a symlink" shs ls q
+sym_case "stats with an event file a symlink" shs stats
+sym_case "show of an event file that is a symlink" shs show "$SYMID"
+check "show: the target was never printed" sh -c "! grep -q TOPSECRET '$T/sym.err'"
+eq "show --json of it: nothing on stdout" "$(shs show "$SYMID" --json 2>/dev/null | grep -c TOPSECRET)" 0
+mkdir -p "$SP/q/failed"; mv "$SP/q/new/$SYMID" "$SP/q/failed/"
+where=q/failed/$SYMID
+sym_case "retry of an event file that is a symlink" shs retry "$SYMID"
+check "retry: the symlink stays in failed/" test -L "$SP/q/failed/$SYMID"
+touch -h -d '40 days ago' "$SP/q/failed/$SYMID"
+sym_case "purge of an old symlink in failed/" shs purge --older-than 30d --failed
+check "purge: the symlink's target is untouched" test -f "$T/secret"
+
+# ------------------------------ run cannot claim: an error, never "0 handled"
+fresh; rm -rf "$SP/q/cur"; echo junk >"$SP/q/cur"
+rc=$(shs run q -v -- sh -c 'echo ran >>"$0"' "$T/sym.log" >"$T/sym.out" 2>"$T/sym.err"; echo $?)
+eq "run with cur/ a plain file: exit 1" "$rc" 1
+check "run with cur/ a plain file: the message names it" grep -qF "$SP/q/cur: is not a directory" "$T/sym.err"
+check "run with cur/ a plain file: the event stays in new/" test -f "$SP/q/new/$SYMID"
+eq "run with cur/ a plain file: no handler ran" "$(wc -l <"$T/sym.log")" 0
+if command -v setpriv >/dev/null; then
+	# a runner that may not write cur/ (the cron user outside the group)
+	fresh; chmod 711 "$T"; chmod 644 "$SCFG"; chown -R 65534:65534 "$SP"
+	chmod 555 "$SP/q/cur"
+	rc=$(setpriv --reuid=65534 --regid=65534 --clear-groups timeout 60 "$HS" \
+	    -c "$SCFG" run q -- true >/dev/null 2>"$T/sym.err"; echo $?)
+	chmod 700 "$T"
+	eq "run that cannot rename into cur/: exit 1" "$rc" 1
+	check "run that cannot rename into cur/: the message names the path" \
+	    grep -qF "$SP/q/new/$SYMID" "$T/sym.err"
+	check "run that cannot rename into cur/: says why" grep -q "Permission denied" "$T/sym.err"
+	check "run that cannot rename into cur/: the event stays in new/" test -f "$SP/q/new/$SYMID"
+fi
+
+# ------------------------------------------- show escapes a handler's stderr
+fresh
+shs run q -- sh -c 'printf "\033[31mred\033]0;pwned\007 tab\tend\n" >&2; exit 1' \
+    >/dev/null 2>"$T/esc.err"
+shs show "$SYMID" >"$T/show.txt"
+eq "show (text): no raw ESC or BEL byte" "$(LC_ALL=C grep -c "$(printf '[\033\007]')" "$T/show.txt")" 0
+check "show (text): ESC shown as \\x1b" grep -qF '\x1b[31mred\x1b]0;pwned\x07' "$T/show.txt"
+check "show (text): tabs kept" grep -q "$(printf 'tab\tend')" "$T/show.txt"
+check "show --json: the stderr as it was (JSON escapes)" \
+    sh -c "'$HS' -c '$SCFG' show '$SYMID' --json | jq -e '.meta.last_stderr | startswith(\"\u001b[31mred\")' >/dev/null"
+# backoff_seconds 0: the retry is due at once, not in 1970
+check "backoff 0: \"next attempt now\"" grep -q "attempt 1 of 3, next attempt now" "$T/esc.err"
+check "backoff 0: no 1970" sh -c "! grep -q 1970 '$T/esc.err'"
+
+# --------------------------------------------- sign --send keeps 64 KiB
+python3 - "$T/big.port" 67108864 <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        n = int(sys.argv[2])
+        self.send_response(200)
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        chunk = b"x" * 65536
+        while n > 0:
+            k = min(n, len(chunk))
+            self.wfile.write(chunk[:k])
+            n -= k
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_port))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.handle_request()
+PY
+BIG_PID=$!
+wait_for 10 test -s "$T/big.port"
+/usr/bin/time -f %M -o "$T/big.rss" "$HS" -c "$SCFG" sign circ --event x \
+    --send "http://127.0.0.1:$(cat "$T/big.port")/webhooks/circ" >"$T/big.out" 2>"$T/big.err"
+wait "$BIG_PID" 2>/dev/null
+check "sign --send: a 64 MiB answer prints at most 64 KiB ($(wc -c <"$T/big.out") bytes)" \
+    test "$(wc -c <"$T/big.out")" -le 65600
+check "sign --send: says it was cut" grep -q "answer cut: 67108864 bytes, the first 65536 shown" "$T/big.err"
+check "sign --send: memory stays small ($(cat "$T/big.rss") KiB max RSS)" \
+    test "$(tail -n 1 "$T/big.rss")" -lt 40000
+
+# ------------------------------- check-config: who else may read a secret
+echo wh-secret >"$T/wh.secret"; echo key >"$T/cc.key"
+cat >"$T/cc.json" <<JSON
+{ "spool_dir": "$SP",
+  "endpoints": {
+    "circ": { "provider": "circularo", "secrets": ["file:$T/wh.secret"], "routes": { "*": "q" } },
+    "ign": { "provider": "ignisign", "api_key": "file:$T/cc.key", "routes": { "*": "q" } } } }
+JSON
+ccwarn() { "$HS" -c "$T/cc.json" check-config --json 2>/dev/null | jq -r '.warnings[]'; }
+chmod 640 "$T/wh.secret"; chmod 600 "$T/cc.key"
+eq "check-config: group-readable webhook secret, owner-only api key: no warning" "$(ccwarn | wc -l)" 0
+eq "check-config: the suite's own config has no warning" "$(hs check-config --json | jq '.warnings | length')" 0
+chmod 644 "$T/wh.secret"
+check "check-config: a webhook secret readable by others is a warning" \
+    sh -c "'$HS' -c '$T/cc.json' check-config 2>&1 >/dev/null | grep -qF 'endpoints.circ.secrets[0]: $T/wh.secret is readable by others (mode 0644)'"
+eq "check-config: a warning does not fail it" "$("$HS" -c "$T/cc.json" check-config >/dev/null 2>&1; echo $?)" 0
+chmod 640 "$T/wh.secret"; chmod 640 "$T/cc.key"
+check "check-config: a group-readable api_key is a warning (only verify reads it)" \
+    sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -qF 'endpoints.ign.api_key: $T/cc.key is readable by its group'"
+chmod 600 "$T/cc.key"; chmod 660 "$T/wh.secret"
+check "check-config: a group-writable secret is a warning" sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -q 'writable by its group'"
+chmod 640 "$T/wh.secret"; mkdir -p "$T/ww"; chmod 777 "$T/ww"; mv "$T/cc.key" "$T/ww/"
+sed -i "s|$T/cc.key|$T/ww/cc.key|" "$T/cc.json"
+check "check-config: a secret in a world-writable directory is a warning" sh -c "'$HS' -c '$T/cc.json' check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -q 'which anyone may write'"
+chmod 1777 "$T/ww"
+eq "check-config: ... unless the directory is sticky" "$(ccwarn | wc -l)" 0
+
+# ------------------- a runner that died before its handler started costs nothing
+# (the state it leaves: the claim in cur/, no lock, meta without started_at)
+fresh; mkdir -p "$SP/q/meta"; mv "$SP/q/new/$SYMID" "$SP/q/cur/"
+echo "{\"id\":\"$SYMID\",\"attempts\":1}" >"$SP/q/meta/$SYMID.json"
+sleep 1.2	# the lease
+shs run q -- sh -c 'echo "$HOOKSPOOL_ATTEMPT" >>"$0"' "$T/sym.log" 2>"$T/sym.err"
+eq "died before the handler started: not counted (the handler ran as attempt 2)" \
+    "$(cat "$T/sym.log")" 2
+check "died before the handler started: said so" grep -q "before its handler started" "$T/sym.err"
+fresh; mkdir -p "$SP/q/meta"; mv "$SP/q/new/$SYMID" "$SP/q/cur/"
+echo "{\"id\":\"$SYMID\",\"attempts\":3,\"started_at\":1}" >"$SP/q/meta/$SYMID.json"
+sleep 1.2
+shs run q -- sh -c 'echo "$HOOKSPOOL_ATTEMPT" >>"$0"' "$T/sym.log" 2>"$T/sym.err"
+check "died while its 3rd of 3 handlers ran: failed/" test -f "$SP/q/failed/$SYMID"
+eq "died while its handler ran: that attempt counted, not another" \
+    "$(jq .attempts "$SP/q/meta/$SYMID.json")" 3
+eq "died while its handler ran: not run again" "$(wc -l <"$T/sym.log")" 0
+
+# ---------------- claims under load: looping runners, arrivals, short lease
+# Every event must be handled exactly once, at attempt 1, and none may be
+# given up for a runner that "died": a claim is never abandoned by its own
+# runner, and only a started handler counts as an attempt.
+ST=$T/stress
+cat >"$T/stress.json" <<JSON
+{ "spool_dir": "$ST", "durable": false,
+  "retry": { "max_attempts": 2, "backoff_seconds": 0, "backoff_max_seconds": 0,
+             "lease_seconds": 1, "timeout_seconds": 20, "keep_done_seconds": 3600 },
+  "endpoints": { "circ": { "provider": "circularo", "secrets": ["$SECRET"],
+                           "routes": { "*": "sq" } } } }
+JSON
+mkdir -p "$ST/sq/tmp" "$ST/sq/new" "$ST/sq/cur"
+: >"$T/stress.log"; : >"$T/stress.err"
+STRESS_SECS=${STRESS_SECS:-10}
+runner_loop() {
+	while [ ! -e "$T/stress.stop" ]; do
+		"$HS" -c "$T/stress.json" run sq --max 25 -- \
+		    sh -c 'echo "$HOOKSPOOL_ID $HOOKSPOOL_ATTEMPT" >>"$0"' "$T/stress.log" \
+		    2>>"$T/stress.err"
+	done
+}
+# the runners get the pauses of a loaded host (tests/cli/slow_claims.c)
+SLOW=
+if cc -shared -fPIC -O1 -o "$T/slow_claims.so" "$HERE/slow_claims.c" -ldl 2>/dev/null; then
+	SLOW=$T/slow_claims.so
+fi
+rpids=
+for _ in 1 2 3; do
+	LD_PRELOAD=$SLOW ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    runner_loop & rpids="$rpids $!"
+done
+# arrivals: Maildir deliveries (tmp/, then rename into new/), ~200 a second
+python3 - "$T/first.orig" "$first" "$ST/sq" "$STRESS_SECS" >"$T/stress.n" <<'PY'
+import os, sys, time
+tmpl = open(sys.argv[1]).read(); old = sys.argv[2]; q = sys.argv[3]
+end = time.time() + float(sys.argv[4]); n = 0
+while time.time() < end:
+    for _ in range(2):
+        n += 1
+        t = time.time()
+        eid = "%d.M%06dP%dR%08xQ%d.stress" % (int(t), int((t % 1) * 1e6), os.getpid(), n, n)
+        with open(os.path.join(q, "tmp", eid), "w") as f:
+            f.write(tmpl.replace(old, eid))
+        os.rename(os.path.join(q, "tmp", eid), os.path.join(q, "new", eid))
+    time.sleep(0.01)
+print(n)
+PY
+N=$(cat "$T/stress.n")
+drained() { [ "$(count "$ST/sq/new")$(count "$ST/sq/cur")" = 00 ] && \
+    [ "$(wc -l <"$T/stress.log")" -ge "$N" ]; }
+wait_for 10 drained
+touch "$T/stress.stop"
+for p in $rpids; do wait "$p"; done
+echo "# stress: $N events in ${STRESS_SECS}s, 3 looping runners${SLOW:+ (slow_claims.so)}, lease 1 s;" \
+    "$(grep -c 'runner died' "$T/stress.err") 'runner died' recoveries," \
+    "$(count "$ST/sq/failed") in failed/"
+eq "stress: every event handled ($N)" "$(cut -d' ' -f1 "$T/stress.log" | sort -u | wc -l)" "$N"
+eq "stress: none handled twice" "$(cut -d' ' -f1 "$T/stress.log" | sort | uniq -d | wc -l)" 0
+eq "stress: every handler ran at attempt 1" "$(awk '$2 != 1' "$T/stress.log" | wc -l)" 0
+eq "stress: nothing in failed/" "$(count "$ST/sq/failed")" 0
+eq "stress: no claim taken back as a dead runner's" "$(grep -c 'runner died' "$T/stress.err")" 0
+eq "stress: all in done/, new/ and cur/ empty" \
+    "$(count "$ST/sq/done") $(count "$ST/sq/new") $(count "$ST/sq/cur")" "$N 0 0"
+eq "stress: no meta left for events that never failed" "$(count "$ST/sq/meta")" 0
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
