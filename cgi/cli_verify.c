@@ -445,23 +445,11 @@ mark_verified(const struct hs_config *cfg, const char *queue,
 	iov[1] = (struct iovec){ (void *)yes, sizeof yes - 1 };
 	iov[2] = (struct iovec){ ev->data + pre + sizeof no - 1,
 	    ev->len - pre - (sizeof no - 1) };
-	if (hs_cli_path(tmp, sizeof tmp, cfg, queue, HS_STATE_TMP, id) == -1 ||
-	    hs_cli_path(dst, sizeof dst, cfg, queue, state, id) == -1 ||
+	if (hs_cli_path(dst, sizeof dst, cfg, queue, state, id) == -1 ||
 	    hs_cli_path(dir, sizeof dir, cfg, queue, state, NULL) == -1)
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    FILE_MODE);
-	if (fd == -1 && errno == EEXIST) {
-		/* our own leftover: the receiver never reuses an id */
-		unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
-	}
-	if (fd == -1 && errno == ENOENT &&
-	    hs_spool_make_dir(cfg->spool_dir, queue, HS_STATE_TMP) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
-	if (fd == -1)
+	/* tmp/ opened the spool way: a symlinked tmp/ is refused */
+	if ((fd = hs_cli_tmp_open(cfg, queue, id, tmp, sizeof tmp)) == -1)
 		return -1;
 	(void)fchmod(fd, FILE_MODE);	/* the server's group reads it */
 	return hs_cli_commit(cfg, fd, tmp, dst, dir, iov, 3);
@@ -533,11 +521,13 @@ static int
 reject(struct verifier *v, const char *queue, const char *from,
     const char *id, const char *why)
 {
-	char	 path[PATH_MAX];
+	int	 dir;
 
-	/* purge counts from here */
-	if (hs_cli_path(path, sizeof path, v->cfg, queue, from, id) == 0)
-		(void)utimensat(AT_FDCWD, path, NULL, 0);
+	/* purge counts from here; never through a symlink */
+	if ((dir = hs_cli_dir(v->cfg, queue, from, 0)) != -1) {
+		(void)utimensat(dir, id, NULL, AT_SYMLINK_NOFOLLOW);
+		close(dir);
+	}
 	if (hs_cli_move(v->cfg, queue, from, HS_STATE_REJECTED, id) == -1) {
 		fprintf(stderr, "hookspool: verify: %s: cannot move to "
 		    "rejected/: %s\n", id, strerror(errno));

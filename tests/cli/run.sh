@@ -281,6 +281,15 @@ echo "{\"id\":\"$v4\",\"verify\":{\"outcome\":\"valid\",\"checked_at\":1}}" >"$S
 hs verify 2>/dev/null
 eq "recorded isValid releases without asking again" "$(wc -l <"$T/stub.log")" 4
 eq "and the event is in new/, verified" "$(jq .verified "$SPOOL/signed/new/$v4")" true
+# a symlinked tmp/: the verified copy is never written through it
+v6=$(post_ign tok-valid-6)
+mkdir -p "$T/vvictim"; mv "$SPOOL/signed/tmp" "$T/realtmp"; ln -s "$T/vvictim" "$SPOOL/signed/tmp"
+eq "verify with tmp/ a symlink: exit 1" "$(hs verify 2>"$T/verify.err"; echo $?)" 1
+eq "verify with tmp/ a symlink: nothing written into the victim" "$(ls -A "$T/vvictim" | wc -l)" 0
+eq "verify with tmp/ a symlink: still pending" "$(test -f "$SPOOL/signed/pending/$v6" && echo yes)" yes
+rm "$SPOOL/signed/tmp"; mv "$T/realtmp" "$SPOOL/signed/tmp"
+hs verify 2>/dev/null
+eq "verify with tmp/ real again: released (the recorded answer)" "$(jq .verified "$SPOOL/signed/new/$v6")" true
 # the API is down
 kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=
 v5=$(post_ign tok-valid-5)
