@@ -537,6 +537,9 @@ finish_ok(struct runner *r, const char *id, int fd, long long attempt,
 		set_mtime(fd, now_secs());
 		if (move_from_cur(r, r->donefd, HS_STATE_DONE, id) == 0)
 			goto meta;
+		fprintf(stderr, "hookspool: run: %s: handled, but done/ "
+		    "cannot take it: deleted, so that it never runs again\n",
+		    id);
 	}
 	if (unlinkat(r->curfd, id, 0) == -1) {
 		fprintf(stderr, "hookspool: run: %s: handled, but cannot "

@@ -36,6 +36,7 @@ static char	 under[PATH_MAX];
 static size_t	 underlen;
 static long	 fail_at = -1, count;
 static int	 fail_errno, fail_short, inited;
+static pid_t	 counting_pid;	/* only the process we started in counts */
 static unsigned char spool_fd[MAXFD];
 
 static const struct { const char *name; int value; } errnos[] = {
@@ -52,6 +53,7 @@ init(void)
 	size_t	 i;
 
 	inited = 1;
+	counting_pid = getpid();
 	if (u && *u && strlen(u) < sizeof under) {
 		strcpy(under, u);
 		underlen = strlen(under);
@@ -68,6 +70,8 @@ init(void)
 		if (!fail_short && fail_errno == 0)
 			fail_errno = EIO;
 	}
+	/* and whatever it executes starts without the shim */
+	unsetenv("LD_PRELOAD");
 }
 
 static int
@@ -127,6 +131,10 @@ counted(const char *name, const char *what)
 {
 	if (!inited)
 		init();
+	/* a child (a handler, between fork and exec, or after) neither
+	 * counts nor fails: the calls walked are the process's own */
+	if (getpid() != counting_pid)
+		return 0;
 	count++;
 	logcall(name, what);
 	if (count != fail_at)

@@ -203,4 +203,77 @@ else
 	bad "fcgi walk: needs spawn-fcgi and cgi-fcgi"
 fi
 
+# --- the CLI: a claim, the handler, the move to done/ ---------------------------
+# `hookspool run` over one event, with each of its file operations failing
+# in turn. Then clean runs (the lease is 0: a claim left in cur/ is taken
+# back at once). In every case: the event is in exactly one state
+# directory and complete, the handler ran exactly once in all, and a run
+# that hit a failure exited non-zero.
+CLI=$(cd "$BUILD" && pwd)/hookspool
+RS=$T/runspool
+cat > "$T/run.json" <<JSON
+{"spool_dir": "$RS", "retry": {"max_attempts": 5, "backoff_seconds": 0,
+ "lease_seconds": 0, "keep_done_seconds": 3600},
+ "endpoints": {"docs": {"provider": "documenso", "secrets": ["$SECRET"],
+ "routes": {"*": "signed"}}}}
+JSON
+run_prepare() {
+	rm -rf "$RS"
+	env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$T/run.json" REQUEST_METHOD=POST \
+	    PATH_INFO=/docs CONTENT_TYPE=application/json CONTENT_LENGTH=${#BODY} \
+	    HTTP_X_DOCUMENSO_SECRET="$SECRET" "$BIN" < "$T/body" > /dev/null 2>&1
+	RID=$(ls "$RS/signed/new")
+	: > "$T/handled"
+}
+hrun() {	# hrun [ENV...]: one run, handler logs the id; exit status echoed
+	env ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} "$@" "$CLI" -c "$T/run.json" \
+	    run signed -- sh -c 'echo "$HOOKSPOOL_ID" >> "$0"' "$T/handled" \
+	    > /dev/null 2> "$T/run.err"
+	echo $?
+}
+where_is() {	# the state directories holding the event, and if it is whole
+	local d n=0 at=""
+	for d in new cur done failed; do
+		if [ -f "$RS/signed/$d/$RID" ]; then
+			n=$((n + 1)); at="$at $d"
+			[ "$(jq -r .body_sha256 "$RS/signed/$d/$RID" 2>/dev/null)" = "$SHA" ] || at="$at(partial)"
+		fi
+	done
+	echo "$n$at"
+}
+run_prepare
+rm -f "$T/runtrace"
+hrun LD_PRELOAD="$SHIM" HS_FAIL_UNDER="$RS" HS_FAIL_LOG="$T/runtrace" > /dev/null
+check "run: trace run handled it" "$(where_is) $(wc -l < "$T/handled")" "1 done 1"
+echo "# run: $(wc -l < "$T/runtrace") file operations on the spool: $(awk '{print $2}' "$T/runtrace" | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+while read -r n name _; do
+	for what in $(errnos_for "$name" | cut -d' ' -f1-2); do
+		[ "$what" = short ] && what=EIO
+		run_prepare
+		rc=$(hrun LD_PRELOAD="$SHIM" HS_FAIL_UNDER="$RS" HS_FAIL="$n:$what")
+		cp "$T/run.err" "$T/run.err.first"
+		first=$(where_is)
+		for _ in 1 2 3; do
+			[ "$(where_is)" = "1 done" ] && break
+			hrun > /dev/null
+		done
+		label="run: call $n ($name) fails with $what"
+		runs=$(grep -c "^$RID\$" "$T/handled")
+		if [ "$first" = 0 ] && [ "$rc" != 0 ] && [ "$runs" = 1 ] &&
+		    grep -q 'handled, but done/ cannot take it: deleted' "$T/run.err.first"; then
+			# README: a handled event done/ cannot take is deleted
+			# rather than run twice
+			ok "$label: exit $rc, handled once, then deleted (done/ refused it; said so)"
+		elif [ "$(where_is)" != "1 done" ]; then
+			bad "$label: after it [$first], after clean runs [$(where_is)]"
+		elif [ "$runs" != 1 ]; then
+			bad "$label: the handler ran $runs times"
+		elif [ "$first" != "1 done" ] && [ "$rc" = 0 ]; then
+			bad "$label: left the event in [$first] but exited 0"
+		else
+			ok "$label: exit $rc, [$first], then done; handled once"
+		fi
+	done
+done < "$T/runtrace"
+
 hs_summary inject
