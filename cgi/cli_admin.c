@@ -572,6 +572,87 @@ secret_warnings(const struct hs_config *cfg)
 	return warnings;
 }
 
+/*
+ * The value of one of the provider's options as JSON, from the same table
+ * the config was read with. A secret spec says only whether it is set.
+ */
+static json_object *
+option_json(const struct hs_endpoint *e, const struct hs_option *opt)
+{
+	const void *field = (const char *)e + opt->offset;
+	const char *str;
+	char	 header[128];
+	size_t	 i;
+
+	switch (opt->kind) {
+	case HS_OPT_SPEC:
+		return json_object_new_boolean(*(char *const *)field != NULL);
+	case HS_OPT_HEADER:
+		if ((str = *(char *const *)field) == NULL)
+			return NULL;
+		hs_provider_header_name(str, header, sizeof header);
+		return json_object_new_string(header);
+	case HS_OPT_STRING:
+	case HS_OPT_ANY_STRING:
+	case HS_OPT_URL:
+		str = *(char *const *)field;
+		return str ? json_object_new_string(str) : NULL;
+	case HS_OPT_CHOICE:
+		str = *(const char *const *)field;
+		for (i = 0; str && opt->choices[i]; i++)
+			if (opt->values[i] == str || strcmp(opt->values[i], str) == 0)
+				return json_object_new_string(opt->choices[i]);
+		return NULL;
+	case HS_OPT_CHOICE_INT:
+		return json_object_new_string(opt->choices[*(const int *)field]);
+	case HS_OPT_LONG:
+		return json_object_new_int64(*(const long *)field);
+	case HS_OPT_LONGLONG:
+		return json_object_new_int64(*(const long long *)field);
+	}
+	return NULL;
+}
+
+static void
+provider_options_json(const struct hs_endpoint *e, json_object *o)
+{
+	const struct hs_option *opt;
+
+	for (opt = e->provider->options; opt && opt->name; opt++)
+		json_object_object_add(o, opt->name, option_json(e, opt));
+}
+
+/* Does this endpoint's provider wait for `hookspool verify`, with no
+ * credentials to verify with? */
+static int
+verify_unconfigured(const struct hs_endpoint *e)
+{
+	return (e->provider->flags & HS_PROV_PENDING) && e->api_key.len == 0 &&
+	    e->app_secret.len == 0;
+}
+
+/* The provider's options in text: "  hmac: header X-Signature, ..." */
+static void
+print_options(const struct hs_endpoint *e)
+{
+	const struct hs_option *opt;
+	json_object *v;
+	int	 n = 0;
+
+	for (opt = e->provider->options; opt && opt->name; opt++) {
+		v = option_json(e, opt);
+		printf("%s%s %s", n++ ? ", " : "  options: ", opt->name,
+		    v ? json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) :
+		    "(unset)");
+		json_object_put(v);
+	}
+	if (n)
+		printf("\n");
+	if (verify_unconfigured(e))
+		printf("  verify: no api_key or app_secret: MISSING\n");
+}
+
 static json_object *
 endpoint_json(const struct hs_endpoint *e)
 {
@@ -591,18 +672,7 @@ endpoint_json(const struct hs_endpoint *e)
 	json_object_object_add(o, "tolerance_seconds",
 	    json_object_new_int64(e->tolerance));
 	json_object_object_add(o, "dedup", json_object_new_boolean(e->dedup));
-	if (e->provider == &hs_provider_ignisign) {
-		json_object_object_add(o, "app_id", e->app_id ?
-		    json_object_new_string(e->app_id) : NULL);
-		json_object_object_add(o, "app_env", e->app_env ?
-		    json_object_new_string(e->app_env) : NULL);
-		json_object_object_add(o, "api_key",
-		    json_object_new_boolean(e->api_key.len > 0));
-		json_object_object_add(o, "app_secret",
-		    json_object_new_boolean(e->app_secret.len > 0));
-		json_object_object_add(o, "api_base_url",
-		    json_object_new_string(e->api_base_url));
-	}
+	provider_options_json(e, o);
 	return o;
 }
 
@@ -691,15 +761,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 			printf("endpoint %s: provider %s, %zu secret%s\n",
 			    e->name, e->provider->name, e->nkeys,
 			    e->nkeys == 1 ? "" : "s");
-			if (e->provider == &hs_provider_ignisign)
-				printf("  ignisign: app_id %s, app_env %s, "
-				    "%s %s, api %s\n",
-				    e->app_id ? e->app_id : "(any)",
-				    e->app_env ? e->app_env : "(any)",
-				    e->app_secret.len ? "app_secret" : "api_key",
-				    e->api_key.len || e->app_secret.len ? "set" :
-				    "MISSING",
-				    e->api_base_url);
+			print_options(e);
 			for (j = 0; j < e->nroutes; j++)
 				printf("  route %s -> %s\n", e->routes[j].pattern,
 				    e->routes[j].queue);
@@ -707,9 +769,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 	}
 	json_object_put(root);
 	for (i = 0; i < cfg.nendpoints; i++)
-		if (cfg.endpoints[i].provider == &hs_provider_ignisign &&
-		    cfg.endpoints[i].api_key.len == 0 &&
-		    cfg.endpoints[i].app_secret.len == 0)
+		if (verify_unconfigured(&cfg.endpoints[i]))
 			fprintf(stderr, "hookspool: endpoints.%s.api_key: not "
 			    "set; `hookspool verify` cannot release its "
 			    "events\n", cfg.endpoints[i].name);

@@ -333,6 +333,16 @@ eq "check-config: secrets counted" "$(jq .endpoints.circ.secrets <<<"$cc")" 1
 eq "check-config: routes" "$(jq -r '.endpoints.circ.routes["fail.event"]' <<<"$cc")" failq
 eq "check-config: api key present" "$(jq .endpoints.ign.api_key <<<"$cc")" true
 eq "check-config: spool writable" "$(jq .spool_writable <<<"$cc")" true
+# every provider's own keys, from the table the config is read with
+cat >"$T/opts.json" <<JSON
+{"spool_dir": "$T/optspool", "endpoints": {"h": {"provider": "hmac",
+ "header": "X-Sig", "algorithm": "sha512", "encoding": "base64",
+ "event_field": "type", "secrets": ["x"], "routes": {"*": "q"}}}}
+JSON
+eq "check-config: hmac's options shown" \
+    "$("$HS" -c "$T/opts.json" check-config --json | jq -c '.endpoints.h | [.header, .algorithm, .encoding, .event_field, .event_header]')" \
+    '["X-Sig","sha512","base64","type",null]'
+check "check-config: hmac's options in text" sh -c "'$HS' -c '$T/opts.json' check-config | grep -qF 'header \"X-Sig\", algorithm \"sha512\"'"
 eq "check-config: retry settings" "$(jq .retry.max_attempts <<<"$cc")" 3
 check "check-config never prints a secret" \
     sh -c "! '$HS' -c '$CFG' check-config 2>&1 | grep -q -e '$SECRET' -e '$API_KEY'"
