@@ -145,8 +145,9 @@ hs_spool_new_id(struct timespec now, char out[HS_SPOOL_ID_MAX])
 	    rnd, ++delivered, host);
 }
 
-int
-hs_spool_fsync_dir(const char *path)
+/* fsync(2) of a directory by name: the new root's parent. */
+static int
+fsync_dir(const char *path)
 {
 	int	 fd, rc;
 
@@ -188,7 +189,7 @@ hs_spool_open_root(const char *spool, int create)
 	if (snprintf(parent, sizeof parent, "%s", spool) < (int)sizeof parent &&
 	    (slash = strrchr(parent, '/')) != NULL) {
 		slash[slash == parent] = '\0';
-		if (hs_spool_fsync_dir(parent) == -1) {
+		if (fsync_dir(parent) == -1) {
 			close(fd);
 			return -1;
 		}
@@ -305,19 +306,6 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 }
 
 int
-hs_spool_make_dir(const char *spool, const char *queue, const char *state)
-{
-	int	 fd;
-
-	if (!hs_name_valid(queue))
-		return -1;
-	if ((fd = hs_spool_open_dir(spool, queue, state, 1)) == -1)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-int
 hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
     const char *to)
 {
@@ -344,12 +332,6 @@ hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
 		return -1;
 	}
 	return 0;
-}
-
-int
-hs_spool_rename_noreplace(const char *from, const char *to)
-{
-	return hs_spool_renameat_noreplace(AT_FDCWD, from, AT_FDCWD, to);
 }
 
 /* The queue's tmp/ and state/ directories, made on first use. */

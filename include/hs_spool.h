@@ -51,10 +51,6 @@ int	hs_spool_deliver(const char *spool, const char *queue,
 int	hs_spool_count(const char *spool, const char *queue, const char *state,
 	    long *count, long long *bytes);
 
-/* Creates <spool>/<queue>/<state>/ (and the queue directory) if missing. */
-int	hs_spool_make_dir(const char *spool, const char *queue,
-	    const char *state);
-
 /*
  * Spool directories, opened so that nobody who can write the spool (the
  * web server's user) can send us elsewhere with a symlink: spool_dir is
@@ -72,10 +68,6 @@ int	hs_spool_open_dir(const char *spool, const char *queue,
 	    const char *state, int create);
 /* "is a symbolic link (refused ...)", "is not a directory" or strerror. */
 const char *hs_spool_dir_error(int err);
-
-/* Creates <spool>/<queue>/<state>/ (and the queue directory) if missing. */
-int	hs_spool_make_dir(const char *spool, const char *queue,
-	    const char *state);
 
 /*
  * Duplicate detection per endpoint, safe against concurrent copies of one
@@ -113,9 +105,6 @@ int	hs_spool_dedup_end(struct hs_dedup *d, const char *id);
  */
 int	hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
 	    const char *to);
-int	hs_spool_rename_noreplace(const char *from, const char *to);
-/* fsync(2) of a directory, so a rename into it survives a crash. */
-int	hs_spool_fsync_dir(const char *path);
 
 /* write(2)/writev(2) loops that survive EINTR and short writes. */
 int	hs_write_all(int fd, const void *buf, size_t len);
