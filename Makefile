@@ -52,7 +52,7 @@ ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
 LDFLAGS	?=
 
 # The library both binaries share: everything but the two mains.
-CORE	 = buf codec clock json_strict json_fields config config_cache verify request event envelope \
+CORE	 = buf codec clock json_strict json_track config config_cache verify request event envelope \
 	   route spool response log handler provider prov_circularo \
 	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
 	   prov_hmac
@@ -66,7 +66,10 @@ CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 
-$(BUILD)/obj/%.o: cgi/%.c $(wildcard include/*.h) | $(BUILD)/obj
+# the receiver in cgi/, the senders in cgi/providers/, the command line in cgi/cli/
+vpath %.c cgi cgi/providers cgi/cli
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj:
@@ -103,7 +106,7 @@ check-cli: all
 	bash tests/cli/ignisign.sh $(BUILD) || rc=1; exit $$rc
 
 check-servers: all
-	bash tests/servers_selftest.sh
+	bash tests/servers/selftest.sh
 	bash tests/servers/run.sh $(BUILD)
 
 # The senders' own npm libraries sign; runs `npm ci` in tests/senders when
@@ -187,7 +190,7 @@ FUZZ_BIN	 = $(FUZZERS:%=$(FUZZ_BUILD)/fuzz_%)
 # keep the objects (make would delete them as intermediates)
 .SECONDARY: $(FUZZ_OBJ) $(FUZZERS:%=$(FUZZ_BUILD)/obj/fuzz_%.o)
 
-$(FUZZ_BUILD)/obj/%.o: cgi/%.c $(wildcard include/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -418,7 +418,7 @@ single cost: json-c builds a hash table per JSON object, and freeing the
 tree costs almost as much again. In-process, the benchmark's 1 MB body
 (~30,000 small objects) cost ~41 ms per request. The receiver no longer
 builds that tree. One strict pass (\`cgi/json_strict.c\` +
-\`cgi/json_fields.c\`) checks the syntax and duplicate keys and records where
+\`cgi/json_track.c\`) checks the syntax and duplicate keys and records where
 the few fields the provider reads are, and json-c parses only those values.
 A CGI request with the 1 MB body dropped from 42.5 ms to 6.8 ms median
 (hyperfine, same run), and the 16 KB and 1 MB cells above rose 1.7–8x against the previous run.

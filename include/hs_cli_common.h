@@ -1,7 +1,7 @@
 /*
  * hs_cli_common.h - what the `hookspool` subcommands share: spool paths,
  * moves between states, the per-event meta sidecar and reading the head
- * of an event file. Only the CLI links this (cgi/cli_common.c).
+ * of an event file. Only the CLI links this (cgi/cli/cli_common.c).
  */
 #ifndef HS_CLI_COMMON_H
 #define HS_CLI_COMMON_H

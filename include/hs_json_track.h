@@ -1,5 +1,5 @@
 /*
- * hs_json_track.h - internal to json_strict.c and json_fields.c: what the
+ * hs_json_track.h - internal to json_strict.c and json_track.c: what the
  * strict scanner reports while it walks a body, so that duplicate keys are
  * found and wanted fields located in the same single pass.
  */

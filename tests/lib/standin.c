@@ -1,5 +1,5 @@
 /*
- * standin.c - a stand-in for hookspool.fcgi, used by tests/servers_selftest.sh
+ * standin.c - a stand-in for hookspool.fcgi, used by tests/servers/selftest.sh
  * to prove the web-server setups (lighttpd, Apache mod_fcgid, Apache mod_cgi +
  * .htaccess, Apache mod_proxy_fcgi + spawn-fcgi) independently of the real
  * receiver.

@@ -1,5 +1,5 @@
 /*
- * json_fields.c - what the strict scanner (json_strict.c) learns on its way
+ * json_track.c - what the strict scanner (json_strict.c) learns on its way
  * through a body: duplicate keys, and where the few fields a provider reads
  * are. Building a json-c tree of a whole 1 MB body cost ~40 ms; this pass
  * lets the receiver parse only the values it uses.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/servers_selftest.sh - proves tests/lib/servers.sh and the shipped
+# tests/servers/selftest.sh - proves tests/lib/servers.sh and the shipped
 # server configs (lighttpd/, apache/, www/.htaccess) with a stand-in receiver
 # (tests/lib/standin.c) that echoes what the web server delivered.
 #
@@ -8,7 +8,7 @@
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib/servers.sh
 . "$here/lib/servers.sh"
 
