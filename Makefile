@@ -52,7 +52,7 @@ ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
 LDFLAGS	?=
 
 # The library both binaries share: everything but the two mains.
-CORE	 = buf codec clock json_strict json_track config config_cache verify request event envelope \
+CORE	 = fdio buf codec clock json_strict json_track config config_cache verify request event envelope \
 	   route spool response log handler provider prov_circularo \
 	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
 	   prov_hmac

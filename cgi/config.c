@@ -19,6 +19,7 @@
 #include "hs_config.h"
 #include "hs_json.h"
 #include "hs_provider.h"
+#include "hs_fdio.h"
 #include "hs_spool.h"
 
 struct ctx {
@@ -40,29 +41,6 @@ fail(struct ctx *c, const char *fmt, ...)
 	vsnprintf(c->err, c->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-int
-hs_name_valid_max(const char *s, size_t max)
-{
-	size_t	 i;
-
-	if (s == NULL || s[0] == '\0' || s[0] == '.')
-		return 0;
-	for (i = 0; s[i]; i++) {
-		if (i >= max)
-			return 0;
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
-		    s[i] != '_' && s[i] != '-')
-			return 0;
-	}
-	return 1;
-}
-
-int
-hs_name_valid(const char *s)
-{
-	return hs_name_valid_max(s, HS_NAME_MAX);
 }
 
 char *

@@ -15,7 +15,7 @@
 
 #include "hs_clock.h"
 #include "hs_handler.h"
-#include "hs_spool.h"
+#include "hs_fdio.h"
 #include "hs_verify.h"
 
 extern char **environ;

@@ -39,13 +39,20 @@ skip_ws(cur_t p, cur_t end)
 	return p;
 }
 
-/* One UTF-8 sequence starting at p (a byte >= 0x80). */
-static cur_t
-scan_utf8(struct scan *s, cur_t p)
+/*
+ * Length of the UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), 1 for ASCII, 0 if invalid or cut
+ * short. The one UTF-8 validator: the scanner and the CLI's printing both
+ * use it.
+ */
+static inline size_t
+utf8_seq(cur_t p, size_t left)
 {
-	size_t	 left = (size_t)(s->end - p), need, i;
+	size_t	 need, i;
 	uint32_t cp;
 
+	if (p[0] < 0x80)
+		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
 		need = 1; cp = p[0] & 0x1f;
 	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
@@ -53,18 +60,33 @@ scan_utf8(struct scan *s, cur_t p)
 	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
 		need = 3; cp = p[0] & 0x07;
 	} else
-		return fail_at(s, "invalid UTF-8");
+		return 0;
 	if (left < need + 1)
-		return fail_at(s, "invalid UTF-8");
+		return 0;
 	for (i = 1; i <= need; i++) {
 		if ((p[i] & 0xc0) != 0x80)
-			return fail_at(s, "invalid UTF-8");
+			return 0;
 		cp = (cp << 6) | (p[i] & 0x3f);
 	}
 	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return fail_at(s, "invalid UTF-8");
-	return p + need + 1;
+		return 0;
+	return need + 1;
+}
+
+size_t
+hs_utf8_len(const char *s, size_t left)
+{
+	return left ? utf8_seq((cur_t)s, left) : 0;
+}
+
+/* One UTF-8 sequence starting at p (a byte >= 0x80). */
+static cur_t
+scan_utf8(struct scan *s, cur_t p)
+{
+	size_t	 n = utf8_seq(p, (size_t)(s->end - p));
+
+	return n ? p + n : fail_at(s, "invalid UTF-8");
 }
 
 /* String bytes that need no look: printable ASCII but '"' and '\\'. */

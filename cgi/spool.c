@@ -3,6 +3,7 @@
  * open(O_EXCL) in tmp/, write, fsync, close, renameat2(RENAME_NOREPLACE)
  * into new/, fsync(new/). Only then may the caller answer 2xx.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 #include "hs_clock.h"
-#include "hs_config.h"
+#include "hs_fdio.h"
 #include "hs_spool.h"
 
 #define DIR_MODE	02770	/* group-writable + setgid: a cron user in the
@@ -26,89 +27,32 @@
 static char	 host[65];
 static unsigned long delivered;
 
+/*
+ * The spool's alphabet: every endpoint, queue and event name becomes a
+ * file name under the spool root, so this is the one place that says which
+ * names may.
+ */
 int
-hs_write_all(int fd, const void *buf, size_t len)
+hs_name_valid_max(const char *s, size_t max)
 {
-	const char *p = buf;
-	ssize_t	 n;
+	size_t	 i;
 
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
+	if (s == NULL || s[0] == '\0' || s[0] == '.')
+		return 0;
+	for (i = 0; s[i]; i++) {
+		if (i >= max)
+			return 0;
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
+		    s[i] != '_' && s[i] != '-')
+			return 0;
 	}
-	return 0;
-}
-
-char *
-hs_read_all(int fd, size_t max, size_t *lenp)
-{
-	char	*buf;
-	size_t	 len = 0;
-	ssize_t	 r;
-	int	 saved;
-
-	if ((buf = malloc(max + 1)) == NULL)
-		return NULL;
-	for (;;) {
-		/* room for one byte more than max: a longer file shows */
-		r = read(fd, buf + len, max + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > max) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	errno = saved;
-	return NULL;
+	return 1;
 }
 
 int
-hs_writev_all(int fd, const struct iovec *iov_in, int iovcnt)
+hs_name_valid(const char *s)
 {
-	struct iovec iov[8];
-	ssize_t	 n;
-	int	 i = 0;
-
-	if (iovcnt > 8)
-		return -1;
-	memcpy(iov, iov_in, sizeof *iov * (size_t)iovcnt);
-	while (i < iovcnt) {
-		if (iov[i].iov_len == 0) {
-			i++;
-			continue;
-		}
-		n = writev(fd, iov + i, iovcnt - i);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		while (i < iovcnt && (size_t)n >= iov[i].iov_len) {
-			n -= (ssize_t)iov[i].iov_len;
-			i++;
-		}
-		if (i < iovcnt) {
-			iov[i].iov_base = (char *)iov[i].iov_base + n;
-			iov[i].iov_len -= (size_t)n;
-		}
-	}
-	return 0;
+	return hs_name_valid_max(s, HS_NAME_MAX);
 }
 
 static void

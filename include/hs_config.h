@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#define HS_NAME_MAX		64	/* endpoint and queue names */
 #define HS_CONFIG_MAX_BYTES	(1 << 20)
 #define HS_BODY_HARD_MAX	(64UL << 20)
 #define HS_DEFAULT_BODY_MAX	1048576UL
@@ -131,11 +130,6 @@ int	hs_config_locate(char **envp, char *out, size_t outlen);
 
 const struct hs_endpoint *hs_config_endpoint(const struct hs_config *cfg,
 	    const char *name);
-
-/* [A-Za-z0-9._-], 1..HS_NAME_MAX, no leading dot. */
-int	hs_name_valid(const char *s);
-/* The same alphabet with another length cap (spool ids). */
-int	hs_name_valid_max(const char *s, size_t max);
 
 /* "X-Hub-Signature-256" -> "HTTP_X_HUB_SIGNATURE_256"; NULL if invalid. */
 char	*hs_header_to_cgi(const char *header);

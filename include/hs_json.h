@@ -38,6 +38,8 @@ struct hs_json_want {
 int	hs_json_scan(const char *s, size_t n, struct hs_json_want *want,
 	    size_t nwant, const char **why);
 
+/* Length of the UTF-8 sequence at s, 1 for ASCII, 0 if invalid or cut short. */
+size_t	hs_utf8_len(const char *s, size_t left);
 /* Well-formed UTF-8 (same rules as inside JSON strings)? */
 int	hs_utf8_valid(const char *s, size_t n);
 

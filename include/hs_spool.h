@@ -10,6 +10,13 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#define HS_NAME_MAX		64	/* endpoint and queue names */
+
+/* [A-Za-z0-9._-], 1..HS_NAME_MAX, no leading dot. */
+int	hs_name_valid(const char *s);
+/* The same alphabet, at most max characters (event ids, dedup keys). */
+int	hs_name_valid_max(const char *s, size_t max);
+
 #define HS_SPOOL_ID_MAX	128
 
 /* Directory names inside a queue; tmp/ and new/ are the Maildir core. */
@@ -105,14 +112,5 @@ int	hs_spool_dedup_end(struct hs_dedup *d, const char *id);
  */
 int	hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
 	    const char *to);
-
-/* write(2)/writev(2) loops that survive EINTR and short writes. */
-int	hs_write_all(int fd, const void *buf, size_t len);
-/*
- * Reads fd to its end into a new buffer, NUL-terminated, of at most max
- * bytes (length in *lenp); a longer file is EFBIG. NULL on error, errno set.
- */
-char	*hs_read_all(int fd, size_t max, size_t *lenp);
-int	hs_writev_all(int fd, const struct iovec *iov, int iovcnt);
 
 #endif

@@ -19,9 +19,10 @@
 
 #include <json-c/json.h>
 
-#include "hs_clock.h"
 #include "hs_cli.h"
 #include "hs_cli_common.h"
+#include "hs_clock.h"
+#include "hs_fdio.h"
 #include "hs_json.h"
 #include "hs_spool.h"
 
@@ -1027,36 +1028,6 @@ hs_cli_fmt_age(long long s, char *out, size_t outlen)
 		snprintf(out, outlen, "%lldd", s / 86400);
 }
 
-/* Length of a valid UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t	 need, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need;
-}
-
 char *
 hs_cli_utf8_clean(const char *s, size_t len)
 {
@@ -1067,7 +1038,7 @@ hs_cli_utf8_clean(const char *s, size_t len)
 	if ((out = malloc(len + 1)) == NULL)
 		return NULL;
 	while (i < len) {
-		n = utf8_len(u + i, len - i);
+		n = hs_utf8_len(s + i, len - i);
 		if (n == 0 || (n == 1 && u[i] == 0)) {
 			out[o++] = '?';
 			i++;
@@ -1088,7 +1059,7 @@ hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline)
 	size_t	 i = 0, n;
 
 	while (i < len) {
-		n = utf8_len(u + i, len - i);
+		n = hs_utf8_len(s + i, len - i);
 		if (n == 1 && ((u[i] >= 0x20 && u[i] != 0x7f) || u[i] == '\t' ||
 		    (u[i] == '\n' && multiline)))
 			fputc(u[i], f);

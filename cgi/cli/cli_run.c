@@ -38,6 +38,7 @@
 
 #include "hs_cli.h"
 #include "hs_cli_common.h"
+#include "hs_fdio.h"
 #include "hs_spool.h"
 
 #define KILL_GRACE	5	/* seconds between TERM and KILL */

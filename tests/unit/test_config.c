@@ -5,6 +5,7 @@
 
 #include "hs_config.h"
 #include "hs_route.h"
+#include "hs_spool.h"
 #include "check.h"
 
 static char dir[] = "/tmp/hs-test-config-XXXXXX";
