@@ -51,14 +51,17 @@ ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
 	   -fstack-protector-strong -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS	?=
 
-# The library both binaries share: everything but the two mains.
-CORE	 = fdio buf codec clock json_strict json_track config config_cache verify request event envelope \
-	   route spool response log handler provider prov_circularo \
-	   prov_documenso prov_ignisign prov_github prov_stripe prov_standard \
-	   prov_hmac
-CLI	 = cli_main cli_sign cli_common cli_run cli_inspect cli_admin cli_verify
+# Object lists from the folders: cgi/*.c is the receiver (fcgi_main.c its
+# main), cgi/providers/ its senders, cgi/cli/ the command line. The library
+# both binaries share is everything but the two mains.
+CORE	 = $(basename $(notdir $(filter-out cgi/fcgi_main.c, \
+	   $(wildcard cgi/*.c cgi/providers/*.c))))
+CLI	 = $(basename $(notdir $(wildcard cgi/cli/*.c)))
 CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o)
 CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
+# -MMD -MP: each object depends on the headers it includes, no more
+DEPFLAGS = -MMD -MP
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/fcgi_main.d
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
 	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
@@ -69,8 +72,8 @@ all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 # the receiver in cgi/, the senders in cgi/providers/, the command line in cgi/cli/
 vpath %.c cgi cgi/providers cgi/cli
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/%.o: %.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/obj:
 	mkdir -p $@
@@ -90,10 +93,12 @@ $(BUILD)/hookspool: $(CLI_OBJ) $(BUILD)/libhookspool.a
 
 # Unit tests link the core library directly.
 UNIT	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libhookspool.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhookspool.a
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libhookspool.a $(LIBS_FCGI)
+
+-include $(UNIT:%=$(BUILD)/tests/%.d)
 
 check-unit: $(UNIT:%=$(BUILD)/tests/%)
 	@rc=0; for t in $(UNIT); do $(BUILD)/tests/$$t 2>$(BUILD)/tests/$$t.stderr || rc=1; done; exit $$rc
@@ -187,17 +192,17 @@ FUZZ_CFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Ifuzz \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJ	 = $(CORE:%=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/fuzz_common.o
 FUZZ_BIN	 = $(FUZZERS:%=$(FUZZ_BUILD)/fuzz_%)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZERS:%=$(FUZZ_BUILD)/obj/fuzz_%.d)
 # keep the objects (make would delete them as intermediates)
 .SECONDARY: $(FUZZ_OBJ) $(FUZZERS:%=$(FUZZ_BUILD)/obj/fuzz_%.o)
 
-$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard include/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_BUILD)/obj/fuzz_%.o: fuzz/fuzz_%.c fuzz/fuzz_common.h \
-    $(wildcard include/*.h)
+$(FUZZ_BUILD)/obj/fuzz_%.o: fuzz/fuzz_%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/fuzz_%.o $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_FCGI)
