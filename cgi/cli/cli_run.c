@@ -37,7 +37,8 @@
 #include <json-c/json.h>
 
 #include "hs_cli.h"
-#include "hs_cli_common.h"
+#include "hs_cli_spool.h"
+#include "hs_cli_util.h"
 #include "hs_fdio.h"
 #include "hs_spool.h"
 

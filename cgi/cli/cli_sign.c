@@ -14,7 +14,7 @@
 
 #include "hs_buf.h"
 #include "hs_cli.h"
-#include "hs_cli_common.h"
+#include "hs_cli_util.h"
 #include "hs_clock.h"
 #include "hs_provider.h"
 

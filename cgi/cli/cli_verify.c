@@ -31,7 +31,8 @@
 
 #include "hs_buf.h"
 #include "hs_cli.h"
-#include "hs_cli_common.h"
+#include "hs_cli_spool.h"
+#include "hs_cli_util.h"
 #include "hs_json.h"
 #include "hs_provider.h"
 #include "hs_spool.h"

@@ -1,10 +1,11 @@
 /*
- * hs_cli_common.h - what the `hookspool` subcommands share: spool paths,
- * moves between states, the per-event meta sidecar and reading the head
- * of an event file. Only the CLI links this (cgi/cli/cli_common.c).
+ * hs_cli_spool.h - the spool as the `hookspool` subcommands see it: paths,
+ * listing, finding an event, moves between states, the per-event meta
+ * sidecar and opening event files. Only the CLI links this
+ * (cgi/cli/cli_spool.c).
  */
-#ifndef HS_CLI_COMMON_H
-#define HS_CLI_COMMON_H
+#ifndef HS_CLI_SPOOL_H
+#define HS_CLI_SPOOL_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -153,22 +154,5 @@ int	hs_cli_event_loadat(int dirfd, const char *name,
 void	hs_cli_event_free(struct hs_cli_event *ev);
 /* A string field of the head; "" when null or absent. */
 const char *hs_cli_event_str(const struct hs_cli_event *ev, const char *key);
-
-/* "30s", "15m", "36h", "7d" (or plain seconds) -> seconds. */
-int	hs_cli_parse_duration(const char *s, long long *secs);
-/* A non-negative decimal number for --max, --for, --timeout. */
-int	hs_cli_parse_count(const char *s, long long max, long long *out);
-void	hs_cli_fmt_time(long long t, char *out, size_t outlen);
-void	hs_cli_fmt_age(long long secs, char *out, size_t outlen);
-/* Bytes from a handler or a server -> a valid UTF-8 copy ('?' for junk). */
-char	*hs_cli_utf8_clean(const char *s, size_t len);
-/*
- * Text from the spool or a handler, safe for a terminal: control bytes
- * other than tab (and newline when multiline), DEL and bytes that are not
- * UTF-8 as \xNN, C1 controls as \u0080..\u009f.
- */
-void	hs_cli_put_text(FILE *f, const char *s, size_t len, int multiline);
-/* Pretty JSON on stdout, with a newline. */
-void	hs_cli_print_json(struct json_object *o);
 
 #endif
