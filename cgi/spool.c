@@ -20,9 +20,6 @@
 #include "hs_fdio.h"
 #include "hs_spool.h"
 
-#define DIR_MODE	02770	/* group-writable + setgid: a cron user in the
-				 * server's group can claim (rename) events */
-#define FILE_MODE	0640
 
 static char	 host[65];
 static unsigned long delivered;
@@ -124,11 +121,11 @@ hs_spool_open_root(const char *spool, int create)
 	fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd != -1 || errno != ENOENT || !create)
 		return fd;
-	if (mkdir(spool, DIR_MODE) == -1 && errno != EEXIST)
+	if (mkdir(spool, HS_SPOOL_DIR_MODE) == -1 && errno != EEXIST)
 		return -1;
 	if ((fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	fchmod(fd, DIR_MODE);
+	fchmod(fd, HS_SPOOL_DIR_MODE);
 	/* the new root's own entry must survive a crash too */
 	if (snprintf(parent, sizeof parent, "%s", spool) < (int)sizeof parent &&
 	    (slash = strrchr(parent, '/')) != NULL) {
@@ -170,7 +167,7 @@ hs_spool_subdir(int parent, const char *name, int create)
 	}
 	fd = openat(parent, name, SUBDIR_FLAGS);
 	if (fd == -1 && errno == ENOENT && create) {
-		if (mkdirat(parent, name, DIR_MODE) == -1 && errno != EEXIST)
+		if (mkdirat(parent, name, HS_SPOOL_DIR_MODE) == -1 && errno != EEXIST)
 			return -1;
 		if ((fd = openat(parent, name, SUBDIR_FLAGS)) == -1)
 			return link_errno(parent, name);
@@ -178,7 +175,7 @@ hs_spool_subdir(int parent, const char *name, int create)
 		return fd == -1 ? link_errno(parent, name) : fd;
 	/* umask must not take the group's write bit; fchmod on the fd we
 	 * opened without following links, never on a name */
-	fchmod(fd, DIR_MODE);
+	fchmod(fd, HS_SPOOL_DIR_MODE);
 	if (fsync(parent) == -1) {
 		saved = errno;
 		close(fd);
@@ -338,17 +335,34 @@ hs_spool_deliver(const char *spool, const char *queue, const char *state,
 	if (open_queue(spool, queue, state, &tmpfd, &dstfd, why) == -1)
 		return -1;
 	fd = openat(tmpfd, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, FILE_MODE);
+	    O_NOFOLLOW, HS_SPOOL_FILE_MODE);
 	if (fd == -1) {
 		*why = "cannot create file in tmp/";
 		goto out;
 	}
+	rc = hs_spool_commit(fd, tmpfd, id, dstfd, id, iov, iovcnt,
+	    HS_COMMIT_NEW | (durable ? HS_COMMIT_DURABLE : 0), why);
+out:
+	saved = errno;
+	close(tmpfd);
+	close(dstfd);
+	errno = saved;
+	return rc;
+}
+
+int
+hs_spool_commit(int fd, int tmpdir, const char *tmpname, int dstdir,
+    const char *dstname, const struct iovec *iov, int iovcnt, unsigned flags,
+    const char **why)
+{
+	int	 saved;
+
 	if (hs_writev_all(fd, iov, iovcnt) == -1) {
 		*why = "write failed";
 		goto fail;
 	}
 	/* After a failed fsync the data is gone: never retry, just refuse. */
-	if (durable && fsync(fd) == -1) {
+	if ((flags & HS_COMMIT_SYNC_FILE) && fsync(fd) == -1) {
 		*why = "fsync failed";
 		goto fail;
 	}
@@ -358,30 +372,30 @@ hs_spool_deliver(const char *spool, const char *queue, const char *state,
 		goto fail;
 	}
 	fd = -1;
-	if (hs_spool_renameat_noreplace(tmpfd, id, dstfd, id) == -1) {
-		*why = "rename into the queue failed";
+	if ((flags & HS_COMMIT_NEW ?
+	    hs_spool_renameat_noreplace(tmpdir, tmpname, dstdir, dstname) :
+	    renameat(tmpdir, tmpname, dstdir, dstname)) == -1) {
+		*why = flags & HS_COMMIT_NEW ? "rename into the queue failed" :
+		    "rename over the old version failed";
 		goto fail;
 	}
-	if (durable && fsync(dstfd) == -1) {
+	if ((flags & HS_COMMIT_SYNC_DIR) && fsync(dstdir) == -1) {
+		saved = errno;
 		/* The entry may not survive a crash; take it back and say so. */
-		unlinkat(dstfd, id, 0);
+		if (flags & HS_COMMIT_NEW)
+			unlinkat(dstdir, dstname, 0);
 		*why = "directory fsync failed";
-		goto out;
+		errno = saved;
+		return -1;
 	}
-	rc = 0;
-	goto out;
+	return 0;
 fail:
 	saved = errno;
 	if (fd != -1)
 		close(fd);
-	unlinkat(tmpfd, id, 0);
+	unlinkat(tmpdir, tmpname, 0);
 	errno = saved;
-out:
-	saved = errno;
-	close(tmpfd);
-	close(dstfd);
-	errno = saved;
-	return rc;
+	return -1;
 }
 
 /*
@@ -462,7 +476,7 @@ hs_spool_dedup_begin(const char *spool, const char *endpoint,
 		if (marker_exists(d->dir, key))
 			goto dup;
 		lfd = openat(d->dir, name, O_RDWR | O_CREAT | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
+		    O_NOFOLLOW, HS_SPOOL_FILE_MODE);
 		if (lfd == -1) {
 			*why = errno == ELOOP ? "in-flight marker is a "
 			    "symbolic link" : "cannot create in-flight marker";
@@ -518,7 +532,7 @@ hs_spool_dedup_end(struct hs_dedup *d, const char *id)
 			 * never a loss: no fsync, and a failure is reported
 			 * but does not undo the delivery. */
 			fd = openat(d->dir, d->key, O_WRONLY | O_CREAT |
-			    O_EXCL | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
+			    O_EXCL | O_CLOEXEC | O_NOFOLLOW, HS_SPOOL_FILE_MODE);
 			if (fd == -1 || hs_write_all(fd, id, strlen(id)) == -1 ||
 			    hs_write_all(fd, "\n", 1) == -1)
 				rc = -1;

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 
 #include "hs_config.h"
+#include "hs_envelope.h"
 
 struct json_object;
 
-#define HS_STATE_META		"meta"	/* <queue>/meta/<id>.json sidecars */
 #define HS_CLI_TAIL_MAX		4096	/* stderr tail kept for failed events */
 #define HS_CLI_TMP_SWEEP	(36 * 3600)	/* tmp/ leftovers older than this */
 
@@ -83,14 +83,14 @@ int	hs_cli_moveat(const struct hs_config *cfg, const char *queue,
 	    const char *id);
 
 /*
- * Finishes a replacement written through a temp file: writes iov to fd,
- * fsyncs (durable), closes, renames tmp over dst and fsyncs dir. On
- * failure fd is closed and tmp removed.
+ * Finishes a replacement written through a temp file: hs_spool_commit
+ * (write, fsync when durable, rename over dst, fsync dst's directory)
+ * with both directories opened from the spool root down, never through a
+ * symlink. On failure fd is closed and tmp removed.
  */
 struct iovec;
 int	hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
-	    const char *dst, const char *dir, const struct iovec *iov,
-	    int iovcnt);
+	    const char *dst, const struct iovec *iov, int iovcnt);
 
 /*
  * Creates <queue>/tmp/<id> for a replacement (O_EXCL, O_NOFOLLOW, tmp/
@@ -136,23 +136,11 @@ long long hs_cli_meta_int(struct json_object *meta, const char *key,
 long long hs_cli_next_attempt(const struct stat *st, struct json_object *meta);
 
 /*
- * An event file read whole: head holds our fields (parsed), the raw
- * body is data[body_off .. body_off + body_len).
+ * An event file (struct hs_envelope_file, hs_envelope_read) opened the
+ * spool way: O_NOFOLLOW, a regular file only (hs_cli_open_file).
  */
-struct hs_cli_event {
-	char	*data;
-	size_t	 len;
-	size_t	 head_len;	/* offset of the top-level ,"body": */
-	size_t	 body_off;
-	size_t	 body_len;
-	struct json_object *head;
-};
-int	hs_cli_event_read(int fd, struct hs_cli_event *ev);
-int	hs_cli_event_load(const char *path, struct hs_cli_event *ev);
+int	hs_cli_event_load(const char *path, struct hs_envelope_file *ev);
 int	hs_cli_event_loadat(int dirfd, const char *name,
-	    struct hs_cli_event *ev);
-void	hs_cli_event_free(struct hs_cli_event *ev);
-/* A string field of the head; "" when null or absent. */
-const char *hs_cli_event_str(const struct hs_cli_event *ev, const char *key);
+	    struct hs_envelope_file *ev);
 
 #endif

@@ -19,6 +19,12 @@ int	hs_name_valid_max(const char *s, size_t max);
 
 #define HS_SPOOL_ID_MAX	128
 
+/* Modes of everything in the spool: directories group-writable and setgid,
+ * so a cron user in the server's group can claim (rename) events; files
+ * readable by that group. */
+#define HS_SPOOL_DIR_MODE	02770
+#define HS_SPOOL_FILE_MODE	0640
+
 /* Directory names inside a queue; tmp/ and new/ are the Maildir core. */
 #define HS_STATE_TMP		"tmp"
 #define HS_STATE_NEW		"new"
@@ -31,6 +37,8 @@ int	hs_name_valid_max(const char *s, size_t max);
  * negative: the lost check may have spent a genuine token, so a person
  * decides (`hookspool verify --release/--reject`) */
 #define HS_STATE_HELD		"held"
+/* the CLI's per-event sidecars, <queue>/meta/<id>.json */
+#define HS_STATE_META		"meta"
 
 #define HS_DEDUP_DIR		".dedup"
 
@@ -112,5 +120,25 @@ int	hs_spool_dedup_end(struct hs_dedup *d, const char *id);
  */
 int	hs_spool_renameat_noreplace(int fromdir, const char *from, int todir,
 	    const char *to);
+
+/*
+ * Finishes a file written through a temp name, the one place the spool's
+ * durability rule lives (the receiver's delivery, the CLI's meta sidecars
+ * and verified copies): writes iov to fd, fsyncs it (HS_COMMIT_SYNC_FILE),
+ * closes it, renames tmpdir/tmpname to dstdir/dstname and fsyncs dstdir
+ * (HS_COMMIT_SYNC_DIR). HS_COMMIT_NEW: never over an existing file
+ * (RENAME_NOREPLACE), else the old version is replaced. fd is closed
+ * either way. A failure before the rename removes the temp file; a NEW
+ * file whose directory fsync failed is taken back (its entry may not
+ * survive a crash, so nobody may be told it is stored); a replacement
+ * stays, the old version being gone. -1 with errno, *why in words.
+ */
+#define HS_COMMIT_SYNC_FILE	0x1
+#define HS_COMMIT_SYNC_DIR	0x2
+#define HS_COMMIT_NEW		0x4
+#define HS_COMMIT_DURABLE	(HS_COMMIT_SYNC_FILE | HS_COMMIT_SYNC_DIR)
+int	hs_spool_commit(int fd, int tmpdir, const char *tmpname, int dstdir,
+	    const char *dstname, const struct iovec *iov, int iovcnt,
+	    unsigned flags, const char **why);
 
 #endif

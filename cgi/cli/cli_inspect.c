@@ -29,7 +29,7 @@ struct row {
 	long long	 next;
 	long long	 age;
 	long long	 attempts;
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	int		 readable;
 };
 
@@ -50,11 +50,11 @@ row_json(json_object *arr, const struct row *w)
 	json_object_object_add(o, "deferred",
 	    json_object_new_boolean(w->deferred));
 	json_object_object_add(o, "event", !w->readable ? NULL :
-	    json_str_or_null(hs_cli_event_str(&w->ev, "event")));
+	    json_str_or_null(hs_envelope_str(&w->ev, "event")));
 	json_object_object_add(o, "endpoint", !w->readable ? NULL :
-	    json_str_or_null(hs_cli_event_str(&w->ev, "endpoint")));
+	    json_str_or_null(hs_envelope_str(&w->ev, "endpoint")));
 	json_object_object_add(o, "received_at", !w->readable ? NULL :
-	    json_str_or_null(hs_cli_event_str(&w->ev, "received_at")));
+	    json_str_or_null(hs_envelope_str(&w->ev, "received_at")));
 	v = NULL;
 	if (w->readable)
 		json_object_object_get_ex(w->ev.head, "verified", &v);
@@ -75,7 +75,7 @@ row_text(const struct row *w)
 	hs_cli_fmt_age(w->age, age, sizeof age);
 	if (w->deferred)
 		hs_cli_fmt_time(w->next, next, sizeof next);
-	const char *event = w->readable ? hs_cli_event_str(&w->ev, "event") :
+	const char *event = w->readable ? hs_envelope_str(&w->ev, "event") :
 	    "(unreadable)";
 	int	 pad;
 
@@ -158,7 +158,7 @@ ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
 			row_json(arr, &w);
 		else
 			row_text(&w);
-		hs_cli_event_free(&w.ev);
+		hs_envelope_free(&w.ev);
 	}
 	hs_cli_names_free(&l);
 	close(sfd);
@@ -305,7 +305,7 @@ show_meta(json_object *meta)
 
 static void
 show_text(const char *id, const char *queue, const char *state,
-    const char *path, const struct hs_cli_event *ev, int readable,
+    const char *path, const struct hs_envelope_file *ev, int readable,
     json_object *meta)
 {
 	static const char *fields[] = { "event", "endpoint", "provider",
@@ -343,7 +343,7 @@ int
 hs_cmd_show(const char *config, int argc, char **argv)
 {
 	struct hs_config cfg;
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	json_object *meta;
 	const char *id = NULL, *state;
 	char	 queue[HS_NAME_MAX + 1], path[PATH_MAX];
@@ -411,7 +411,7 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	} else
 		show_text(id, queue, state, path, &ev, readable, meta);
 	if (readable)
-		hs_cli_event_free(&ev);
+		hs_envelope_free(&ev);
 	json_object_put(meta);
 	hs_config_free(&cfg);
 	return rc;

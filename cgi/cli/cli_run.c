@@ -356,7 +356,7 @@ put_env(const char *name, const char *value)
 
 /* In the child: never returns. */
 static void
-exec_handler(const struct runner *r, const struct hs_cli_event *ev,
+exec_handler(const struct runner *r, const struct hs_envelope_file *ev,
     const char *id, const char *path, long long attempt, int infd,
     int errfd, pid_t parent)
 {
@@ -385,14 +385,14 @@ exec_handler(const struct runner *r, const struct hs_cli_event *ev,
 	close(errfd);
 	put_env("HOOKSPOOL_FILE", path);
 	put_env("HOOKSPOOL_ID", id);
-	put_env("HOOKSPOOL_EVENT", hs_cli_event_str(ev, "event"));
-	put_env("HOOKSPOOL_ENDPOINT", hs_cli_event_str(ev, "endpoint"));
-	put_env("HOOKSPOOL_PROVIDER", hs_cli_event_str(ev, "provider"));
+	put_env("HOOKSPOOL_EVENT", hs_envelope_str(ev, "event"));
+	put_env("HOOKSPOOL_ENDPOINT", hs_envelope_str(ev, "endpoint"));
+	put_env("HOOKSPOOL_PROVIDER", hs_envelope_str(ev, "provider"));
 	put_env("HOOKSPOOL_QUEUE", r->queue);
-	put_env("HOOKSPOOL_DOCUMENT_ID", hs_cli_event_str(ev, "document_id"));
-	put_env("HOOKSPOOL_DELIVERY_ID", hs_cli_event_str(ev, "delivery_id"));
-	put_env("HOOKSPOOL_RECEIVED_AT", hs_cli_event_str(ev, "received_at"));
-	put_env("HOOKSPOOL_OCCURRED_AT", hs_cli_event_str(ev, "occurred_at"));
+	put_env("HOOKSPOOL_DOCUMENT_ID", hs_envelope_str(ev, "document_id"));
+	put_env("HOOKSPOOL_DELIVERY_ID", hs_envelope_str(ev, "delivery_id"));
+	put_env("HOOKSPOOL_RECEIVED_AT", hs_envelope_str(ev, "received_at"));
+	put_env("HOOKSPOOL_OCCURRED_AT", hs_envelope_str(ev, "occurred_at"));
 	v = NULL;
 	json_object_object_get_ex(ev->head, "verified", &v);
 	put_env("HOOKSPOOL_VERIFIED", json_object_get_boolean(v) ? "true" :
@@ -653,7 +653,7 @@ claim(struct runner *r, const char *id)
 static int
 run_one(struct runner *r, const char *id)
 {
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	struct outcome o;
 	struct stat st;
 	json_object *m = NULL;
@@ -680,7 +680,7 @@ run_one(struct runner *r, const char *id)
 	set_mtime(fd, now_secs());	/* the claim time, for the lease */
 	if (r->cfg->durable)
 		fsync(r->curfd);
-	if (hs_cli_event_read(fd, &ev) == -1) {
+	if (hs_envelope_read(fd, &ev) == -1) {
 		/* it will not parse next time either; no handler ran */
 		snprintf(why, sizeof why, "unreadable event file: %s",
 		    strerror(errno));
@@ -756,7 +756,7 @@ run_one(struct runner *r, const char *id)
 	if (to && strcmp(to, HS_STATE_FAILED) == 0)
 		fprintf(stderr, "hookspool: run: %s (%s): %s; attempt %lld of "
 		    "%ld, moved to failed/\n", id,
-		    hs_cli_event_str(&ev, "event"), why, attempts,
+		    hs_envelope_str(&ev, "event"), why, attempts,
 		    r->cfg->retry.max_attempts);
 	else if (to) {
 		char	 when[64];
@@ -766,12 +766,12 @@ run_one(struct runner *r, const char *id)
 			hs_cli_fmt_time(next, when, sizeof when);
 			fprintf(stderr, "hookspool: run: %s (%s): %s; attempt "
 			    "%lld of %ld, next at %s\n", id,
-			    hs_cli_event_str(&ev, "event"), why, attempts,
+			    hs_envelope_str(&ev, "event"), why, attempts,
 			    r->cfg->retry.max_attempts, when);
 		} else
 			fprintf(stderr, "hookspool: run: %s (%s): %s; attempt "
 			    "%lld of %ld, next attempt now\n", id,
-			    hs_cli_event_str(&ev, "event"), why, attempts,
+			    hs_envelope_str(&ev, "event"), why, attempts,
 			    r->cfg->retry.max_attempts);
 	}
 	rc = 0;
@@ -782,7 +782,7 @@ out:
 		close(errp[1]);
 	if (infd != -1)
 		close(infd);
-	hs_cli_event_free(&ev);
+	hs_envelope_free(&ev);
 	json_object_put(m);
 	close(fd);	/* releases the lock: after the file left cur/ */
 	return rc;

@@ -26,9 +26,6 @@
 #include "hs_json.h"
 #include "hs_spool.h"
 
-#define FILE_MODE	0640
-#define EVENT_MAX	(HS_BODY_HARD_MAX + (1UL << 20))
-
 /* The spool_dir of the loaded config: path-based calls below it are
  * resolved one directory at a time, never through a symlink. */
 static char	 spool_root[PATH_MAX];
@@ -614,8 +611,10 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
     json_object *meta, int sync)
 {
 	char	 tmp[NAME_MAX + 1], dst[NAME_MAX + 1];
-	const char *text;
-	int	 fd, n, saved;
+	const char *text, *why;
+	struct iovec iov[2];
+	unsigned flags = 0;
+	int	 fd, n;
 
 	/* the temp name starts with '.' so nothing lists it as meta */
 	n = snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", id, (long)getpid());
@@ -626,32 +625,20 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 	}
 	text = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	iov[0] = (struct iovec){ (void *)text, strlen(text) };
+	iov[1] = (struct iovec){ (void *)"\n", 1 };
+	if (cfg->durable && sync != HS_CLI_META_LAZY)
+		flags |= HS_COMMIT_SYNC_FILE;
+	if (cfg->durable && sync == HS_CLI_META_DURABLE)
+		flags |= HS_COMMIT_SYNC_DIR;
 	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW | O_NONBLOCK, FILE_MODE);
+	    O_NOFOLLOW | O_NONBLOCK, HS_SPOOL_FILE_MODE);
 	if (fd == -1)
 		return -1;
-	if (hs_write_all(fd, text, strlen(text)) == -1 ||
-	    hs_write_all(fd, "\n", 1) == -1 ||
-	    (cfg->durable && sync != HS_CLI_META_LAZY && fsync(fd) == -1))
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	/* renameat replaces a symlink planted as <id>.json, never follows */
-	if (renameat(metafd, tmp, metafd, dst) == -1)
-		goto fail;
-	if (cfg->durable && sync == HS_CLI_META_DURABLE && fsync(metafd) == -1)
-		return -1;
-	return 0;
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlinkat(metafd, tmp, 0);
-	errno = saved;
-	return -1;
+	/* a replacement: renameat replaces a symlink planted as <id>.json,
+	 * never follows it */
+	return hs_spool_commit(fd, metafd, tmp, metafd, dst, iov, 2, flags,
+	    &why);
 }
 
 int
@@ -671,36 +658,22 @@ hs_cli_meta_save(const struct hs_config *cfg, const char *queue,
 
 int
 hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
-    const char *dst, const char *dir, const struct iovec *iov, int iovcnt)
+    const char *dst, const struct iovec *iov, int iovcnt)
 {
-	const char *tbase = NULL, *dbase = NULL;
-	int	 tdir = -1, ddir = -1, saved, rc = -1;
+	const char *tbase = NULL, *dbase = NULL, *why;
+	int	 tdir, ddir = -1, saved, rc = -1;
 
-	(void)dir;	/* dst's directory, opened below from the spool down */
-	if ((tdir = path_parent(tmp, &tbase)) == -1)
-		goto fail;
-	if (hs_writev_all(fd, iov, iovcnt) == -1 ||
-	    (cfg->durable && fsync(fd) == -1))
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if ((ddir = path_parent(dst, &dbase)) == -1 ||
-	    renameat(tdir, tbase, ddir, dbase) == -1)
-		goto fail;
-	if (cfg->durable && fsync(ddir) == -1)
-		goto out;
-	rc = 0;
-	goto out;
-fail:
-	saved = errno;
-	if (fd != -1)
+	if ((tdir = path_parent(tmp, &tbase)) == -1 ||
+	    (ddir = path_parent(dst, &dbase)) == -1) {
+		saved = errno;
 		close(fd);
-	if (tdir != -1)
-		unlinkat(tdir, tbase, 0);
-	errno = saved;
+		if (tdir != -1)
+			unlinkat(tdir, tbase, 0);
+		errno = saved;
+		goto out;
+	}
+	rc = hs_spool_commit(fd, tdir, tbase, ddir, dbase, iov, iovcnt,
+	    cfg->durable ? HS_COMMIT_DURABLE : 0, &why);
 out:
 	saved = errno;
 	if (tdir != -1)
@@ -724,13 +697,13 @@ hs_cli_tmp_open(const struct hs_config *cfg, const char *queue,
 	if ((dir = hs_cli_dir(cfg, queue, HS_STATE_TMP, 1)) == -1)
 		return -1;
 	fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, FILE_MODE);
+	    O_NOFOLLOW, HS_SPOOL_FILE_MODE);
 	if (fd == -1 && errno == EEXIST) {
 		/* our own leftover (the receiver never reuses an id); the
 		 * name is removed, never followed */
 		unlinkat(dir, id, 0);
 		fd = openat(dir, id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		    O_NOFOLLOW, FILE_MODE);
+		    O_NOFOLLOW, HS_SPOOL_FILE_MODE);
 	}
 	saved = errno;
 	close(dir);
@@ -788,106 +761,6 @@ hs_cli_next_attempt(const struct stat *st, json_object *meta)
 	return t;
 }
 
-/*
- * Offset of the top-level ,"body": — the head is json-c output (no
- * blanks), but "actor" is the sender's object and may hold a "body" key
- * of its own, so count depth and skip strings.
- */
-static long
-find_body(const char *s, size_t len)
-{
-	size_t	 i;
-	int	 depth = 0, instr = 0, esc = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (instr) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"')
-				instr = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			if (depth == 1 && i > 0 && s[i - 1] == ',' &&
-			    len - i >= 7 && memcmp(s + i, "\"body\":", 7) == 0)
-				return (long)i - 1;
-			instr = 1;
-			break;
-		case '{':
-		case '[':
-			depth++;
-			break;
-		case '}':
-		case ']':
-			depth--;
-			break;
-		}
-	}
-	return -1;
-}
-
-void
-hs_cli_event_free(struct hs_cli_event *ev)
-{
-	free(ev->data);
-	json_object_put(ev->head);
-	memset(ev, 0, sizeof *ev);
-}
-
-int
-hs_cli_event_read(int fd, struct hs_cli_event *ev)
-{
-	struct stat st;
-	json_tokener *tok = NULL;
-	ssize_t	 r;
-	long	 off;
-	char	 save;
-
-	memset(ev, 0, sizeof *ev);
-	if (fstat(fd, &st) == -1)
-		return -1;
-	if ((unsigned long long)st.st_size > EVENT_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	/* a file still growing past its size is not a complete event: EFBIG */
-	if ((ev->data = hs_read_all(fd, (size_t)st.st_size, &ev->len)) == NULL)
-		return -1;
-	if ((off = find_body(ev->data, ev->len)) == -1 ||
-	    ev->len < (size_t)off + 8 + 2 ||
-	    memcmp(ev->data + ev->len - 2, "}\n", 2) != 0) {
-		errno = EINVAL;
-		goto fail;
-	}
-	ev->head_len = (size_t)off;
-	ev->body_off = (size_t)off + 8;
-	ev->body_len = ev->len - 2 - ev->body_off;
-	/* parse the head alone: ',' becomes '}' for a moment */
-	if ((tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 2)) == NULL)
-		goto fail;
-	save = ev->data[off];
-	ev->data[off] = '}';
-	ev->head = json_tokener_parse_ex(tok, ev->data, off + 1);
-	ev->data[off] = save;
-	json_tokener_free(tok);
-	if (ev->head == NULL || !json_object_is_type(ev->head,
-	    json_type_object)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	return 0;
-fail:
-	r = errno;
-	hs_cli_event_free(ev);
-	errno = (int)r;
-	return -1;
-}
-
 int
 hs_cli_open_file(int dirfd, const char *name, int flags)
 {
@@ -914,14 +787,14 @@ fail:
 }
 
 int
-hs_cli_event_loadat(int dirfd, const char *name, struct hs_cli_event *ev)
+hs_cli_event_loadat(int dirfd, const char *name, struct hs_envelope_file *ev)
 {
 	int	 fd, rc, saved;
 
 	memset(ev, 0, sizeof *ev);
 	if ((fd = hs_cli_open_file(dirfd, name, O_RDONLY)) == -1)
 		return -1;
-	rc = hs_cli_event_read(fd, ev);
+	rc = hs_envelope_read(fd, ev);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -929,7 +802,7 @@ hs_cli_event_loadat(int dirfd, const char *name, struct hs_cli_event *ev)
 }
 
 int
-hs_cli_event_load(const char *path, struct hs_cli_event *ev)
+hs_cli_event_load(const char *path, struct hs_envelope_file *ev)
 {
 	const char *base;
 	int	 parent, rc, saved;
@@ -942,16 +815,5 @@ hs_cli_event_load(const char *path, struct hs_cli_event *ev)
 	close(parent);
 	errno = saved;
 	return rc;
-}
-
-const char *
-hs_cli_event_str(const struct hs_cli_event *ev, const char *key)
-{
-	json_object *v;
-
-	if (ev->head == NULL || !json_object_object_get_ex(ev->head, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
 }
 

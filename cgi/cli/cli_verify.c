@@ -43,7 +43,6 @@
 #define JWT_MAX		8192
 #define CONNECT_TIMEOUT	10L
 #define REASON_MAX	500	/* of a person's --reason */
-#define FILE_MODE	0640
 
 /* How a check ended. */
 enum check {
@@ -395,7 +394,7 @@ reasons(json_object *ans, struct hs_buf *out)
 }
 
 static json_object *
-parse_body(const struct hs_cli_event *ev)
+parse_body(const struct hs_envelope_file *ev)
 {
 	json_tokener *tok;
 	json_object *o;
@@ -427,10 +426,10 @@ body_str(json_object *root, const char *key)
  */
 static int
 mark_verified(const struct hs_config *cfg, const char *queue,
-    const char *state, const char *id, const struct hs_cli_event *ev)
+    const char *state, const char *id, const struct hs_envelope_file *ev)
 {
 	static const char no[] = "\"verified\":false", yes[] = "\"verified\":true";
-	char	 tmp[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
+	char	 tmp[PATH_MAX], dst[PATH_MAX];
 	const char *at;
 	struct iovec iov[3];
 	size_t	 pre;
@@ -446,14 +445,13 @@ mark_verified(const struct hs_config *cfg, const char *queue,
 	iov[1] = (struct iovec){ (void *)yes, sizeof yes - 1 };
 	iov[2] = (struct iovec){ ev->data + pre + sizeof no - 1,
 	    ev->len - pre - (sizeof no - 1) };
-	if (hs_cli_path(dst, sizeof dst, cfg, queue, state, id) == -1 ||
-	    hs_cli_path(dir, sizeof dir, cfg, queue, state, NULL) == -1)
+	if (hs_cli_path(dst, sizeof dst, cfg, queue, state, id) == -1)
 		return -1;
 	/* tmp/ opened the spool way: a symlinked tmp/ is refused */
 	if ((fd = hs_cli_tmp_open(cfg, queue, id, tmp, sizeof tmp)) == -1)
 		return -1;
-	(void)fchmod(fd, FILE_MODE);	/* the server's group reads it */
-	return hs_cli_commit(cfg, fd, tmp, dst, dir, iov, 3);
+	(void)fchmod(fd, HS_SPOOL_FILE_MODE);	/* the server's group reads it */
+	return hs_cli_commit(cfg, fd, tmp, dst, iov, 3);
 }
 
 static json_object *
@@ -496,7 +494,7 @@ vo_str(json_object *vo, const char *key)
 /* from/ID (pending/ or held/) -> new/ID, as a copy that says verified. */
 static int
 release(struct verifier *v, const char *queue, const char *from,
-    const char *id, const struct hs_cli_event *ev)
+    const char *id, const struct hs_envelope_file *ev)
 {
 	json_object *f;
 
@@ -575,7 +573,7 @@ static void
 one_event(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
     const char *id)
 {
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	json_object *m = NULL, *vo, *body = NULL, *ans = NULL, *f;
 	struct hs_buf why;
 	char	 path[PATH_MAX], err[CURL_ERROR_SIZE + 64];
@@ -591,7 +589,7 @@ one_event(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
 		v->errors++;
 		return;
 	}
-	if (strcmp(hs_cli_event_str(&ev, "endpoint"), ep->name) != 0)
+	if (strcmp(hs_envelope_str(&ev, "endpoint"), ep->name) != 0)
 		goto out;	/* another endpoint's, done in its own pass */
 	if (json_object_object_get_ex(ev.head, "verified", &f) &&
 	    json_object_get_boolean(f)) {
@@ -719,7 +717,7 @@ out:
 	json_object_put(ans);
 	json_object_put(body);
 	json_object_put(m);
-	hs_cli_event_free(&ev);
+	hs_envelope_free(&ev);
 }
 
 /*
@@ -731,7 +729,7 @@ static void
 one_held(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
     const char *id)
 {
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	json_object *m, *vo;
 	char	 path[PATH_MAX];
 	const char *outcome;
@@ -743,8 +741,8 @@ one_held(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
 		v->errors++;
 		return;
 	}
-	if (strcmp(hs_cli_event_str(&ev, "endpoint"), ep->name) != 0) {
-		hs_cli_event_free(&ev);
+	if (strcmp(hs_envelope_str(&ev, "endpoint"), ep->name) != 0) {
+		hs_envelope_free(&ev);
 		return;
 	}
 	m = meta_load(v->cfg, queue, id);
@@ -768,7 +766,7 @@ one_held(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
 		    id, id);
 	}
 	json_object_put(m);
-	hs_cli_event_free(&ev);
+	hs_envelope_free(&ev);
 }
 
 static void
@@ -829,7 +827,7 @@ who(char *out, size_t outlen)
 static int
 decide(struct verifier *v, const char *id, int release_it, const char *text)
 {
-	struct hs_cli_event ev;
+	struct hs_envelope_file ev;
 	json_object *m, *vo, *f;
 	struct hs_buf why;
 	char	 queue[HS_NAME_MAX + 1], path[PATH_MAX], by[128];
@@ -911,7 +909,7 @@ decide(struct verifier *v, const char *id, int release_it, const char *text)
 		printf("%s released into %s/new\n", id, queue);
 	rc = 0;
 out_ev:
-	hs_cli_event_free(&ev);
+	hs_envelope_free(&ev);
 out:
 	free(clean);
 	hs_buf_free(&why);
