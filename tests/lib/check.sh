@@ -1,12 +1,23 @@
 # shellcheck shell=bash
 # tests/lib/check.sh - the assertions the shell suites share. Source it,
-# call check/ok/bad, and end with `hs_summary NAME`.
+# call check/holds/ok/bad, and end with `hs_summary NAME`.
 PASS=0 FAIL=0
 
 ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
 bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
 # check NAME GOT WANT
 check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got [$2] want [$3]"; fi; }
+# check_in NAME GOT ALLOWED...: GOT is one of the allowed values
+check_in() {
+	local name=$1 got=$2 a
+	shift 2
+	for a in "$@"; do
+		if [ "$got" = "$a" ]; then ok "$name ($got)"; return; fi
+	done
+	bad "$name: got [$got] want one of: $*"
+}
+# holds NAME COMMAND...: passes when the command succeeds
+holds() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 
 # hmac_hex SECRET TEXT: hex HMAC-SHA256, computed by openssl, not by us
 hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }

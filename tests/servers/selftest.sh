@@ -11,41 +11,11 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib/servers.sh
 . "$here/lib/servers.sh"
-
-pass=0
-fail=0
-ok() {
-    pass=$((pass + 1))
-    printf 'ok   - %s\n' "$*"
-}
-not_ok() {
-    fail=$((fail + 1))
-    printf 'FAIL - %s\n' "$*"
-}
+# shellcheck source=tests/lib/check.sh
+. "$here/lib/check.sh"
 finish() {
-    printf '%d passed, %d failed\n' "$pass" "$fail"
-    [[ $fail -eq 0 ]]
+    hs_summary servers-selftest
     exit
-}
-# check_eq NAME EXPECTED ACTUAL
-check_eq() {
-    if [[ $2 == "$3" ]]; then
-        ok "$1"
-    else
-        not_ok "$1: expected '$2', got '$3'"
-    fi
-}
-# check_in NAME ACTUAL ALLOWED...
-check_in() {
-    local name=$1 actual=$2 a
-    shift 2
-    for a in "$@"; do
-        if [[ $actual == "$a" ]]; then
-            ok "$name ($actual)"
-            return
-        fi
-    done
-    not_ok "$name: got '$actual', expected one of: $*"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hs-selftest.XXXXXX") || exit 1
@@ -58,17 +28,17 @@ trap cleanup EXIT
 
 for tool in cc curl jq lighttpd "$HS_APACHE_BIN" "$HS_SPAWN_FCGI_BIN"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        not_ok "required tool missing: $tool"
+        bad "required tool missing: $tool"
     fi
 done
-[[ $fail -eq 0 ]] || finish
+[[ $FAIL -eq 0 ]] || finish
 
 standin=$work/standin
 if cc -O2 -Wall -Wextra -o "$standin" "$here/lib/standin.c" -lfcgi 2>"$work/cc.log"; then
     ok "stand-in receiver builds"
 else
     cat "$work/cc.log"
-    not_ok "stand-in receiver builds"
+    bad "stand-in receiver builds"
     finish
 fi
 
@@ -76,7 +46,7 @@ config=$work/hookspool.json
 spool=$work/spool
 printf '{"spool_dir": "%s", "max_body_bytes": 1048576}\n' "$spool" >"$config"
 hs_prepare_spool "$spool"
-check_eq "spool owned by the Apache user" "$HS_APACHE_USER" "$(stat -c %U "$spool")"
+check "spool owned by the Apache user" "$(stat -c %U "$spool")" "$HS_APACHE_USER"
 
 sig='sha256=0123456789abcdef'
 auth='Bearer s3cr3t-t0ken'
@@ -113,25 +83,25 @@ get() {
 echo_checks() {
     local k=$1 mode=$2 from=$3
     post "$HS_URL/webhooks/circularo"
-    check_eq "$k: POST /webhooks/circularo status" 200 "$code"
-    check_eq "$k: mode" "$mode" "$(jqr .mode)"
-    check_eq "$k: REQUEST_METHOD" POST "$(jqr .REQUEST_METHOD)"
-    check_eq "$k: PATH_INFO" /circularo "$(jqr .PATH_INFO)"
-    check_eq "$k: X-Circularo-Signature arrived" "$sig" "$(jqr .HTTP_X_CIRCULARO_SIGNATURE)"
-    check_eq "$k: Authorization arrived" "$auth" "$(jqr .HTTP_AUTHORIZATION)"
-    check_eq "$k: CONTENT_TYPE" application/json "$(jqr .CONTENT_TYPE)"
-    check_eq "$k: CONTENT_LENGTH" "$body_len" "$(jqr .CONTENT_LENGTH)"
-    check_eq "$k: body bytes read" "$body_len" "$(jqr .body_bytes)"
+    check "$k: POST /webhooks/circularo status" "$code" 200
+    check "$k: mode" "$(jqr .mode)" "$mode"
+    check "$k: REQUEST_METHOD" "$(jqr .REQUEST_METHOD)" POST
+    check "$k: PATH_INFO" "$(jqr .PATH_INFO)" /circularo
+    check "$k: X-Circularo-Signature arrived" "$(jqr .HTTP_X_CIRCULARO_SIGNATURE)" "$sig"
+    check "$k: Authorization arrived" "$(jqr .HTTP_AUTHORIZATION)" "$auth"
+    check "$k: CONTENT_TYPE" "$(jqr .CONTENT_TYPE)" application/json
+    check "$k: CONTENT_LENGTH" "$(jqr .CONTENT_LENGTH)" "$body_len"
+    check "$k: body bytes read" "$(jqr .body_bytes)" "$body_len"
     if [[ -n $from ]]; then
-        check_eq "$k: HOOKSPOOL_CONFIG reached the receiver" "$config" "$(jqr .HOOKSPOOL_CONFIG)"
-        check_eq "$k: HOOKSPOOL_CONFIG came from" "$from" "$(jqr .HOOKSPOOL_CONFIG_from)"
+        check "$k: HOOKSPOOL_CONFIG reached the receiver" "$(jqr .HOOKSPOOL_CONFIG)" "$config"
+        check "$k: HOOKSPOOL_CONFIG came from" "$(jqr .HOOKSPOOL_CONFIG_from)" "$from"
     fi
-    check_eq "$k: receiver cwd is the binary's directory" \
-        "$(cd "$(dirname "$HS_BIN_PATH")" && pwd -P)" "$(jqr .cwd)"
+    check "$k: receiver cwd is the binary's directory" \
+        "$(jqr .cwd)" "$(cd "$(dirname "$HS_BIN_PATH")" && pwd -P)"
     # Chunked upload: FastCGI front-ends buffer it and send a real length.
     if [[ $mode == fcgi ]]; then
         post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
-        check_eq "$k: chunked POST gets CONTENT_LENGTH" "$body_len" "$(jqr .CONTENT_LENGTH)"
+        check "$k: chunked POST gets CONTENT_LENGTH" "$(jqr .CONTENT_LENGTH)" "$body_len"
     fi
 }
 
@@ -149,7 +119,7 @@ no_leftovers() {
             left+=" ${f//[^0-9]/}"
         fi
     done
-    check_eq "$1: no processes left after hs_stop_server" "" "$left"
+    check "$1: no processes left after hs_stop_server" "$left" ""
 }
 
 # 1. lighttpd + mod_fastcgi --------------------------------------------------
@@ -157,8 +127,8 @@ k=lighttpd
 if hs_start_lighttpd "$standin" "$config" "$work"; then
     ok "$k: started at $HS_URL"
     echo_checks "$k" fcgi process
-    check_eq "$k: process env HOOKSPOOL_CONFIG (bin-environment)" "$config" \
-        "$(jqr .process_HOOKSPOOL_CONFIG)"
+    check "$k: process env HOOKSPOOL_CONFIG (bin-environment)" "$(jqr .process_HOOKSPOOL_CONFIG)" \
+        "$config"
     check_in "$k: GET / refused" "$(get /)" 403 404
     check_in "$k: GET /hookspool.json refused" "$(get /hookspool.json)" 403 404
     pids=""
@@ -170,11 +140,11 @@ if hs_start_lighttpd "$standin" "$config" "$work"; then
     if [[ $n -ge 1 && $n -le ${HS_PROCS:-2} ]]; then
         ok "$k: 6 requests served by $n FastCGI process(es) (max-procs ${HS_PROCS:-2})"
     else
-        not_ok "$k: 6 requests served by $n processes, max-procs ${HS_PROCS:-2}"
+        bad "$k: 6 requests served by $n processes, max-procs ${HS_PROCS:-2}"
     fi
-    check_eq "$k: error log exists" yes "$([[ -f $HS_SERVER_LOG ]] && echo yes)"
+    check "$k: error log exists" "$([[ -f $HS_SERVER_LOG ]] && echo yes)" yes
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
@@ -191,21 +161,21 @@ if hs_start_apache_fcgid "$standin" "$config" "$work"; then
     lim=${HS_MAX_BODY:-1048576}
     code=$(head -c "$lim" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
         --data-binary @- "$HS_URL/webhooks/circularo")
-    check_eq "$k: body of exactly FcgidMaxRequestLen ($lim) accepted" 200 "$code"
+    check "$k: body of exactly FcgidMaxRequestLen ($lim) accepted" "$code" 200
     resp=$(cat "$work/resp")
-    check_eq "$k: ... and fully read" "$lim" "$(jqr .body_bytes)"
+    check "$k: ... and fully read" "$(jqr .body_bytes)" "$lim"
     code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o /dev/null -w '%{http_code}' \
         --data-binary @- "$HS_URL/webhooks/circularo")
-    check_eq "$k: body over FcgidMaxRequestLen gets Apache's 500" 500 "$code"
+    check "$k: body over FcgidMaxRequestLen gets Apache's 500" "$code" 500
     if grep -q 'exceeds MaxRequestLen' "$HS_SERVER_LOG"; then
         ok "$k: error log says 'exceeds MaxRequestLen'"
     else
-        not_ok "$k: error log says 'exceeds MaxRequestLen'"
+        bad "$k: error log says 'exceeds MaxRequestLen'"
     fi
-    check_eq "$k: receiver runs as the Apache user" "$HS_APACHE_USER" \
-        "$(ps -o user= -p "$(jqr .pid)" 2>/dev/null | tr -d ' ')"
+    check "$k: receiver runs as the Apache user" "$(ps -o user= -p "$(jqr .pid)" 2>/dev/null | tr -d ' ')" \
+        "$HS_APACHE_USER"
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
@@ -223,15 +193,15 @@ if hs_start_apache_cgi "$standin" "$config" "$work"; then
         check_in "$k: GET $p refused" "$(get "$p")" 403 404
     done
     post "$HS_URL/webhooks/circularo/"
-    check_eq "$k: trailing slash /webhooks/circularo/ routed" "200 /circularo" "$code $(jqr .PATH_INFO)"
+    check "$k: trailing slash /webhooks/circularo/ routed" "$code $(jqr .PATH_INFO)" "200 /circularo"
     code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -d x "$HS_URL/webhooks/circularo?x=1")
-    check_eq "$k: query string tolerated" 200 "$code"
+    check "$k: query string tolerated" "$code" 200
     # Chunked upload under plain CGI: Apache streams it with NO CONTENT_LENGTH
     # (the receiver must read to EOF or answer 411).
     post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
-    check_eq "$k: chunked POST has no CONTENT_LENGTH under mod_cgi" "200 null" "$code $(jqr .CONTENT_LENGTH)"
+    check "$k: chunked POST has no CONTENT_LENGTH under mod_cgi" "$code $(jqr .CONTENT_LENGTH)" "200 null"
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
@@ -243,14 +213,14 @@ if HS_ALLOW_OVERRIDE="FileInfo AuthConfig Options=ExecCGI,Indexes" \
     hs_start_apache_cgi "$standin" "$config" "$work" fallback; then
     ok "$k: started at $HS_URL"
     echo_checks "$k" cgi ""
-    check_eq "$k: no HOOKSPOOL_CONFIG in the request" null "$(jqr .HOOKSPOOL_CONFIG)"
+    check "$k: no HOOKSPOOL_CONFIG in the request" "$(jqr .HOOKSPOOL_CONFIG)" null
     fb=$(jqr .cwd)/../hookspool.json
-    check_eq "$k: ../hookspool.json (from the binary's dir) is the config" \
-        "$(cat "$config")" "$(cat "$fb" 2>/dev/null)"
+    check "$k: ../hookspool.json (from the binary's dir) is the config" \
+        "$(cat "$fb" 2>/dev/null)" "$(cat "$config")"
     check_in "$k: GET /../hookspool.json refused" "$(get /../hookspool.json)" 400 403 404
     check_in "$k: GET /%2e%2e/hookspool.json refused" "$(get /%2e%2e/hookspool.json)" 400 403 404
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
@@ -264,7 +234,7 @@ if hs_start_apache_htaccess "$standin" "$config" "$work" fcgid setenv; then
         check_in "$k: GET $p refused" "$(get "$p")" 403 404
     done
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
@@ -274,8 +244,8 @@ k=apache-proxy-fcgi
 if hs_start_apache_proxy_fcgi "$standin" "$config" "$work"; then
     ok "$k: started at $HS_URL"
     echo_checks "$k" fcgi request
-    check_eq "$k: process env HOOKSPOOL_CONFIG (spawn-fcgi env)" "$config" \
-        "$(jqr .process_HOOKSPOOL_CONFIG)"
+    check "$k: process env HOOKSPOOL_CONFIG (spawn-fcgi env)" "$(jqr .process_HOOKSPOOL_CONFIG)" \
+        "$config"
     check_in "$k: GET / refused" "$(get /)" 403 404
     lim=${HS_MAX_BODY:-1048576}
     # Apache 2.4 skips LimitRequestBody for proxied requests: a big body
@@ -283,10 +253,10 @@ if hs_start_apache_proxy_fcgi "$standin" "$config" "$work"; then
     code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
         --data-binary @- "$HS_URL/webhooks/circularo")
     resp=$(cat "$work/resp")
-    check_eq "$k: no Apache body limit, receiver gets all $((lim + 1)) bytes" \
-        "200 $((lim + 1))" "$code $(jqr .body_bytes)"
+    check "$k: no Apache body limit, receiver gets all $((lim + 1)) bytes" \
+        "$code $(jqr .body_bytes)" "200 $((lim + 1))"
 else
-    not_ok "$k: start"
+    bad "$k: start"
 fi
 hs_stop_server
 no_leftovers "$k"
