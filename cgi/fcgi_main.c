@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -17,6 +19,7 @@
 #include "hs_handler.h"
 #include "hs_fdio.h"
 #include "hs_verify.h"
+#include "hs_version.h"
 
 extern char **environ;
 
@@ -166,12 +169,21 @@ serve_cgi(struct hs_handler *h)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct hs_handler h;
 	FCGX_Request req;
 	struct sigaction sa;
 	int	 rc = 0;
+
+	/* Only from a shell: under CGI, mod_cgi turns a query "?--version"
+	 * into an argument, and a request must never get anything but the
+	 * pipeline's answer. */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0 &&
+	    getenv("GATEWAY_INTERFACE") == NULL) {
+		printf("hookspool.fcgi " HS_VERSION "\n");
+		return 0;
+	}
 
 	hs_crypto_init_lean();	/* failing, OpenSSL just starts as usual */
 	hs_handler_init(&h);

@@ -8,6 +8,9 @@
  * the way the receiver finds it. Prints the error and returns -1. */
 int	hs_cli_load_config(const char *path, struct hs_config *cfg);
 
+/* Prints the command's usage (cli_main.c's table) to stderr; returns 2. */
+int	hs_cli_usage(const char *command);
+
 int	hs_cmd_sign(const char *config, int argc, char **argv);
 int	hs_cmd_ls(const char *config, int argc, char **argv);
 int	hs_cmd_show(const char *config, int argc, char **argv);

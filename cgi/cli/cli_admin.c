@@ -183,8 +183,7 @@ hs_cmd_retry(const char *config, int argc, char **argv)
 	hs_config_free(&cfg);
 	return rc;
 usage:
-	fprintf(stderr, "usage: hookspool retry ID | retry --failed [QUEUE]\n");
-	return 2;
+	return hs_cli_usage("retry");
 }
 
 struct purge {
@@ -459,9 +458,7 @@ hs_cmd_purge(const char *config, int argc, char **argv)
 	hs_config_free(&cfg);
 	return p.errors ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: hookspool purge --older-than DURATION [--done] "
-	    "[--failed] [--rejected] [--json]\n");
-	return 2;
+	return hs_cli_usage("purge");
 }
 
 /* "yes", or why not: the spool must be writable by whoever runs us. */
@@ -688,10 +685,8 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
-	else if (argc != 1) {
-		fprintf(stderr, "usage: hookspool check-config [--json]\n");
-		return 2;
-	}
+	else if (argc != 1)
+		return hs_cli_usage("check-config");
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 1;
 	why = spool_writable(cfg.spool_dir);

@@ -254,9 +254,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	hs_config_free(&cfg);
 	return rc;
 usage:
-	fprintf(stderr, "usage: hookspool ls [QUEUE] [--state new|deferred|cur|"
-	    "done|failed|pending|held|rejected] [--json]\n");
-	return 2;
+	return hs_cli_usage("ls");
 }
 
 static int
@@ -416,8 +414,7 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	hs_config_free(&cfg);
 	return rc;
 usage:
-	fprintf(stderr, "usage: hookspool show ID [--json]\n");
-	return 2;
+	return hs_cli_usage("show");
 }
 
 struct tally {
@@ -491,10 +488,8 @@ hs_cmd_stats(const char *config, int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
-	else if (argc != 1) {
-		fprintf(stderr, "usage: hookspool stats [--json]\n");
-		return 2;
-	}
+	else if (argc != 1)
+		return hs_cli_usage("stats");
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	if (hs_cli_queues(&cfg, &queues) == -1) {

@@ -848,14 +848,6 @@ due_events(struct runner *r, struct hs_cli_names *due, int report)
 }
 
 static int
-usage(void)
-{
-	fprintf(stderr, "usage: hookspool run QUEUE [--max N] [--for SECONDS] "
-	    "[--timeout SECONDS] [-v] -- CMD [ARGS...]\n");
-	return 2;
-}
-
-static int
 parse_args(struct runner *r, int argc, char **argv)
 {
 	int	 i;
@@ -970,7 +962,7 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	r.qfd = r.newfd = r.curfd = r.donefd = r.failedfd = r.metafd = -1;
 	r.timeout = -1;
 	if (parse_args(&r, argc, argv) == -1)
-		return usage();
+		return hs_cli_usage("run");
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	r.cfg = &cfg;

@@ -24,15 +24,6 @@ struct sign_opts {
 };
 
 static int
-usage(void)
-{
-	fprintf(stderr, "usage: hookspool sign ENDPOINT --event NAME "
-	    "[--body FILE|-] [--send URL | --url URL]\n"
-	    "                      [--delivery-id ID] [--at UNIX_SECONDS]\n");
-	return 2;
-}
-
-static int
 parse(int argc, char **argv, struct sign_opts *o)
 {
 	int	 i;
@@ -219,7 +210,7 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 	int	 rc = 1;
 
 	if (parse(argc, argv, &o) == -1)
-		return usage();
+		return hs_cli_usage("sign");
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	hs_buf_init(&headers);

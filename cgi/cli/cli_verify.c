@@ -917,15 +917,6 @@ out:
 	return rc;
 }
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: hookspool verify [-v] [ENDPOINT]\n"
-	    "       hookspool verify --release ID\n"
-	    "       hookspool verify --reject ID [--reason TEXT]\n");
-	return 2;
-}
-
 int
 hs_cmd_verify(const char *config, int argc, char **argv)
 {
@@ -952,12 +943,12 @@ hs_cmd_verify(const char *config, int argc, char **argv)
 		    (size_t)argc && text == NULL)
 			text = argv[++i];
 		else if (argv[i][0] == '-' || name)
-			return usage();
+			return hs_cli_usage("verify");
 		else
 			name = argv[i];
 	}
 	if ((id && name) || (text && release_it != 0))
-		return usage();
+		return hs_cli_usage("verify");
 	if (id && !hs_cli_id_valid(id)) {
 		fprintf(stderr, "hookspool: verify: not an event id\n");
 		return 2;

@@ -101,6 +101,31 @@ check "show rejects a dot id" "$(hs show .hidden 2>/dev/null; echo $?)" 2
 check "retry rejects a slash" "$(hs retry a/b 2>/dev/null; echo $?)" 2
 check "show of an unknown id exits 1" "$(hs show 1.nosuch 2>/dev/null; echo $?)" 1
 
+# --help on every command: its usage on stdout, exit 0; a usage error
+# prints the same usage on stderr and exits 2
+for c in ls show stats run retry purge verify check-config sign; do
+	out=$("$HS" "$c" --help 2>"$T/help.err"); rc=$?
+	check "$c --help exits 0" "$rc" 0
+	holds "$c --help prints its usage on stdout" \
+	    test "$(printf '%s\n' "$out" | head -n1 | cut -d' ' -f1-3)" = "usage: hookspool $c"
+	check "$c --help writes nothing to stderr" "$(wc -c < "$T/help.err")" 0
+done
+check "a --help after run's -- is the handler's, not ours" \
+    "$(hs run bulk --max 1 -- sh -c 'exit 0' --help 2>/dev/null | grep -c '^usage:')" 0
+check "usage error: same text on stderr" \
+    "$(hs retry 2>&1 >/dev/null)" "$("$HS" retry --help)"
+check "usage error exits 2" "$(hs retry >/dev/null 2>&1; echo $?)" 2
+check "hookspool --help exits 0" "$("$HS" --help >/dev/null; echo $?)" 0
+check "hookspool --version" "$("$HS" --version)" "hookspool $(sed -n 's/^#define HS_VERSION[[:space:]]*"\(.*\)"/\1/p' "$(dirname "$0")/../../include/hs_version.h")"
+check "hookspool.fcgi --version from a shell" "$("$(dirname "$HS")/hookspool.fcgi" --version)" \
+    "$("$HS" --version | sed 's/^hookspool /hookspool.fcgi /')"
+# under CGI the argument is a request's query (mod_cgi's ?--version), and
+# the answer is the pipeline's, never the version
+check "hookspool.fcgi --version under CGI answers as a request" \
+    "$(GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET HOOKSPOOL_CONFIG="$CFG" \
+      "$(dirname "$HS")/hookspool.fcgi" --version </dev/null 2>/dev/null | head -n1 | tr -d '\r')" \
+    "Status: 405 Method Not Allowed"
+
 # ------------------------------------------------ 4 runners x 200 events
 M=200
 first=$(post_circ bulk.event 0)
