@@ -84,6 +84,13 @@ struct hs_provider {
 	int	(*sign)(const struct hs_endpoint *ep, const struct hs_key *key,
 		    const char *body, size_t len, long long now,
 		    const char *delivery_id, struct hs_buf *headers);
+	/*
+	 * Senders that name the event in a header rather than the body: that
+	 * header's name ("X-GitHub-Event") into out, 0; -1 when the event is
+	 * in the body. NULL: always in the body. For `hookspool sign`.
+	 */
+	int	(*event_header)(const struct hs_endpoint *ep, char *out,
+		    size_t outlen);
 	/* A realistic sample body for `hookspool sign` (event substituted). */
 	int	(*sample)(const struct hs_endpoint *ep, const char *event,
 		    struct hs_buf *body);
@@ -106,13 +113,5 @@ int	hs_provider_body_mac_matches(const struct hs_endpoint *ep,
 void	hs_provider_header_name(const char *cgi, char *out, size_t outlen);
 /* 16 random bytes as 32 hex digits, for sample ids */
 void	hs_provider_random_hex(char out[33]);
-
-extern const struct hs_provider hs_provider_circularo;
-extern const struct hs_provider hs_provider_documenso;
-extern const struct hs_provider hs_provider_ignisign;
-extern const struct hs_provider hs_provider_github;
-extern const struct hs_provider hs_provider_stripe;
-extern const struct hs_provider hs_provider_standard;
-extern const struct hs_provider hs_provider_hmac;
 
 #endif

@@ -233,12 +233,9 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 		goto done;
 	}
 	/* Senders that name the event in a header, not the body. */
-	if (o.event && p == &hs_provider_github)
-		hs_buf_printf(&headers, "X-GitHub-Event: %s\n", o.event);
-	if (o.event && p == &hs_provider_hmac && ep->event_header) {
-		hs_provider_header_name(ep->event_header, hname, sizeof hname);
+	if (o.event && p->event_header &&
+	    p->event_header(ep, hname, sizeof hname) == 0)
 		hs_buf_printf(&headers, "%s: %s\n", hname, o.event);
-	}
 	if (o.send_url)
 		rc = send_request(o.send_url, &headers, &body);
 	else {

@@ -957,9 +957,9 @@ hs_cmd_verify(const char *config, int argc, char **argv)
 		return 2;
 	v.cfg = &cfg;
 	if (name && ((only = hs_config_endpoint(&cfg, name)) == NULL ||
-	    only->provider != &hs_provider_ignisign)) {
-		fprintf(stderr, "hookspool: verify: %s is not an ignisign "
-		    "endpoint\n", name);
+	    !(only->provider->flags & HS_PROV_PENDING))) {
+		fprintf(stderr, "hookspool: verify: %s is not an endpoint whose "
+		    "events wait in pending/ to be verified\n", name);
 		rc = 2;
 		goto out;
 	}
@@ -967,7 +967,7 @@ hs_cmd_verify(const char *config, int argc, char **argv)
 		const struct hs_endpoint *ep = &cfg.endpoints[i];
 
 		if ((only == NULL || only == ep) &&
-		    ep->provider == &hs_provider_ignisign &&
+		    (ep->provider->flags & HS_PROV_PENDING) &&
 		    ep->api_key.len == 0 && ep->app_secret.len == 0) {
 			fprintf(stderr, "hookspool: verify: endpoints.%s.api_key:"
 			    " required to verify (or app_secret)\n", ep->name);
@@ -1014,7 +1014,7 @@ hs_cmd_verify(const char *config, int argc, char **argv)
 	}
 	for (i = 0; i < cfg.nendpoints; i++)
 		if ((only == NULL || only == &cfg.endpoints[i]) &&
-		    cfg.endpoints[i].provider == &hs_provider_ignisign)
+		    (cfg.endpoints[i].provider->flags & HS_PROV_PENDING))
 			one_endpoint(&v, &cfg.endpoints[i]);
 	if (v.verbose)
 		printf("%ld released, %ld rejected, %ld held, %ld left pending\n",

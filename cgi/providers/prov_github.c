@@ -7,6 +7,7 @@
  * GitHub payload names its own object and time, so two distinct events do
  * not share a body.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -102,6 +103,14 @@ static const char *const github_fields[] = {
 	"sender.login", "repository.full_name", NULL
 };
 
+static int
+github_event_header(const struct hs_endpoint *ep, char *out, size_t outlen)
+{
+	(void)ep;
+	snprintf(out, outlen, "X-GitHub-Event");
+	return 0;
+}
+
 const struct hs_provider hs_provider_github = {
 	.fields = github_fields,
 	.name = "github",
@@ -109,5 +118,6 @@ const struct hs_provider hs_provider_github = {
 	.verify = github_verify,
 	.describe = github_describe,
 	.sign = github_sign,
+	.event_header = github_event_header,
 	.sample = github_sample,
 };

@@ -181,6 +181,15 @@ hmac_configure(struct hs_endpoint *ep, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+hmac_event_header(const struct hs_endpoint *ep, char *out, size_t outlen)
+{
+	if (ep->event_header == NULL)
+		return -1;
+	hs_provider_header_name(ep->event_header, out, outlen);
+	return 0;
+}
+
 const struct hs_provider hs_provider_hmac = {
 	.fields = hmac_fields,
 	.options = hmac_options,
@@ -190,5 +199,6 @@ const struct hs_provider hs_provider_hmac = {
 	.verify = hmac_verify,
 	.describe = hmac_describe,
 	.sign = hmac_sign,
+	.event_header = hmac_event_header,
 	.sample = hmac_sample,
 };

@@ -8,6 +8,19 @@
 #include "hs_provider.h"
 #include "hs_verify.h"
 
+/*
+ * The registry: a new sender is its own file, its line here and its
+ * tests. Nothing outside this file names a provider; code that needs to
+ * know what one can do asks its flags and hooks.
+ */
+extern const struct hs_provider hs_provider_circularo;
+extern const struct hs_provider hs_provider_documenso;
+extern const struct hs_provider hs_provider_ignisign;
+extern const struct hs_provider hs_provider_github;
+extern const struct hs_provider hs_provider_stripe;
+extern const struct hs_provider hs_provider_standard;
+extern const struct hs_provider hs_provider_hmac;
+
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
 	&hs_provider_documenso,

@@ -508,6 +508,24 @@ holds "show --json: the stderr as it was (JSON escapes)" \
 holds "backoff 0: \"next attempt now\"" grep -q "attempt 1 of 3, next attempt now" "$T/esc.err"
 holds "backoff 0: no 1970" sh -c "! grep -q 1970 '$T/esc.err'"
 
+# ------------------------- sign: the event in a header where the sender puts it
+cat >"$T/evh.json" <<JSON
+{"spool_dir": "$T/evhspool", "endpoints": {
+ "gh": {"provider": "github", "secrets": ["s"], "routes": {"*": "q"}},
+ "h":  {"provider": "hmac", "header": "X-Sig", "event_header": "X-Event-Type",
+        "secrets": ["x"], "routes": {"*": "q"}},
+ "hb": {"provider": "hmac", "header": "X-Sig", "event_field": "type",
+        "secrets": ["x"], "routes": {"*": "q"}}}}
+JSON
+check "sign github: X-GitHub-Event carries the event" \
+    "$("$HS" -c "$T/evh.json" sign gh --event push | grep -o 'X-GitHub-Event: [a-z]*')" \
+    "X-GitHub-Event: push"
+check "sign hmac with event_header: that header carries the event" \
+    "$("$HS" -c "$T/evh.json" sign h --event order.paid | grep -o 'X-Event-Type: [a-z.]*')" \
+    "X-Event-Type: order.paid"
+check "sign hmac with event_field: no event header" \
+    "$("$HS" -c "$T/evh.json" sign hb --event order.paid | grep -ci 'event')" 0
+
 # --------------------------------------------- sign --send keeps 64 KiB
 python3 - "$T/big.port" 67108864 <<'PY' &
 import http.server, sys

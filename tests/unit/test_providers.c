@@ -89,7 +89,7 @@ test_github(void)
 	const char *good = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d"
 	    "7586c22c46f4379c8b043e17";
 
-	setup(&hs_provider_github, secrets);
+	setup(hs_provider_find("github"), secrets);
 	env_reset();
 	env_add("HTTP_X_HUB_SIGNATURE_256", good);
 	CHECK(verifies("Hello, World!", 0), "GH-1 published vector");
@@ -116,7 +116,7 @@ test_standard(void)
 	const char *good1 = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 	char	 multi[256];
 
-	setup(&hs_provider_standard, sw1);
+	setup(hs_provider_find("standard-webhooks"), sw1);
 	CHECK_INT(keys[0].len, 24, "SW-1 key is base64-decoded (24 bytes)");
 	env_reset();
 	env_add("HTTP_WEBHOOK_ID", "msg_p5jXN8AQM9LWM0D4loKWxJek");
@@ -177,7 +177,7 @@ test_standard(void)
 	env_add("HTTP_SVIX_SIGNATURE", good1);
 	CHECK(verifies(body1, 1614265330), "SW-1 via svix-* headers");
 
-	setup(&hs_provider_standard, sw2);
+	setup(hs_provider_find("standard-webhooks"), sw2);
 	env_reset();
 	env_add("HTTP_WEBHOOK_ID", "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk");
 	env_add("HTTP_WEBHOOK_TIMESTAMP", "1649367553");
@@ -193,13 +193,13 @@ test_standard(void)
 		struct hs_key k = { 0 };
 		const char *why;
 
-		setup(&hs_provider_standard, unpadded);
+		setup(hs_provider_find("standard-webhooks"), unpadded);
 		CHECK_INT(keys[0].len, 23, "unpadded secret decodes");
-		setup(&hs_provider_standard, bare);
+		setup(hs_provider_find("standard-webhooks"), bare);
 		CHECK_INT(keys[0].len, 24, "secret without whsec_ decodes");
-		CHECK(hs_provider_standard.load_key("whsec_", &k, &why) == -1,
+		CHECK(hs_provider_find("standard-webhooks")->load_key("whsec_", &k, &why) == -1,
 		    "whsec_ alone is refused");
-		CHECK(hs_provider_standard.load_key("whsec_!!!!", &k, &why) ==
+		CHECK(hs_provider_find("standard-webhooks")->load_key("whsec_!!!!", &k, &why) ==
 		    -1, "non-base64 secret is refused");
 	}
 }
@@ -213,7 +213,7 @@ test_stripe(void)
 	    "7a2fd8b5dab12c2e000f51970dccff";
 	char	 hdr[256];
 
-	setup(&hs_provider_stripe, secrets);
+	setup(hs_provider_find("stripe"), secrets);
 	env_reset();
 	env_add("HTTP_STRIPE_SIGNATURE", good);
 	CHECK(verifies(body, 1614265330), "Stripe derived vector");
@@ -251,7 +251,7 @@ test_circularo(void)
 	char	 upper[65];
 	size_t	 i;
 
-	setup(&hs_provider_circularo, secrets);
+	setup(hs_provider_find("circularo"), secrets);
 	env_reset();
 	env_add("HTTP_X_CIRCULARO_SIGNATURE", good);
 	CHECK(verifies(body, 0), "Circularo vector, second secret (rotation)");
@@ -275,7 +275,7 @@ test_circularo(void)
 	{
 		const char *only_wrong[] = { "optionalHMAC2", NULL };
 
-		setup(&hs_provider_circularo, only_wrong);
+		setup(hs_provider_find("circularo"), only_wrong);
 		env_reset();
 		env_add("HTTP_X_CIRCULARO_SIGNATURE", good);
 		CHECK(!verifies(body, 0), "Circularo wrong secret");
@@ -287,7 +287,7 @@ test_documenso(void)
 {
 	const char *secrets[] = { "my-shared-secret", NULL };
 
-	setup(&hs_provider_documenso, secrets);
+	setup(hs_provider_find("documenso"), secrets);
 	env_reset();
 	env_add("HTTP_X_DOCUMENSO_SECRET", "my-shared-secret");
 	CHECK(verifies("{}", 0), "Documenso exact secret");
@@ -311,7 +311,7 @@ test_hmac(void)
 	const char *body = "{\"event\":\"charge.success\",\"amount\":1000,"
 	    "\"currency\":\"NGN\"}";
 
-	setup(&hs_provider_hmac, secrets);
+	setup(hs_provider_find("hmac"), secrets);
 	ep.sig_header = "HTTP_X_CONVOY_SIGNATURE";
 	env_reset();
 	env_add("HTTP_X_CONVOY_SIGNATURE", "244449b7f48cbc2709060c9dcdc2b3aa47a"
@@ -379,6 +379,6 @@ main(void)
 	test_hmac();
 	test_roundtrip();
 	env_reset();
-	setup(&hs_provider_github, (const char *[]){ NULL });
+	setup(hs_provider_find("github"), (const char *[]){ NULL });
 	return tap_done();
 }
