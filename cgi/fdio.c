@@ -16,21 +16,9 @@
 int
 hs_write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	ssize_t	 n;
+	struct iovec iov = { (void *)buf, len };
 
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == 0)
-			errno = EIO;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return hs_writev_all(fd, &iov, 1);
 }
 
 char *
