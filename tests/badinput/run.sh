@@ -24,38 +24,20 @@ T=$(mktemp -d /tmp/hs-bad-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 # shellcheck source=../lib/check.sh
 . "$DIR/../lib/check.sh"
+# shellcheck source=../lib/fixtures.sh
+. "$DIR/../lib/fixtures.sh"
 
 NOW=1700000000		# HOOKSPOOL_NOW: the verification clock
-CIRC='Gh1!f5dFs0dA'
-DOCS='my-shared-secret'
-GH="It's a Secret to Everybody"
-STRIPE=whsec_test_secret
-SWKEY=$(printf 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' | base64 -d | od -An -tx1 | tr -d ' \n')
-CONVOY=convoy-webhook-secret
+CIRC=$FX_CIRCULARO_SECRET
+DOCS=$FX_DOCUMENSO_SECRET
+GH=$FX_GITHUB_SECRET
+STRIPE=$FX_STRIPE_SECRET
+SWKEY=$FX_STANDARD_KEYHEX
+CONVOY=$FX_CONVOY_SECRET
 SPOOL=$T/spool
 CONF=$T/hookspool.json
 mkdir -p "$SPOOL"
-cat > "$CONF" <<JSON
-{"spool_dir": "$SPOOL", "max_body_bytes": 65536, "durable": true,
- "endpoints": {
-  "circularo": {"provider": "circularo", "secrets": ["$CIRC"],
-                "routes": {"documentCompleted": "completed", "*": "inbox"}},
-  "documenso": {"provider": "documenso", "secrets": ["$DOCS"],
-                "routes": {"DOCUMENT_*": "documents"}},
-  "ignisign":  {"provider": "ignisign", "routes": {"*": "signing"}},
-  "ign-inbox": {"provider": "ignisign", "routes": {"*": "inbox"}},
-  "github":    {"provider": "github", "secrets": ["It's a Secret to Everybody"],
-                "routes": {"push": "deploy"}},
-  "stripe":    {"provider": "stripe", "secrets": ["$STRIPE"],
-                "routes": {"*": "payments"}},
-  "svix":      {"provider": "standard-webhooks",
-                "secrets": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
-                "routes": {"*": "standard"}},
-  "convoy":    {"provider": "hmac", "header": "X-Convoy-Signature",
-                "event_field": "event", "routes": {"charge.*": "charges"},
-                "secrets": ["$CONVOY"]}
- }}
-JSON
+fx_config "$CONF" "$SPOOL" '"max_body_bytes": 65536, "durable": true,'
 
 # mac ALG KEYOPT: HMAC of stdin by openssl (never by the code under test)
 mac_hex() { openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }

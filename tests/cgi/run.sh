@@ -9,32 +9,13 @@ T=$(mktemp -d /tmp/hs-cgi-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 # shellcheck source=../lib/check.sh
 . "$(dirname "$0")/../lib/check.sh"
+# shellcheck source=../lib/fixtures.sh
+. "$(dirname "$0")/../lib/fixtures.sh"
 
 SPOOL=$T/spool
 CONF=$T/hookspool.json
-cat > "$CONF" <<JSON
-{"spool_dir": "$SPOOL", "max_body_bytes": 65536, "durable": true,
- "body_timeout_seconds": 2,
- "endpoints": {
-  "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
-                "routes": {"documentCompleted": "completed", "*": "inbox"}},
-  "documenso": {"provider": "documenso", "secrets": ["my-shared-secret"],
-                "routes": {"DOCUMENT_*": "documents"}},
-  "ignisign":  {"provider": "ignisign", "routes": {"*": "signing"}},
-  "github":    {"provider": "github", "secrets": ["It's a Secret to Everybody"],
-                "routes": {"push": "deploy"}},
-  "stripe":    {"provider": "stripe", "secrets": ["whsec_test_secret"],
-                "routes": {"*": "payments"}},
-  "svix":      {"provider": "standard-webhooks",
-                "secrets": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
-                "routes": {"*": "standard"}},
-  "convoy":    {"provider": "hmac", "header": "X-Convoy-Signature",
-                "algorithm": "sha256", "encoding": "hex",
-                "event_field": "event", "delivery_id_header": "X-Delivery",
-                "routes": {"charge.*": "charges"},
-                "secrets": ["convoy-webhook-secret"]}
- }}
-JSON
+fx_config "$CONF" "$SPOOL" \
+    '"max_body_bytes": 65536, "durable": true, "body_timeout_seconds": 2,'
 
 # cgi ENDPOINT BODY_FILE [NAME=VALUE...]: runs the binary, output in $T/out
 cgi() {
@@ -52,7 +33,7 @@ nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
 # --- Circularo: the issue's "done when" ------------------------------------
 B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'
 printf '%s' "$B" > "$T/c.json"
-SIG=$(hmac_hex 'Gh1!f5dFs0dA' "$B")
+SIG=$(hmac_hex "$FX_CIRCULARO_SECRET" "$B")
 cgi circularo "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
 check "circularo: status line" "$(status)" "Status: 200 OK"
 check "circularo: answer" "$(answer | jq -r .status)" "accepted"
@@ -80,7 +61,7 @@ check "circularo: no second file" "$(nfiles)" "1"
 UP=$(printf '%s' "$SIG" | tr a-f A-F)
 B2='{"documentId":"x","event":"documentEdited"}'
 printf '%s' "$B2" > "$T/c2.json"
-cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2" | tr a-f A-F)"
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B2" | tr a-f A-F)"
 check "circularo: upper-case hex, fallback route" "$(status) $(answer | jq -r .queue)" "Status: 200 OK inbox"
 cgi circularo "$T/c.json" HTTP_X_CIRCULARO_SIGNATURE="${UP:0:63}0"
 check "circularo: one digit off" "$(status)" "Status: 401 Unauthorized"
@@ -93,7 +74,7 @@ B3='{"documentId":"y","event":"documentSigned"}'
 printf '%sGARBAGE' "$B3" > "$T/c3.json"
 env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo \
     CONTENT_LENGTH=${#B3} CONTENT_TYPE='application/json; charset=utf-8' \
-    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B3")" \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B3")" \
     "$BIN" < "$T/c3.json" > "$T/out" 2> "$T/err"
 check "reads exactly CONTENT_LENGTH bytes" "$(status)" "Status: 200 OK"
 check "charset parameter accepted" "$(answer | jq -r .status)" "accepted"
@@ -103,13 +84,13 @@ D='{"event":"DOCUMENT_COMPLETED","payload":{"id":10,"envelopeId":"envelope_abc",
 printf '%s' "$D" > "$T/d.json"
 cgi documenso "$T/d.json" HTTP_X_DOCUMENSO_SECRET=
 check "documenso: empty secret header" "$(status)" "Status: 401 Unauthorized"
-cgi documenso "$T/d.json" HTTP_X_DOCUMENSO_SECRET=my-shared-secret
+cgi documenso "$T/d.json" HTTP_X_DOCUMENSO_SECRET="$FX_DOCUMENSO_SECRET"
 check "documenso: accepted into pattern route" "$(status) $(answer | jq -r .queue)" "Status: 200 OK documents"
 F=$SPOOL/documents/new/$(answer | jq -r .id)
 check "documenso: envelope" "$(jq -c '[.event,.document_id,.delivery_id,.occurred_at,.verified]' "$F")" \
     '["DOCUMENT_COMPLETED","10",null,"2024-04-22T11:52:05.708Z",true]'
 printf '%s' "${D/52:18.277Z/52:19.500Z}" > "$T/d2.json"
-cgi documenso "$T/d2.json" HTTP_X_DOCUMENSO_SECRET=my-shared-secret
+cgi documenso "$T/d2.json" HTTP_X_DOCUMENSO_SECRET="$FX_DOCUMENSO_SECRET"
 check "documenso: retry (new createdAt) is a duplicate" "$(answer | jq -r .status)" "duplicate"
 
 # --- Ignisign -----------------------------------------------------------------
@@ -125,20 +106,20 @@ check "ignisign: envelope" "$(jq -c '[.event,.verified,.document_id]' "$F")" '["
 G='{"ref":"refs/heads/main","repository":{"full_name":"octo/hello"},"sender":{"login":"octocat"}}'
 printf '%s' "$G" > "$T/g.json"
 cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=push HTTP_X_GITHUB_DELIVERY=72d3162e-cc78-11e3-81ab-4c9367dc0958 \
-    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$G")"
 check "github: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK deploy"
 F=$SPOOL/deploy/new/$(answer | jq -r .id)
 check "github: envelope" "$(jq -c '[.event,.delivery_id,.actor,.document_id]' "$F")" \
     '["push","72d3162e-cc78-11e3-81ab-4c9367dc0958","octocat","octo/hello"]'
 cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=issues HTTP_X_GITHUB_DELIVERY=other \
-    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$G")"
 check "github: unrouted event ignored" "$(status) $(answer | jq -r .status)" "Status: 200 OK ignored"
 cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=push HTTP_X_GITHUB_DELIVERY=72d3162e-cc78-11e3-81ab-4c9367dc0958 \
-    HTTP_X_HUB_SIGNATURE_256="$(hmac_hex "It's a Secret to Everybody" "$G")"
+    HTTP_X_HUB_SIGNATURE_256="$(hmac_hex "$FX_GITHUB_SECRET" "$G")"
 check "github: missing sha256= prefix" "$(status)" "Status: 401 Unauthorized"
 
 cgi github "$T/g.json" HTTP_X_GITHUB_EVENT=$'\xffpush' HTTP_X_GITHUB_DELIVERY=d-utf8 \
-    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "It's a Secret to Everybody" "$G")"
+    HTTP_X_HUB_SIGNATURE_256="sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$G")"
 check "github: event header with invalid UTF-8" "$(status) $(answer | jq -r .error)" \
     "Status: 400 Bad Request event name has control characters or bad UTF-8"
 
@@ -151,7 +132,7 @@ check "stripe: vector without a type is a 400" "$(status) $(answer | jq -r .erro
 S2='{"id":"evt_1","object":"event","type":"invoice.paid","created":1614265330,"data":{"object":{"id":"in_1"}}}'
 printf '%s' "$S2" > "$T/s2.json"
 TS=1614265330
-V1=$(printf '%s' "$TS.$S2" | openssl dgst -sha256 -hmac whsec_test_secret | awk '{print $NF}')
+V1=$(hmac_hex "$FX_STRIPE_SECRET" "$TS.$S2")
 cgi stripe "$T/s2.json" HTTP_STRIPE_SIGNATURE="t=$TS,v1=$V1" HOOKSPOOL_NOW=1614265400
 check "stripe: accepted with pinned clock" "$(status)" "Status: 200 OK"
 F=$SPOOL/payments/new/$(answer | jq -r .id)
@@ -163,19 +144,18 @@ check "stripe: 370 s old is stale" "$(status) $(answer | jq -r .error)" "Status:
 # --- Standard Webhooks SW-1 ----------------------------------------------------
 W='{"type":"invoice.paid","data":{"id":"inv_1"}}'
 printf '%s' "$W" > "$T/w.json"
-KEY=$(printf 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' | base64 -d | od -An -tx1 | tr -d ' \n')
-WS=$(printf '%s' "msg_1.1614265330.$W" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$KEY -binary | base64)
+WS=$(fx_standard_sig msg_1 1614265330 "$W")
 cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_1 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
-    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+    HTTP_WEBHOOK_SIGNATURE="$WS" HOOKSPOOL_NOW=1614265330
 check "standard: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK standard"
 F=$SPOOL/standard/new/$(answer | jq -r .id)
 check "standard: envelope" "$(jq -c '[.event,.delivery_id,.document_id,.occurred_at]' "$F")" \
     '["invoice.paid","msg_1","inv_1","2021-02-25T15:02:10Z"]'
 cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_1 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
-    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+    HTTP_WEBHOOK_SIGNATURE="$WS" HOOKSPOOL_NOW=1614265330
 check "standard: replayed webhook-id is a duplicate" "$(answer | jq -r .status)" "duplicate"
 cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_2 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
-    HTTP_WEBHOOK_SIGNATURE="v1,$WS" HOOKSPOOL_NOW=1614265330
+    HTTP_WEBHOOK_SIGNATURE="$WS" HOOKSPOOL_NOW=1614265330
 check "standard: signature bound to the id" "$(status)" "Status: 401 Unauthorized"
 
 # --- generic hmac ---------------------------------------------------------------
@@ -197,7 +177,7 @@ head -c 70000 /dev/zero | tr '\0' 'a' > "$T/big"
 cgi circularo "$T/big" HTTP_X_CIRCULARO_SIGNATURE="$SIG"
 check "over max_body_bytes" "$(status)" "Status: 413 Content Too Large"
 printf '{"event":' > "$T/m.json"
-cgi circularo "$T/m.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' '{"event":')"
+cgi circularo "$T/m.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" '{"event":')"
 check "malformed JSON (signed)" "$(status)" "Status: 400 Bad Request"
 env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_TYPE=application/json \
     HTTP_X_CIRCULARO_SIGNATURE="$SIG" "$BIN" < "$T/c.json" > "$T/out" 2>/dev/null
@@ -246,12 +226,12 @@ mkdir -p "$T/site/www"
 cp "$BIN" "$T/site/www/hookspool.fcgi"
 cp "$CONF" "$T/site/hookspool.json"
 env -i REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B2} CONTENT_TYPE=application/json \
-    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B2")" \
     "$T/site/www/hookspool.fcgi" < "$T/c2.json" > "$T/out" 2>/dev/null
 check "config found at ../hookspool.json" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
 mv "$T/site/hookspool.json" "$T/site/www/hookspool.json"
 env -i REQUEST_METHOD=POST PATH_INFO=/circularo CONTENT_LENGTH=${#B2} CONTENT_TYPE=application/json \
-    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" \
+    HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B2")" \
     "$T/site/www/hookspool.fcgi" < "$T/c2.json" > "$T/out" 2>/dev/null
 check "config found beside the binary" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
 rm "$T/site/www/hookspool.json"
@@ -271,10 +251,10 @@ check "bad config: log names the key" "$(grep -c 'endpoints.a.routes.\*: bad que
 # then be obeyed, and a MAC it cannot compute is a 500, not a 401.
 printf 'openssl_conf = init\n[init]\nalg_section = evp\n[evp]\ndefault_properties = "fips=yes"\n' > "$T/fips.cnf"
 BEFORE=$(nfiles)
-cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" OPENSSL_CONF="$T/fips.cnf"
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B2")" OPENSSL_CONF="$T/fips.cnf"
 check "OPENSSL_CONF obeyed: no HMAC is a 500" "$(status) $(answer | jq -r .error)" "Status: 500 Internal Server Error HMAC unavailable"
 check "OPENSSL_CONF obeyed: nothing written" "$(nfiles)" "$BEFORE"
-cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex 'Gh1!f5dFs0dA' "$B2")" OPENSSL_CONF="$T/missing.cnf"
+cgi circularo "$T/c2.json" HTTP_X_CIRCULARO_SIGNATURE="$(hmac_hex "$FX_CIRCULARO_SECRET" "$B2")" OPENSSL_CONF="$T/missing.cnf"
 check "OPENSSL_CONF missing file: still verifies" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
 # LINK=static (the default) loads no shared library at all, so the binary
 # runs on a host without libfcgi, json-c, OpenSSL 3 or this glibc; LINK=libs

@@ -19,8 +19,6 @@ check_in() {
 # holds NAME COMMAND...: passes when the command succeeds
 holds() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 
-# hmac_hex SECRET TEXT: hex HMAC-SHA256, computed by openssl, not by us
-hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 
 # hs_summary SUITE: the closing line CI reads; exit status says it all
 hs_summary() {

@@ -21,6 +21,8 @@ trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT
 # shellcheck source=../lib/check.sh
 . "$(dirname "$0")/../lib/check.sh"
+# shellcheck source=../lib/fixtures.sh
+. "$(dirname "$0")/../lib/fixtures.sh"
 
 SPOOL=$T/spool
 CONF=$T/hookspool.json

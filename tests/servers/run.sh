@@ -15,32 +15,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/servers.sh"
 # shellcheck source=../lib/check.sh
 . "$HERE/../lib/check.sh"
+# shellcheck source=../lib/fixtures.sh
+. "$HERE/../lib/fixtures.sh"
 T=$(mktemp -d /tmp/hs-servers-XXXXXX)
 chmod 0755 "$T"
 trap 'hs_stop_server; rm -rf "$T"' EXIT
 
-SW_SECRET=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
-SW_KEY=$(printf '%s' "$SW_SECRET" | base64 -d | od -An -tx1 | tr -d ' \n')
-sw_sig() { printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$SW_KEY -binary | base64; }
 
 write_config() { # DIR [TOP-LEVEL KEYS,] -> DIR/hookspool.json with the spool in DIR/spool
-	cat > "$1/hookspool.json" <<JSON
-{"spool_dir": "$1/spool", "max_body_bytes": 1048576, ${2:-}
- "endpoints": {
-  "circularo": {"provider": "circularo", "secrets": ["Gh1!f5dFs0dA"],
-                "routes": {"documentCompleted": "completed", "*": "inbox"}},
-  "documenso": {"provider": "documenso", "secrets": ["my-shared-secret"],
-                "routes": {"DOCUMENT_*": "documents"}},
-  "ignisign":  {"provider": "ignisign", "routes": {"*": "signing"}},
-  "github":    {"provider": "github", "secrets": ["gh-secret"], "routes": {"push": "deploy"}},
-  "stripe":    {"provider": "stripe", "secrets": ["whsec_test_secret"], "routes": {"*": "payments"}},
-  "standard":  {"provider": "standard-webhooks", "secrets": ["whsec_$SW_SECRET"],
-                "routes": {"*": "standard"}},
-  "generic":   {"provider": "hmac", "header": "X-Signature", "algorithm": "sha512",
-                "encoding": "base64", "prefix": "sha512=", "event_field": "kind",
-                "secrets": ["generic-secret"], "routes": {"*": "generic"}}
- }}
-JSON
+	fx_config "$1/hookspool.json" "$1/spool" "\"max_body_bytes\": 1048576, ${2:-}"
 	chmod 0644 "$1/hookspool.json"
 }
 
@@ -62,19 +45,19 @@ battery() {
 
 	# Circularo, the headline case
 	B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'
-	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	check "$kind: circularo 200 accepted" "$CODE $(field .status)" "200 accepted"
 	id=$(field .id)
 	f=$W/spool/completed/new/$id
 	check "$kind: circularo file in completed/new" "$(jq -r '.event + " " + .endpoint' "$f" 2>/dev/null)" "documentCompleted circularo"
 	check "$kind: circularo body byte for byte" "$(jq -r .body_sha256 "$f" 2>/dev/null)" \
 	    "$(printf '%s' "$B" | sha256sum | cut -d' ' -f1)"
-	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	check "$kind: redelivery answered duplicate" "$CODE $(field .status)" "200 duplicate"
 
 	# Documenso: the secret itself in a header
 	D='{"event":"DOCUMENT_SIGNED","payload":{"id":11,"updatedAt":"2026-11-01T10:00:00.000Z"},"createdAt":"2026-11-01T10:00:01.000Z","webhookEndpoint":"x"}'
-	post documenso "$D" -H 'X-Documenso-Secret: my-shared-secret'
+	post documenso "$D" -H 'X-Documenso-Secret: '"$FX_DOCUMENSO_SECRET"
 	check "$kind: documenso 200" "$CODE $(field .queue)" "200 documents"
 	post documenso "$D" -H 'X-Documenso-Secret: wrong'
 	check "$kind: documenso wrong secret 401" "$CODE" "401"
@@ -88,33 +71,33 @@ battery() {
 	# GitHub
 	G='{"ref":"refs/heads/main","sender":{"login":"octocat"}}'
 	post github "$G" -H 'X-GitHub-Event: push' -H "X-GitHub-Delivery: d-$kind" \
-	    -H "X-Hub-Signature-256: sha256=$(hmac_hex gh-secret "$G")"
+	    -H "X-Hub-Signature-256: sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$G")"
 	check "$kind: github 200" "$CODE $(field .queue)" "200 deploy"
 	f=$W/spool/deploy/new/$(field .id)
 	check "$kind: github delivery id" "$(jq -r .delivery_id "$f" 2>/dev/null)" "d-$kind"
 
 	# Stripe, signed now
 	S='{"id":"evt_'$kind'","object":"event","type":"charge.succeeded","created":'$now'}'
-	post stripe "$S" -H "Stripe-Signature: t=$now,v1=$(hmac_hex whsec_test_secret "$now.$S")"
+	post stripe "$S" -H "Stripe-Signature: t=$now,v1=$(hmac_hex "$FX_STRIPE_SECRET" "$now.$S")"
 	check "$kind: stripe 200" "$CODE $(field .queue)" "200 payments"
-	post stripe "$S" -H "Stripe-Signature: t=$((now - 400)),v1=$(hmac_hex whsec_test_secret "$((now - 400)).$S")"
+	post stripe "$S" -H "Stripe-Signature: t=$((now - 400)),v1=$(hmac_hex "$FX_STRIPE_SECRET" "$((now - 400)).$S")"
 	check "$kind: stripe stale timestamp 401" "$CODE $(field .error)" "401 timestamp too old"
 
 	# Standard Webhooks, and the svix-* spelling
 	X='{"type":"user.created","data":{"id":"u_1"}}'
 	post standard "$X" -H "webhook-id: msg_$kind" -H "webhook-timestamp: $now" \
-	    -H "webhook-signature: v1,$(sw_sig "msg_$kind" "$now" "$X")"
+	    -H "webhook-signature: $(fx_standard_sig "msg_$kind" "$now" "$X")"
 	check "$kind: standard-webhooks 200" "$CODE $(field .queue)" "200 standard"
 	post standard "$X" -H "svix-id: msg2_$kind" -H "svix-timestamp: $now" \
-	    -H "svix-signature: v1,$(sw_sig "msg2_$kind" "$now" "$X")"
+	    -H "svix-signature: $(fx_standard_sig "msg2_$kind" "$now" "$X")"
 	check "$kind: svix headers 200" "$CODE $(field .status)" "200 accepted"
 	post standard "$X" -H "webhook-id: msg3_$kind" -H "webhook-timestamp: $((now + 400))" \
-	    -H "webhook-signature: v1,$(sw_sig "msg3_$kind" "$((now + 400))" "$X")"
+	    -H "webhook-signature: $(fx_standard_sig "msg3_$kind" "$((now + 400))" "$X")"
 	check "$kind: standard future timestamp 401" "$CODE" "401"
 
 	# generic hmac: sha512, base64, prefix
 	H='{"kind":"order.paid","id":7}'
-	post generic "$H" -H "X-Signature: sha512=$(printf '%s' "$H" | openssl dgst -sha512 -hmac generic-secret -binary | base64 -w0)"
+	post generic "$H" -H "X-Signature: sha512=$(printf '%s' "$H" | openssl dgst -sha512 -hmac "$FX_GENERIC_SECRET" -binary | base64 -w0)"
 	check "$kind: generic hmac 200" "$CODE $(field .queue)" "200 generic"
 
 	# hookspool sign --send: the CLI signs exactly as the sender would
@@ -137,13 +120,13 @@ battery() {
 	check "$kind: GET 405" "$CODE" "405"
 	check "$kind: GET Allow: POST" "$(grep -ci '^Allow: POST' "$W/headers")" "1"
 	M='{"event":"documentCompleted",'
-	post circularo "$M" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$M")"
+	post circularo "$M" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$M")"
 	check "$kind: malformed JSON 400" "$CODE" "400"
-	CT=text/plain post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	CT=text/plain post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	check "$kind: text/plain 415" "$CODE" "415"
 	# Apache drops header names with '_'; lighttpd maps '_' like '-'.
 	B4='{"documentId":"u","event":"documentEdited"}'
-	post circularo "$B4" -H "X_Circularo_Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B4")"
+	post circularo "$B4" -H "X_Circularo_Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B4")"
 	accepted=2	# the Circularo event and the one `hookspool sign` sent
 	case $kind in
 	lighttpd) check "$kind: underscore header reaches the receiver" "$CODE" "200"
@@ -218,7 +201,7 @@ behind_slow() {
 	t0=$(date +%s%N)
 	slow_post "$W/slow-$mode" "$mode"
 	sleep 0.5
-	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex 'Gh1!f5dFs0dA' "$B")"
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	check "slow $mode: the request behind it is accepted" "$CODE $(field .status)" "200 accepted"
 	# >= 1900: it really queued behind the slow one (one process);
