@@ -590,6 +590,13 @@ hs_cli_meta_loadat(int metafd, const char *id)
 	return o;
 }
 
+int
+hs_cli_meta_absent(int err)
+{
+	return err == ENOENT || err == EINVAL || err == EFBIG ||
+	    err == ELOOP || err == EMEDIUMTYPE;
+}
+
 json_object *
 hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
     const char *id)
