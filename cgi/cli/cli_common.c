@@ -705,6 +705,10 @@ fail:
 	saved = errno;
 	if (fd != -1)
 		close(fd);
+	/* tmp's directory did not open: try once more, or the whole
+	 * copy stays in tmp/ */
+	if (tdir == -1)
+		tdir = path_parent(tmp, &tbase);
 	if (tdir != -1)
 		unlinkat(tdir, tbase, 0);
 	errno = saved;
