@@ -128,7 +128,9 @@ check-faults: all
 check-promise: all
 	bash tests/promise/run.sh $(BUILD)
 
-# Every file operation of a delivery failing in turn (tests/faults/inject.sh):
+# Every file operation of a delivery failing in turn (tests/faults/inject.sh),
+# and of the CLI's failed attempt, dead letter, verify --release/--reject
+# and retry (tests/faults/inject_cli.sh):
 # the LD_PRELOAD shim needs a dynamically linked receiver, so a static
 # build gets a LINK=libs twin in $(BUILD)/libs.
 ifeq ($(LINK),static)
@@ -148,7 +150,8 @@ check-powercut: all
 
 check-inject: $(BUILD)/tests/failcall.so
 	@$(MAKE) --no-print-directory BUILD=$(INJECT_BUILD) LINK=libs all
-	bash tests/faults/inject.sh $(INJECT_BUILD) $(BUILD)/tests/failcall.so
+	@rc=0; bash tests/faults/inject.sh $(INJECT_BUILD) $(BUILD)/tests/failcall.so || rc=1; \
+	bash tests/faults/inject_cli.sh $(INJECT_BUILD) $(BUILD)/tests/failcall.so || rc=1; exit $$rc
 
 # Not part of `check`: 10,000 FastCGI requests under valgrind take minutes.
 # valgrind cannot replace malloc in a static executable: LINK=libs.

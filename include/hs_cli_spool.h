@@ -127,6 +127,14 @@ int	hs_cli_meta_remove(const struct hs_config *cfg, const char *queue,
 #define HS_CLI_META_DATA	1
 #define HS_CLI_META_LAZY	2
 struct json_object *hs_cli_meta_loadat(int metafd, const char *id);
+/*
+ * After a load that gave NULL: 1 when errno says there is no usable meta,
+ * so a new one may replace it (none; not JSON, as a crash may leave a
+ * lazily written one; too big or not a regular file: not ours), 0 when
+ * one is there but cannot be read now (EIO, EACCES, EMFILE, EINTR...):
+ * acting on the event then would forget what the meta holds.
+ */
+int	hs_cli_meta_absent(int err);
 int	hs_cli_meta_saveat(const struct hs_config *cfg, int metafd,
 	    const char *id, struct json_object *meta, int sync);
 int	hs_cli_meta_removeat(int metafd, const char *id);

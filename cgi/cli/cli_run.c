@@ -158,12 +158,23 @@ set_mtime(int fd, long long when)
 	(void)futimens(fd, ts);
 }
 
-/* The event's meta, or a new one (*had: whether there was one). */
+/*
+ * The event's meta, or a new one (*had: whether there was one). NULL,
+ * the error printed, when there is one we cannot read now (EIO, EACCES,
+ * EMFILE...): starting afresh would forget its attempts.
+ */
 static json_object *
-meta_or_new(const struct runner *r, const char *id, int *had)
+meta_or_new(struct runner *r, const char *id, int *had)
 {
 	json_object *m = hs_cli_meta_loadat(r->metafd, id);
 
+	if (m == NULL && !hs_cli_meta_absent(errno)) {
+		fprintf(stderr, "hookspool: run: %s/%s/" HS_STATE_META
+		    "/%s.json: cannot read meta: %s; not run\n",
+		    r->cfg->spool_dir, r->queue, id, strerror(errno));
+		r->errors++;
+		return NULL;
+	}
 	*had = m != NULL;
 	if (m == NULL) {
 		m = json_object_new_object();
@@ -305,7 +316,10 @@ recover(struct runner *r)
 			close(fd);
 			continue;
 		}
-		m = meta_or_new(r, id, &had);
+		if ((m = meta_or_new(r, id, &had)) == NULL) {
+			close(fd);	/* cur/ keeps it for the next run */
+			continue;
+		}
 		why = json_object_object_get_ex(m, "started_at", NULL) ?
 		    "runner died (lease expired)" :
 		    "runner died before its handler started (lease expired; "
@@ -670,7 +684,10 @@ run_one(struct runner *r, const char *id)
 	/* from here on the event is in cur/ and we hold its lock: every
 	 * path below moves it out of cur/ before closing fd */
 	event_path(r, HS_STATE_CUR, id, path, sizeof path);
-	m = meta_or_new(r, id, &had_meta);
+	if ((m = meta_or_new(r, id, &had_meta)) == NULL) {
+		(void)move_from_cur(r, r->newfd, HS_STATE_NEW, id);
+		goto out;
+	}
 	attempts = hs_cli_meta_int(m, "attempts", 0);
 	if (fstat(fd, &st) == -1 || hs_cli_next_attempt(&st, m) > now_secs()) {
 		/* deferred by another runner after we listed new/ */

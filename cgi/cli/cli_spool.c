@@ -587,6 +587,13 @@ hs_cli_meta_loadat(int metafd, const char *id)
 	return o;
 }
 
+int
+hs_cli_meta_absent(int err)
+{
+	return err == ENOENT || err == EINVAL || err == EFBIG ||
+	    err == ELOOP || err == EMEDIUMTYPE;
+}
+
 json_object *
 hs_cli_meta_load(const struct hs_config *cfg, const char *queue,
     const char *id)
@@ -667,6 +674,10 @@ hs_cli_commit(const struct hs_config *cfg, int fd, const char *tmp,
 	    (ddir = path_parent(dst, &dbase)) == -1) {
 		saved = errno;
 		close(fd);
+		/* tmp's directory did not open: try once more, or the whole
+		 * copy stays in tmp/ */
+		if (tdir == -1)
+			tdir = path_parent(tmp, &tbase);
 		if (tdir != -1)
 			unlinkat(tdir, tbase, 0);
 		errno = saved;

@@ -467,12 +467,23 @@ verify_meta(json_object *m)
 	return vo;
 }
 
+/*
+ * The event's meta, or a new one; NULL (the error printed) when there is
+ * one we cannot read now: a new one would forget a recorded answer, an
+ * interrupted check or the hold reason.
+ */
 static json_object *
 meta_load(const struct hs_config *cfg, const char *queue, const char *id)
 {
 	json_object *m;
 
 	if ((m = hs_cli_meta_load(cfg, queue, id)) == NULL) {
+		if (!hs_cli_meta_absent(errno)) {
+			fprintf(stderr, "hookspool: verify: %s/%s/" HS_STATE_META
+			    "/%s.json: cannot read meta: %s\n", cfg->spool_dir,
+			    queue, id, strerror(errno));
+			return NULL;
+		}
 		m = json_object_new_object();
 		json_object_object_add(m, "id", json_object_new_string(id));
 		json_object_object_add(m, "queue", json_object_new_string(queue));
@@ -598,7 +609,10 @@ one_event(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
 			v->errors++;
 		goto out;
 	}
-	m = meta_load(v->cfg, queue, id);
+	if ((m = meta_load(v->cfg, queue, id)) == NULL) {
+		v->errors++;	/* left pending, its token unspent */
+		goto out;
+	}
 	vo = verify_meta(m);
 	/* an answer recorded before a crash: act on it, never ask again */
 	if ((outcome = vo_str(vo, "outcome")) != NULL) {
@@ -745,7 +759,11 @@ one_held(struct verifier *v, const struct hs_endpoint *ep, const char *queue,
 		hs_envelope_free(&ev);
 		return;
 	}
-	m = meta_load(v->cfg, queue, id);
+	if ((m = meta_load(v->cfg, queue, id)) == NULL) {
+		v->errors++;
+		hs_envelope_free(&ev);
+		return;
+	}
 	vo = verify_meta(m);
 	outcome = vo_str(vo, "outcome");
 	if (outcome && strcmp(outcome, "valid") == 0) {
@@ -841,7 +859,8 @@ decide(struct verifier *v, const char *id, int release_it, const char *text)
 		fprintf(stderr, "hookspool: verify %s: no event %s\n", cmd, id);
 		return 1;
 	}
-	m = meta_load(v->cfg, queue, id);
+	if ((m = meta_load(v->cfg, queue, id)) == NULL)
+		goto out;
 	vo = verify_meta(m);
 	decision = vo_str(vo, "decision");
 	if (strcmp(state, HS_STATE_HELD) != 0) {
