@@ -52,6 +52,8 @@ hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out)
 	member(out, "received_at", env->received_at, 0);
 	hs_buf_adds(out, ev->verified ? ",\"verified\":true" :
 	    ",\"verified\":false");
+	member(out, "verified_scope", ev->verified_scope ? ev->verified_scope :
+	    "body", 0);
 	member(out, "delivery_id", ev->delivery_id, 1);
 	member(out, "document_id", ev->document_id, 1);
 	hs_buf_adds(out, ",\"actor\":");

@@ -2,7 +2,10 @@
  * handler.c - the request pipeline, cheapest refusal first:
  *   config -> method -> endpoint -> length -> content type -> body ->
  *   signature -> strict JSON -> event -> route -> dedup -> spool -> 2xx.
- * Nothing touches the spool before every check has passed.
+ * Nothing touches the spool before every check has passed. What a sender
+ * needs beyond that (a handshake by GET, another content type, a JSON
+ * document inside the body, a header or text in the answer) is its
+ * provider's reply rule (hs_provider.h), never a case here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +76,8 @@ check_head(struct run *r, char **envp)
 	const char *cl = hs_request_var(&r->req, "CONTENT_LENGTH");
 
 	struct hs_handler *h = r->h;
-	const char *stale;
+	const struct hs_provider *prov;
+	const char *stale, *why = "unsupported Content-Type";
 	char	 what[4200];
 
 	r->cfg = hs_config_cache_get(&h->configs, envp, h->path,
@@ -89,18 +93,30 @@ check_head(struct run *r, char **envp)
 		    "last good config stays in service)", h->path);
 		hs_log_msg(what, stale);
 	}
-	if (r->req.method == NULL || strcmp(r->req.method, "POST") != 0)
+	if (r->req.method == NULL || strcmp(r->req.method, "POST") != 0) {
+		const struct hs_endpoint *ep = hs_config_endpoint(r->cfg,
+		    r->req.endpoint);
+		int	 status;
+
+		if (ep && ep->provider->handshake && (status =
+		    ep->provider->handshake(ep, &r->req, &r->ans)) != 0) {
+			r->ep = ep;
+			return status;
+		}
 		return answer(r, 405, "error", "method not allowed; use POST");
+	}
 	if ((r->ep = hs_config_endpoint(r->cfg, r->req.endpoint)) == NULL)
 		return answer(r, 404, "error", "unknown endpoint");
+	prov = r->ep->provider;
 	if (cl == NULL)
 		return answer(r, 411, "error", "Content-Length required");
 	if (!r->req.has_length)
 		return answer(r, 400, "error", "malformed Content-Length");
 	if (r->req.content_length > r->cfg->max_body_bytes)
 		return answer(r, 413, "error", "body too large");
-	if (!hs_content_type_is_json(r->req.content_type))
-		return answer(r, 415, "error",
+	if (prov->accepts ? !prov->accepts(r->ep, r->req.content_type, &why) :
+	    !hs_content_type_is_json(r->req.content_type))
+		return answer(r, 415, "error", prov->accepts ? why :
 		    "Content-Type must be application/json");
 	return 0;
 }
@@ -146,6 +162,9 @@ check_body(struct run *r, struct json_object **root)
 	default:
 		return answer(r, 400, "error", "truncated body");
 	}
+	if (prov->extract && prov->extract(r->ep, &r->req, &r->req.doc,
+	    &r->req.doc_len, &why) == -1)
+		return answer(r, 400, "error", why);
 	/* A libcrypto that cannot MAC (OPENSSL_CONF naming a FIPS provider
 	 * that is not installed, say) is the operator's to fix: not a 401. */
 	if (!hs_hmac_available(r->ep->digest))
@@ -154,10 +173,10 @@ check_body(struct run *r, struct json_object **root)
 	    hs_clock_verify_now(r->cfg->verify_now), &why) == -1)
 		return answer(r, 401, "error", why);
 	r->ev.verified = !(prov->flags & HS_PROV_PENDING);
-	hs_sha256_hex(r->req.body, r->req.body_len, r->ev.body_sha256);
+	hs_sha256_hex(r->req.doc, r->req.doc_len, r->ev.body_sha256);
 	/* One strict pass over the body; json-c sees only what we read. */
 	npaths = wanted_fields(r->ep, paths, HS_JSON_MAX_WANT, &nparse);
-	if ((*root = hs_event_extract_raw(r->req.body, r->req.body_len, paths,
+	if ((*root = hs_event_extract_raw(r->req.doc, r->req.doc_len, paths,
 	    npaths, nparse, spans, &why)) == NULL)
 		return answer(r, 400, "error", why);
 	for (i = nparse; i < npaths && i - nparse < HS_EVENT_RAW_MAX; i++) {
@@ -167,6 +186,8 @@ check_body(struct run *r, struct json_object **root)
 	rc = prov->describe(r->ep, &r->req, *root, &r->ev, &why);
 	if (rc == HS_DESCRIBE_AUTH)
 		return answer(r, 401, "error", why);
+	if (rc == HS_DESCRIBE_ACK)
+		return answer(r, 200, "acknowledged", NULL);
 	if (rc != 0)
 		return answer(r, 400, "error", why);
 	return 0;
@@ -235,7 +256,7 @@ pending_full(const struct run *r)
 			return 1;	/* cannot tell: do not grow it */
 	}
 	return count >= ep->max_pending ||
-	    bytes + (long long)r->req.body_len > ep->max_pending_bytes;
+	    bytes + (long long)r->req.doc_len > ep->max_pending_bytes;
 }
 
 static int
@@ -285,7 +306,7 @@ spool(struct run *r, const char *queue)
 		return answer(r, 500, "error", "out of memory");
 	}
 	iov[0] = (struct iovec){ head.data, head.len };
-	iov[1] = (struct iovec){ r->req.body, r->req.body_len };
+	iov[1] = (struct iovec){ (void *)r->req.doc, r->req.doc_len };
 	iov[2] = (struct iovec){ (void *)HS_ENVELOPE_TAIL,
 	    strlen(HS_ENVELOPE_TAIL) };
 	state = r->ev.verified ? HS_STATE_NEW : HS_STATE_PENDING;
@@ -335,6 +356,8 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 	}
 	spool(&r, queue);
 out:
+	if (r.ep && r.ep->provider->reply)
+		r.ep->provider->reply(r.ep, &r.req, &r.ans);
 	hs_response_send(io, &r.ans);
 	end = hs_clock_now();
 	hs_log_request(&(struct hs_log_line){

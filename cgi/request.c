@@ -118,6 +118,8 @@ hs_request_read_body(struct hs_request *req, const struct hs_io *io,
 	}
 	req->body[got] = '\0';
 	req->body_len = got;
+	req->doc = req->body;
+	req->doc_len = got;
 	return 0;
 }
 

@@ -10,6 +10,7 @@ hs_status_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 202: return "Accepted";
+	case 204: return "No Content";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
@@ -22,6 +23,18 @@ hs_status_reason(int status)
 	case 503: return "Service Unavailable";
 	default:  return "Error";
 	}
+}
+
+/* Printable ASCII, no CR/LF: a provider's header can never split the answer. */
+static int
+header_safe(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
 }
 
 int
@@ -46,6 +59,10 @@ hs_response_send(const struct hs_io *io, const struct hs_answer *a)
 		hs_buf_adds(&body, ",\"queue\":");
 		hs_buf_add_json_string(&body, a->queue, strlen(a->queue));
 	}
+	if (a->message) {
+		hs_buf_adds(&body, ",\"message\":");
+		hs_buf_add_json_string(&body, a->message, strlen(a->message));
+	}
 	hs_buf_adds(&body, "}\n");
 
 	hs_buf_reserve(&out, 256 + body.len);
@@ -62,6 +79,13 @@ hs_response_send(const struct hs_io *io, const struct hs_answer *a)
 		hs_buf_adds(&out, "Allow: POST\r\n");
 	if (a->status == 503)
 		hs_buf_adds(&out, "Retry-After: 30\r\n");
+	if (a->header_name && a->header_value &&
+	    header_safe(a->header_name) && header_safe(a->header_value)) {
+		hs_buf_adds(&out, a->header_name);
+		hs_buf_adds(&out, ": ");
+		hs_buf_adds(&out, a->header_value);
+		hs_buf_adds(&out, "\r\n");
+	}
 	hs_buf_adds(&out, "\r\n");
 	hs_buf_add(&out, body.data, body.len);
 	rc = out.oom ? -1 : io->write(io->ctx, out.data, out.len);

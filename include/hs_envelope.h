@@ -3,7 +3,8 @@
  * one JSON object per file, our fields first, then "body" holding the
  * sender's bytes verbatim:
  *   {"hookspool":1,"id":...,"endpoint":...,"provider":...,"event":...,
- *    "queue":...,"received_at":...,"verified":...,"delivery_id":...,
+ *    "queue":...,"received_at":...,"verified":...,"verified_scope":...,
+ *    "delivery_id":...,
  *    "document_id":...,"actor":...,"occurred_at":...,"body_sha256":...,
  *    "body":<raw body>}\n
  */

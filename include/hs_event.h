@@ -21,6 +21,9 @@ struct hs_event {
 	 * dedup key is SHA-256 of endpoint + this); "" means the body hash */
 	char	 dedup_extra[3 * HS_ID_MAX + 3];
 	int	 verified;			/* signature checked here */
+	/* what the check covers: NULL for the whole body ("body"); Dropbox
+	 * Sign's hash covers only the event's time and type ("event") */
+	const char *verified_scope;
 	char	 body_sha256[65];
 	/* raw JSON text of the provider's raw_fields, in order (NULL: absent) */
 	const char *raw[HS_EVENT_RAW_MAX];

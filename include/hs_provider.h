@@ -6,6 +6,7 @@
 
 #include "hs_config.h"
 
+struct hs_answer;
 struct hs_buf;
 struct hs_endpoint;
 struct hs_event;
@@ -46,6 +47,9 @@ struct hs_option {
 
 #define HS_DESCRIBE_BAD		(-1)
 #define HS_DESCRIBE_AUTH	(-2)
+/* a sender's own check call (BoldSign's verification event): 200
+ * "acknowledged", nothing stored */
+#define HS_DESCRIBE_ACK		(-3)
 
 struct hs_provider {
 	const char	*name;
@@ -62,6 +66,35 @@ struct hs_provider {
 	 * key (endpoints.<name>.<key>: ...). NULL: nothing to check.
 	 */
 	int	(*configure)(struct hs_endpoint *ep, char *err, size_t errlen);
+	/*
+	 * The reply rules, each the provider's own (NULL: the common rule).
+	 * accepts: may a body of this Content-Type come in? NULL: JSON only.
+	 * 0 refuses with *why (415).
+	 */
+	int	(*accepts)(const struct hs_endpoint *ep, const char *content_type,
+		    const char **why);
+	/*
+	 * A request with another method than POST (Adobe's GET verification
+	 * of intent): fills ans (status, state, and whatever reply() would)
+	 * and returns its status; 0 when it is no handshake (405). NULL: 405.
+	 */
+	int	(*handshake)(const struct hs_endpoint *ep,
+		    const struct hs_request *req, struct hs_answer *ans);
+	/*
+	 * The JSON document inside the body (a multipart form's field): what
+	 * is parsed, described and stored. Points into req->body. -1 with
+	 * *why: 400. NULL: the body itself.
+	 */
+	int	(*extract)(const struct hs_endpoint *ep,
+		    const struct hs_request *req, const char **doc,
+		    size_t *doc_len, const char **why);
+	/*
+	 * Called with every answer once the endpoint is known: what this
+	 * sender needs to see in it (an echoed header, a body text), set in
+	 * ans from the config or static text, never from request bytes.
+	 */
+	void	(*reply)(const struct hs_endpoint *ep,
+		    const struct hs_request *req, struct hs_answer *ans);
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);

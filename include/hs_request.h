@@ -31,6 +31,10 @@ struct hs_request {
 	unsigned long long content_length;
 	char		*body;		/* body_len bytes + NUL, owned */
 	size_t		 body_len;
+	/* the JSON document parsed and stored: the body, or the part of it
+	 * a provider's extract() names (a multipart field) */
+	const char	*doc;
+	size_t		 doc_len;
 };
 
 /* A request variable (CGI name) or NULL. Empty values count as absent. */

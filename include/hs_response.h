@@ -10,6 +10,10 @@ struct hs_answer {
 	const char	*error;		/* static text; never request data */
 	const char	*id;		/* spool id, or NULL */
 	const char	*queue;		/* queue, or NULL */
+	/* what a provider's reply rule adds (static or config text only) */
+	const char	*header_name;	/* one more response header, or NULL */
+	const char	*header_value;
+	const char	*message;	/* JSON "message", or NULL */
 };
 
 const char *hs_status_reason(int status);

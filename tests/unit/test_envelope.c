@@ -64,6 +64,8 @@ round_trip(const char *actor_json, const char *body)
 	CHECK_STR(hs_envelope_str(&ef, "queue"), "signed", "queue");
 	CHECK_STR(hs_envelope_str(&ef, "id"), env.id, "id");
 	CHECK_STR(hs_envelope_str(&ef, "delivery_id"), "", "null is \"\"");
+	CHECK_STR(hs_envelope_str(&ef, "verified_scope"), "body",
+	    "verified_scope defaults to the whole body");
 	CHECK_STR(hs_envelope_str(&ef, "nonexistent"), "", "absent is \"\"");
 	hs_envelope_free(&ef);
 	close(fd);
