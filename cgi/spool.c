@@ -63,6 +63,8 @@ init_host(void)
 
 	gethostname(raw, sizeof raw - 1);
 	raw[sizeof raw - 1] = '\0';
+	/* o < sizeof host - 1 always holds: raw has at most HOST_NAME_MAX
+	 * bytes before its NUL, host room for as many (a guard, untestable) */
 	for (i = 0; raw[i] && o < sizeof host - 1; i++) {
 		char c = raw[i];
 
@@ -129,7 +131,8 @@ hs_spool_open_root(const char *spool, int create)
 	if ((fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	fchmod(fd, DIR_MODE);
-	/* the new root's own entry must survive a crash too */
+	/* the new root's own entry must survive a crash too (no truncation:
+	 * a spool of PATH_MAX or more failed the open above, ENAMETOOLONG) */
 	if (snprintf(parent, sizeof parent, "%s", spool) < (int)sizeof parent &&
 	    (slash = strrchr(parent, '/')) != NULL) {
 		slash[slash == parent] = '\0';
@@ -401,6 +404,8 @@ still_named(int dir, const char *name, int lfd)
 {
 	struct stat a, b;
 
+	/* st_dev differs only if something were mounted on the name: kept
+	 * for correctness, no test can make it differ */
 	return fstat(lfd, &a) == 0 &&
 	    fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
