@@ -524,6 +524,15 @@ test_dirs(void)
 	CHECK_INT(calls_fsync, 1, "the root's parent is fsync'd once");
 	close(rfd);
 
+	/* a relative root (the API allows it; config insists on absolute) is
+	 * made in the working directory */
+	CHECK(chdir(base) == 0, "chdir");
+	rfd = hs_spool_open_root("relative-spool", 1);
+	CHECK(rfd >= 0 && access("relative-spool", F_OK) == 0,
+	    "a relative root is made in the working directory");
+	close(rfd);
+	CHECK(chdir("/") == 0, "chdir /");
+
 	/* a root whose parent is missing is not made (no mkdir -p) */
 	snprintf(path, sizeof path, "%s/nope/spool", base);
 	CHECK_INT(hs_spool_open_root(path, 1), -1, "root's parent missing: -1");
@@ -536,6 +545,22 @@ test_dirs(void)
 	CHECK(rfd >= 0, "lost the race to mkdir (EEXIST): the root opens");
 	fault_off();
 	close(rfd);
+
+	/* spool_dir is a file: ENOTDIR, even with create */
+	fresh();
+	{
+		FILE	*f = fopen(spool, "w");
+
+		CHECK(f != NULL && fclose(f) == 0, "spool_dir made a file");
+	}
+	CHECK_INT(hs_spool_open_root(spool, 1), -1, "spool_dir a file: -1");
+	CHECK_INT(errno, ENOTDIR, "... ENOTDIR");
+	/* made, then cannot be opened (EMFILE) */
+	fresh();
+	fault_on("open", 2, EMFILE, NULL);
+	CHECK_INT(hs_spool_open_root(spool, 1), -1, "reopen fails: -1");
+	CHECK_INT(errno, EMFILE, "... EMFILE");
+	fault_off();
 
 	/* the root's parent cannot be fsync'd: no root fd */
 	fresh();
@@ -583,6 +608,11 @@ test_dirs(void)
 	CHECK(strstr(hs_spool_dir_error(ELOOP), "symbolic link") != NULL,
 	    "ELOOP says symbolic link");
 	CHECK_STR(hs_spool_dir_error(ENOTDIR), "is not a directory", "ENOTDIR");
+	/* the file goes away before we can look at what it was */
+	fault_on("fstatat", 1, ENOENT, NULL);
+	CHECK_INT(hs_spool_subdir(rfd, "file", 1), -1, "a file, gone meanwhile");
+	CHECK_INT(errno, ENOTDIR, "... still ENOTDIR (open's errno kept)");
+	fault_off();
 	CHECK_STR(hs_spool_dir_error(ENOSPC), strerror(ENOSPC),
 	    "anything else: strerror");
 
@@ -736,6 +766,9 @@ test_deliver(void)
 	fault_on("mkdirat", 3, ENOSPC, NULL);	/* q, tmp, new */
 	CHECK_INT(deliver("q", "new", ID, 1, &why), -1, "new/ cannot be made");
 	CHECK_STR(why, "cannot create queue directories", "why");
+	fault_on("mkdirat", 2, ENOSPC, NULL);	/* q3, tmp */
+	CHECK_INT(deliver("q3", "new", ID, 1, &why), -1, "tmp/ cannot be made");
+	CHECK_STR(why, "cannot create queue directories", "why");
 	fault_on("mkdirat", 1, EDQUOT, NULL);
 	CHECK_INT(deliver("q2", "new", ID, 1, &why), -1, "queue cannot be made");
 	CHECK_STR(why, "cannot create queue directories", "why");
@@ -887,6 +920,228 @@ test_rename(void)
 	hook_dir = -1;
 }
 
+/* --- duplicate markers --------------------------------------------------------- */
+
+static struct hs_dedup holder;	/* the first copy of the delivery */
+static int	 third = -1;	/* a third copy's lock */
+
+static int
+begin(const char *ep, const char *key, long wait_ms, struct hs_dedup *d,
+    const char **why)
+{
+	*why = NULL;
+	return hs_spool_dedup_begin(spool, ep, key, wait_ms, d, why);
+}
+
+/* What the first copy does while the second is between open and flock: */
+static void
+holder_fails(void)		/* its delivery failed: no marker */
+{
+	hs_spool_dedup_end(&holder, NULL);
+}
+
+static void
+holder_done(void)		/* delivered: the marker, then the unlink */
+{
+	hs_spool_dedup_end(&holder, "first-id");
+}
+
+static void
+holder_dies_after_marker(void)	/* crashed between marker and unlink */
+{
+	put(".dedup/ep/k", "first-id\n");
+	close(holder.lock);	/* the kernel drops a dead process's lock */
+	close(holder.dir);
+	holder.dir = holder.lock = -1;
+}
+
+static void
+holder_fails_third_arrives(void)	/* and a third copy takes the key */
+{
+	char	 path[512];
+
+	hs_spool_dedup_end(&holder, NULL);
+	snprintf(path, sizeof path, "%s/.dedup/ep/k4.inflight", spool);
+	third = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	CHECK(third >= 0 && flock(third, LOCK_EX | LOCK_NB) == 0,
+	    "hook: the third copy holds the new in-flight file");
+}
+
+static void
+test_dedup(void)
+{
+	struct hs_dedup d;
+	struct timespec t0, t1;
+	const char *why;
+	char	 key96[HS_DEDUP_KEY_MAX + 1];
+	long	 ms;
+
+	fresh();
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_NEW, "first: NEW");
+	CHECK(d.lock >= 0 && exists(".dedup/ep/k.inflight"),
+	    "the in-flight file, locked");
+	CHECK_INT(hs_spool_dedup_end(&d, "id-1"), 0, "marker written");
+	CHECK_STR(slurp(".dedup/ep/k"), "id-1\n", "the marker holds the id");
+	CHECK(!exists(".dedup/ep/k.inflight"), "in-flight file gone");
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_DUP, "again: DUP");
+	CHECK(d.dir == -1 && d.lock == -1, "DUP holds nothing");
+	CHECK_INT(begin("other", "k", 0, &d, &why), HS_DEDUP_NEW,
+	    "the same key on another endpoint is new");
+	CHECK_INT(hs_spool_dedup_end(&d, NULL), 0, "delivery failed: no marker");
+	CHECK(!exists(".dedup/other/k") && !exists(".dedup/other/k.inflight"),
+	    "neither marker nor in-flight file left");
+	CHECK_INT(begin("other", "k", 0, &d, &why), HS_DEDUP_NEW,
+	    "so the sender's retry is new");
+	hs_spool_dedup_end(&d, "id-2");
+
+	/* a copy still being written: wait, then BUSY (503, retry later) */
+	CHECK_INT(begin("ep", "busy", 0, &holder, &why), HS_DEDUP_NEW, "holder");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(begin("ep", "busy", 40, &d, &why), HS_DEDUP_BUSY,
+	    "a second copy meanwhile: BUSY");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	CHECK(ms >= 35 && ms < 2000, "... after waiting wait_ms (%ld ms)", ms);
+	CHECK(d.dir == -1 && d.lock == -1, "BUSY holds nothing");
+	hs_spool_dedup_end(&holder, "busy-id");
+
+	/* the races: the first copy acts between our open and our flock */
+	CHECK_INT(begin("ep", "k2", 0, &holder, &why), HS_DEDUP_NEW, "holder");
+	fault_on("flock", 2, 0, holder_fails);
+	CHECK_INT(begin("ep", "k2", 1000, &d, &why), HS_DEDUP_NEW,
+	    "the first copy failed meanwhile: the key is ours");
+	fault_off();
+	CHECK(d.lock >= 0 && exists(".dedup/ep/k2.inflight"),
+	    "in a new in-flight file, not the unlinked one");
+	hs_spool_dedup_end(&d, "second-id");
+	CHECK_STR(slurp(".dedup/ep/k2"), "second-id\n", "our marker");
+
+	CHECK_INT(begin("ep", "k3", 0, &holder, &why), HS_DEDUP_NEW, "holder");
+	fault_on("flock", 2, 0, holder_done);
+	CHECK_INT(begin("ep", "k3", 1000, &d, &why), HS_DEDUP_DUP,
+	    "the first copy delivered meanwhile: DUP");
+	fault_off();
+	CHECK_STR(slurp(".dedup/ep/k3"), "first-id\n", "its marker, untouched");
+
+	{
+		char	 path[512];
+
+		snprintf(path, sizeof path, "%s/.dedup/ep/k", spool);
+		unlink(path);	/* the marker of the first test */
+	}
+	CHECK_INT(begin("ep", "k", 0, &holder, &why), HS_DEDUP_NEW, "holder");
+	fault_on("flock", 2, 0, holder_dies_after_marker);
+	CHECK_INT(begin("ep", "k", 1000, &d, &why), HS_DEDUP_DUP,
+	    "the first copy died after its marker: DUP, not a second file");
+	fault_off();
+
+	CHECK_INT(begin("ep", "k4", 0, &holder, &why), HS_DEDUP_NEW, "holder");
+	fault_on("flock", 2, 0, holder_fails_third_arrives);
+	CHECK_INT(begin("ep", "k4", 30, &d, &why), HS_DEDUP_BUSY,
+	    "the first failed, a third took the key: we wait on the third");
+	fault_off();
+	close(third);
+
+	/* a failed fstat, EINTR: look again */
+	fault_on("fstat", 1, EIO, NULL);
+	CHECK_INT(begin("ep", "k5", 0, &d, &why), HS_DEDUP_NEW,
+	    "fstat of the lock fails once: looked again, NEW");
+	fault_off();
+	hs_spool_dedup_end(&d, NULL);
+	fault_on("flock", 1, EINTR, NULL);
+	CHECK_INT(begin("ep", "k5", 1000, &d, &why), HS_DEDUP_NEW,
+	    "flock EINTR: tried again, NEW");
+	fault_off();
+	hs_spool_dedup_end(&d, NULL);
+	fault_on("flock", 1, ENOLCK, NULL);
+	CHECK_INT(begin("ep", "k5", 1000, &d, &why), HS_DEDUP_OFF,
+	    "flock ENOLCK (NFS without locks): OFF");
+	CHECK_STR(why, "cannot lock in-flight marker", "why");
+	fault_off();
+	CHECK(d.dir == -1 && hs_spool_dedup_end(&d, "x") == 0,
+	    "end after OFF: nothing to do, no marker");
+	CHECK(!exists(".dedup/ep/k5"), "no marker");
+
+	/* the marker cannot be written: -1, the delivery stands */
+	CHECK_INT(begin("ep", "m1", 0, &d, &why), HS_DEDUP_NEW, "NEW");
+	fault_on("write", 1, ENOSPC, NULL);
+	CHECK_INT(hs_spool_dedup_end(&d, "id"), -1, "marker write ENOSPC: -1");
+	fault_off();
+	CHECK(!exists(".dedup/ep/m1.inflight"), "the lock is dropped all the same");
+	CHECK_INT(begin("ep", "m2", 0, &d, &why), HS_DEDUP_NEW, "NEW");
+	fault_on("write", 2, ENOSPC, NULL);
+	CHECK_INT(hs_spool_dedup_end(&d, "id"), -1, "marker's newline fails: -1");
+	fault_off();
+	CHECK_INT(begin("ep", "m3", 0, &d, &why), HS_DEDUP_NEW, "NEW");
+	put(".dedup/ep/m3", "someone's\n");
+	CHECK_INT(hs_spool_dedup_end(&d, "id"), -1, "a marker there already: -1");
+	CHECK_STR(slurp(".dedup/ep/m3"), "someone's\n", "not overwritten");
+
+	/* refused keys */
+	CHECK_INT(begin("a/b", "k", 0, &d, &why), HS_DEDUP_OFF, "endpoint a/b");
+	CHECK_STR(why, "bad dedup key", "why");
+	CHECK_INT(begin(".x", "k", 0, &d, &why), HS_DEDUP_OFF, "endpoint .x");
+	memset(key96, 'k', HS_DEDUP_KEY_MAX);
+	key96[HS_DEDUP_KEY_MAX] = '\0';
+	CHECK_INT(begin("ep", key96, 0, &d, &why), HS_DEDUP_OFF, "96-byte key");
+	CHECK_STR(why, "bad dedup key", "why");
+	key96[HS_DEDUP_KEY_MAX - 1] = '\0';
+	CHECK_INT(begin("ep", key96, 0, &d, &why), HS_DEDUP_NEW, "95 is fine");
+	hs_spool_dedup_end(&d, NULL);
+	CHECK(begin("ep", ".", 0, &d, &why) == HS_DEDUP_OFF &&
+	    begin("ep", "..", 0, &d, &why) == HS_DEDUP_OFF &&
+	    begin("ep", "x/y", 0, &d, &why) == HS_DEDUP_OFF &&
+	    begin("ep", "", 0, &d, &why) == HS_DEDUP_OFF,
+	    "keys '.', '..', 'x/y', '': OFF");
+
+	/* the in-flight file planted */
+	mk(".dedup/ep/p1.inflight");
+	CHECK_INT(begin("ep", "p1", 0, &d, &why), HS_DEDUP_OFF,
+	    "in-flight name is a directory: OFF");
+	CHECK_STR(why, "cannot create in-flight marker", "why");
+	ln("/tmp/hs-nowhere", ".dedup/ep/p2.inflight");
+	CHECK_INT(begin("ep", "p2", 0, &d, &why), HS_DEDUP_REFUSE,
+	    "in-flight name is a symlink: REFUSE");
+	CHECK_STR(why, "in-flight marker is a symbolic link", "why");
+	CHECK(access("/tmp/hs-nowhere", F_OK) == -1, "nothing made through it");
+
+	/* .dedup and .dedup/<endpoint> planted or impossible */
+	ln("/tmp", ".dedup/lnk");
+	CHECK_INT(begin("lnk", "k", 0, &d, &why), HS_DEDUP_REFUSE, "endpoint dir "
+	    "a symlink: REFUSE");
+	CHECK_STR(why, ".dedup/<endpoint> is a symbolic link", "why");
+	put(".dedup/file", "x");
+	CHECK_INT(begin("file", "k", 0, &d, &why), HS_DEDUP_OFF,
+	    "endpoint dir a file: OFF");
+	CHECK_STR(why, ".dedup/<endpoint> is not a directory", "why");
+	fault_on("mkdirat", 1, ENOSPC, NULL);
+	CHECK_INT(begin("full", "k", 0, &d, &why), HS_DEDUP_OFF,
+	    "endpoint dir cannot be made: OFF");
+	CHECK_STR(why, "cannot create .dedup/<endpoint>", "why");
+	fault_off();
+
+	fresh();
+	mk("");
+	ln("/tmp", ".dedup");
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_REFUSE, ".dedup a "
+	    "symlink: REFUSE");
+	CHECK_STR(why, ".dedup is a symbolic link", "why");
+	fresh();
+	mk("");
+	put(".dedup", "x");
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_OFF, ".dedup a file");
+	CHECK_STR(why, ".dedup is not a directory", "why");
+	fresh();
+	fault_on("mkdirat", 1, EDQUOT, NULL);
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_OFF,
+	    ".dedup cannot be made");
+	CHECK_STR(why, "cannot create .dedup", "why");
+	fault_off();
+	snprintf(spool, sizeof spool, "%s/nope/spool", base);
+	CHECK_INT(begin("ep", "k", 0, &d, &why), HS_DEDUP_OFF, "no spool_dir");
+	CHECK_STR(why, "cannot open spool_dir", "why");
+}
+
 int
 main(void)
 {
@@ -901,6 +1156,7 @@ main(void)
 	test_dirs();
 	test_deliver();
 	test_rename();
+	test_dedup();
 	snprintf(cmd, sizeof cmd, "rm -rf %s", base);
 	if (system(cmd) != 0)
 		return 1;
