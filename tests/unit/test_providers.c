@@ -449,6 +449,63 @@ test_hmac_options(void)
 	env_reset();
 }
 
+/* Ignisign's sample (what `hookspool sign ignisign` sends) is a body its
+ * own describe() accepts, with the event and ids it names. */
+static void
+test_ignisign_sample(void)
+{
+	const struct hs_provider *p = hs_provider_find("ignisign");
+	struct hs_request req;
+	struct hs_event ev;
+	struct hs_buf body, hdrs;
+	struct json_object *root;
+	const char *why = NULL;
+
+	CHECK(p != NULL, "ignisign registered");
+	if (p == NULL)
+		return;
+	setup(p, (const char *[]){ NULL });
+	ep.app_id = "appId_test";
+	ep.app_env = "PRODUCTION";
+	env_reset();
+	hs_request_init(&req, env);
+
+	hs_buf_init(&body);
+	CHECK_INT(p->sample(&ep, "DOCUMENT_REQUEST.FINALIZED", &body), 0, "sample");
+	root = json_tokener_parse(hs_buf_cstr(&body));
+	memset(&ev, 0, sizeof ev);
+	CHECK(root != NULL && p->describe(&ep, &req, root, &ev, &why) == 0,
+	    "its own sample describes: %s", hs_buf_cstr(&body));
+	CHECK_STR(ev.name, "DOCUMENT_REQUEST.FINALIZED", "topic.action");
+	CHECK_STR(ev.document_id, "672d206d10e44e00125eac63",
+	    "document id from content.signatureRequestId");
+	CHECK(strstr(hs_buf_cstr(&body), "\"appId\":\"appId_test\",\"appEnv\":"
+	    "\"PRODUCTION\"") != NULL, "the configured appId and appEnv");
+	json_object_put(root);
+	hs_buf_free(&body);
+
+	/* no dot: the default event; NULL endpoint: the default app */
+	hs_buf_init(&body);
+	p->sample(NULL, "anything", &body);
+	root = json_tokener_parse(hs_buf_cstr(&body));
+	ep.app_id = NULL;
+	ep.app_env = NULL;
+	memset(&ev, 0, sizeof ev);
+	CHECK(root != NULL && p->describe(&ep, &req, root, &ev, &why) == 0,
+	    "default sample describes");
+	CHECK_STR(ev.name, "SIGNATURE_PROOF.GENERATED", "the default event");
+	CHECK(strstr(hs_buf_cstr(&body), "\"appEnv\":\"DEVELOPMENT\"") != NULL,
+	    "default appEnv DEVELOPMENT");
+	json_object_put(root);
+	hs_buf_free(&body);
+
+	/* Ignisign signs nothing: its token is checked by calling back */
+	hs_buf_init(&hdrs);
+	CHECK(p->sign(&ep, NULL, "{}", 2, 0, NULL, &hdrs) == 0 && hdrs.len == 0,
+	    "sign adds no header");
+	hs_buf_free(&hdrs);
+}
+
 /* sign() and verify() must agree for every provider that signs. */
 static void
 test_roundtrip(void)
@@ -501,6 +558,7 @@ main(void)
 	test_documenso();
 	test_hmac();
 	test_hmac_options();
+	test_ignisign_sample();
 	test_roundtrip();
 	env_reset();
 	setup(&hs_provider_github, (const char *[]){ NULL });
