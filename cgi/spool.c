@@ -232,7 +232,7 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 	struct dirent *de;
 	struct stat st;
 	DIR	*d;
-	int	 fd;
+	int	 fd, saved;
 
 	if ((fd = hs_spool_open_dir(spool, queue, state, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -240,7 +240,8 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 		close(fd);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
+	/* readdir's NULL is the end or an error: errno tells them apart */
+	while (errno = 0, (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
@@ -248,8 +249,10 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 		(*count)++;
 		*bytes += st.st_size;
 	}
+	saved = errno;
 	closedir(d);
-	return 0;
+	errno = saved;
+	return saved == 0 ? 0 : -1;
 }
 
 int
