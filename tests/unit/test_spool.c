@@ -534,12 +534,17 @@ test_dirs(void)
 
 	/* a relative root (the API allows it; config insists on absolute) is
 	 * made in the working directory */
-	CHECK(chdir(base) == 0, "chdir");
-	rfd = hs_spool_open_root("relative-spool", 1);
-	CHECK(rfd >= 0 && access("relative-spool", F_OK) == 0,
-	    "a relative root is made in the working directory");
-	close(rfd);
-	CHECK(chdir("/") == 0, "chdir /");
+	{
+		int	 cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		CHECK(cwd >= 0 && chdir(base) == 0, "chdir");
+		rfd = hs_spool_open_root("relative-spool", 1);
+		CHECK(rfd >= 0 && access("relative-spool", F_OK) == 0,
+		    "a relative root is made in the working directory");
+		close(rfd);
+		CHECK(fchdir(cwd) == 0, "back to the working directory");
+		close(cwd);
+	}
 
 	/* a root whose parent is missing is not made (no mkdir -p) */
 	snprintf(path, sizeof path, "%s/nope/spool", base);
