@@ -595,6 +595,9 @@ load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 		    &cfg->endpoints[cfg->nendpoints++]) == -1)
 			return -1;
 	}
+	if (cfg->nendpoints == 0)	/* "_comment" keys alone */
+		return fail(c, "endpoints: required (an object with at least one"
+		    " endpoint)");
 	return 0;
 }
 

@@ -60,6 +60,8 @@ init_host(void)
 
 	gethostname(raw, sizeof raw - 1);
 	raw[sizeof raw - 1] = '\0';
+	/* o < sizeof host - 1 always holds: raw has at most HOST_NAME_MAX
+	 * bytes before its NUL, host room for as many (a guard, untestable) */
 	for (i = 0; raw[i] && o < sizeof host - 1; i++) {
 		char c = raw[i];
 
@@ -126,7 +128,8 @@ hs_spool_open_root(const char *spool, int create)
 	if ((fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	fchmod(fd, HS_SPOOL_DIR_MODE);
-	/* the new root's own entry must survive a crash too */
+	/* the new root's own entry must survive a crash too (no truncation:
+	 * a spool of PATH_MAX or more failed the open above, ENAMETOOLONG) */
 	if (snprintf(parent, sizeof parent, "%s", spool) < (int)sizeof parent &&
 	    (slash = strrchr(parent, '/')) != NULL) {
 		slash[slash == parent] = '\0';
@@ -226,7 +229,7 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 	struct dirent *de;
 	struct stat st;
 	DIR	*d;
-	int	 fd;
+	int	 fd, saved;
 
 	if ((fd = hs_spool_open_dir(spool, queue, state, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -234,7 +237,8 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 		close(fd);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
+	/* readdir's NULL is the end or an error: errno tells them apart */
+	while (errno = 0, (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
@@ -242,8 +246,10 @@ hs_spool_count(const char *spool, const char *queue, const char *state,
 		(*count)++;
 		*bytes += st.st_size;
 	}
+	saved = errno;
 	closedir(d);
-	return 0;
+	errno = saved;
+	return saved == 0 ? 0 : -1;
 }
 
 int
@@ -415,6 +421,8 @@ still_named(int dir, const char *name, int lfd)
 {
 	struct stat a, b;
 
+	/* st_dev differs only if something were mounted on the name: kept
+	 * for correctness, no test can make it differ */
 	return fstat(lfd, &a) == 0 &&
 	    fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;

@@ -10,8 +10,11 @@ import subprocess
 import sys
 
 obj = sys.argv[1]
+# obj is also the one search path: by default gcovr reads every .gcda under
+# the root, so another coverage tree in build/ (a quicker loop's, from older
+# sources) would be merged in, or trip gcovr's line-number assertion
 out = subprocess.run(["gcovr", "-r", ".", "--object-directory", obj,
-                      "--filter", "cgi/", "--json-summary", "-"],
+                      "--filter", "cgi/", "--json-summary", "-", obj],
                      capture_output=True, text=True, check=True).stdout
 summary = json.loads(out)
 files = {f["filename"]: f for f in summary["files"]}

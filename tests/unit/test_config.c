@@ -134,6 +134,125 @@ main(void)
 	refused("{\"spool_dir\":\"/x\",\"retry\":{\"max_attempt\":3},\"endpoints\":{}}",
 	    "retry.max_attempt: unknown key");
 
+	/* every kind of value refused names its key (issue #20) */
+	refused("[1]", "is not a JSON object");
+	refused("{\"spool_dir\":7,\"endpoints\":{}}", "spool_dir: must be a non-empty string");
+	refused("{\"spool_dir\":\"\",\"endpoints\":{}}", "spool_dir: must be a non-empty string");
+	refused("{\"spool_dir\":\"/x\",\"verify_now\":0,\"endpoints\":{}}",
+	    "verify_now: must be between 1 and");
+	refused("{\"spool_dir\":\"/x\",\"retry\":[],\"endpoints\":{}}", "retry: must be an object");
+	refused("{\"spool_dir\":\"/x\",\"retry\":{\"max_attempts\":0},\"endpoints\":{}}",
+	    "retry.max_attempts: must be at least 1");
+	refused("{\"spool_dir\":\"/x\",\"retry\":{\"backoff_seconds\":-1},\"endpoints\":{}}",
+	    "retry.backoff_seconds: must be between 0 and 31536000");
+	refused("{\"spool_dir\":\"/x\",\"retry\":{\"keep_done_seconds\":\"1d\"},\"endpoints\":{}}",
+	    "retry.keep_done_seconds: must be an integer");
+	refused("{\"spool_dir\":\"/x\",\"endpoints\":[]}", "endpoints: required (an object");
+	/* a comment is no endpoint: a config of comments alone would 404
+	 * every request, so it is refused like an empty one */
+	refused("{\"spool_dir\":\"/x\",\"endpoints\":{\"_c\":1}}", "endpoints: required (an object");
+	refused(EP("[]"), "endpoints.e: must be an object");
+	refused(EP("{\"routes\":{\"*\":\"q\"}}"), "endpoints.e.provider: required (a string)");
+	refused(EP("{\"provider\":7,\"routes\":{\"*\":\"q\"}}"), "endpoints.e.provider: required (a string)");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":[]}"),
+	    "endpoints.e.routes: must be an object");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{}}"),
+	    "endpoints.e.routes: needs at least one route");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":1}}"),
+	    "endpoints.e.routes.*: queue must be a string");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"\":\"q\"}}"),
+	    "endpoints.e.routes: empty or overlong event pattern");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":\"s3cr3t\",\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets: must be an array of strings");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"a\",\"b\",\"c\",\"d\",\"e\","
+	    "\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\"],"
+	    "\"routes\":{\"*\":\"q\"}}"), "endpoints.e.secrets: at most 16");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[1],\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets[0]: must be a string");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},"
+	    "\"tolerance_seconds\":604801}"),
+	    "endpoints.e.tolerance_seconds: must be between 0 and 604800");
+	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},"
+	    "\"dedup\":\"no\"}"), "endpoints.e.dedup: must be true or false");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},"
+	    "\"header\":\"X-Sig\",\"event_field\":\"t\",\"prefix\":5}"),
+	    "endpoints.e.prefix: must be a string");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},"
+	    "\"header\":5,\"event_field\":\"t\"}"),
+	    "endpoints.e.header: must be a non-empty string");
+	refused(EP("{\"provider\":\"hmac\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},"
+	    "\"header\":\"X-Sig\",\"event_field\":\"t\",\"encoding\":\"b64\"}"),
+	    "endpoints.e.encoding: must be hex or base64");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"api_base_url\":\"ftp://x\"}"),
+	    "endpoints.e.api_base_url: must be an http(s) URL");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"api_base_url\":\"\"}"),
+	    "endpoints.e.api_base_url: must be a non-empty string");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"max_pending_bytes\":10}"),
+	    "endpoints.e.max_pending_bytes: must be between 1024 and");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"max_pending_bytes\":\"1M\"}"),
+	    "endpoints.e.max_pending_bytes: must be an integer");
+	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"api_timeout_seconds\":0}"),
+	    "endpoints.e.api_timeout_seconds: must be between 1 and 300");
+
+	/* accepted: comments anywhere, the optional keys, a CRLF secret file */
+	snprintf(path, sizeof path, "%s/crlf", dir);
+	f = fopen(path, "w");
+	fputs("crlf-secret\r\n", f);
+	fclose(f);
+	snprintf(text, sizeof text, "{\"_c\":1,\"spool_dir\":\"/tmp/x\",\"verify_now\":"
+	    "1700000000,\"retry\":{\"_c\":1,\"max_attempts\":2,\"lease_seconds\":0},"
+	    "\"endpoints\":{\"_c\":{},\"h\":{\"provider\":\"hmac\",\"secrets\":"
+	    "[\"file:%s\"],\"routes\":{\"*\":\"q\"},\"header\":\"X-Sig\","
+	    "\"event_header\":\"X-Event\",\"prefix\":\"\",\"dedup\":false,"
+	    "\"tolerance_seconds\":0,\"encoding\":\"base64\",\"algorithm\":\"sha512\"},"
+	    "\"i\":{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},"
+	    "\"api_base_url\":\"https://api.example\",\"max_pending\":3,"
+	    "\"max_pending_bytes\":4096,\"api_timeout_seconds\":5}}}", path);
+	CHECK(load(text, &cfg, err, sizeof err) == 0, "optional keys: %s", err);
+	if (cfg.nendpoints == 2) {
+		e = hs_config_endpoint(&cfg, "h");
+		CHECK(e != NULL && e->nkeys == 1 && e->keys[0].len == 11 &&
+		    memcmp(e->keys[0].bytes, "crlf-secret", 11) == 0,
+		    "a secret file's CRLF is not part of the secret");
+		CHECK(e != NULL && e->dedup == 0 && e->tolerance == 0 &&
+		    e->encoding == HS_ENC_BASE64 && strcmp(e->digest, "SHA512") == 0 &&
+		    strcmp(e->event_header, "HTTP_X_EVENT") == 0,
+		    "dedup false, tolerance 0, base64, sha512, event header");
+		e = hs_config_endpoint(&cfg, "i");
+		CHECK(e != NULL && e->max_pending == 3 && e->max_pending_bytes == 4096 &&
+		    strcmp(e->api_base_url, "https://api.example") == 0,
+		    "ignisign's URL and pending bounds");
+		CHECK(cfg.verify_now == 1700000000 && cfg.retry.max_attempts == 2 &&
+		    cfg.retry.lease_seconds == 0, "verify_now and retry");
+	} else
+		CHECK(0, "two endpoints (the _c one a comment): %zu", cfg.nendpoints);
+	hs_config_free(&cfg);
+
+	/* a secret file with a NUL byte in it is refused, not cut short */
+	snprintf(path, sizeof path, "%s/nul", dir);
+	f = fopen(path, "w");
+	fwrite("ab\0cd", 1, 5, f);
+	fclose(f);
+	snprintf(text, sizeof text, EP("{\"provider\":\"circularo\",\"secrets\":"
+	    "[\"file:%s\"],\"routes\":{\"*\":\"q\"}}"), path);
+	refused(text, "contains a NUL byte");
+
+	CHECK(hs_header_to_cgi("") == NULL, "empty header name refused");
+	{
+		char	 h101[102];
+
+		memset(h101, 'X', 101);
+		h101[101] = '\0';
+		CHECK(hs_header_to_cgi(h101) == NULL, "101-character header refused");
+		h101[100] = '\0';
+		{
+			char	*h = hs_header_to_cgi(h101);
+
+			CHECK(h != NULL && strlen(h) == 105, "100 characters: fine");
+			free(h);
+		}
+	}
+
 	CHECK(hs_name_valid("completed") && hs_name_valid("a.b_c-1"), "names");
 	CHECK(!hs_name_valid(".x") && !hs_name_valid("a/b") && !hs_name_valid("") &&
 	    !hs_name_valid("a b") && !hs_name_valid(".."), "bad names");

@@ -326,6 +326,186 @@ test_hmac(void)
 	CHECK(!verifies(body, 0), "configured prefix is required");
 }
 
+/* The hmac provider's other options: event and delivery id from headers,
+ * the document id field, nested event fields, and the config checks. */
+static void
+test_hmac_options(void)
+{
+	const char *secrets[] = { "convoy-webhook-secret", NULL };
+	const char *body = "{\"event\":\"charge.success\",\"data\":{\"id\":\"doc-7\"}}";
+	const char *why = NULL;
+	struct hs_request req;
+	struct hs_event ev;
+	struct hs_buf hdrs, sample;
+	struct json_object *root;
+	char	 err[256];
+
+	setup(hs_provider_find("hmac"), secrets);
+	/* configure: the checks that span keys */
+	CHECK(hs_provider_find("hmac")->configure(&ep, err, sizeof err) == -1 &&
+	    strcmp(err, "endpoints.t.header: required for provider hmac") == 0,
+	    "no header: refused, naming the key: %s", err);
+	ep.sig_header = "HTTP_X_SIG";
+	CHECK(hs_provider_find("hmac")->configure(&ep, err, sizeof err) == -1 &&
+	    strstr(err, "endpoints.t.event_field: provider hmac needs "
+	    "event_field or event_header") != NULL,
+	    "neither event_field nor event_header: refused: %s", err);
+	ep.event_header = "HTTP_X_EVENT";
+	ep.sig_prefix = NULL;
+	CHECK(hs_provider_find("hmac")->configure(&ep, err, sizeof err) == 0 &&
+	    ep.sig_prefix != NULL && ep.sig_prefix[0] == '\0',
+	    "no prefix configured: the empty prefix");
+	free((char *)ep.sig_prefix);
+	ep.sig_prefix = "";
+
+	/* verify: each refusal says which */
+	env_reset();
+	hs_request_init(&req, env);
+	req.body = (char *)body;
+	req.body_len = strlen(body);
+	CHECK(hs_provider_find("hmac")->verify(&ep, &req, 0, &why) == -1 &&
+	    strcmp(why, "missing signature header") == 0,
+	    "no signature header: %s", why);
+	env_add("HTTP_X_SIG", "00");
+	hs_request_init(&req, env);
+	req.body = (char *)body;
+	req.body_len = strlen(body);
+	CHECK(hs_provider_find("hmac")->verify(&ep, &req, 0, &why) == -1 &&
+	    strcmp(why, "bad signature") == 0, "wrong MAC: %s", why);
+
+	/* describe: the event from its header */
+	root = json_tokener_parse(body);
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.body_sha256, sizeof ev.body_sha256, "%064d", 0);
+	CHECK(hs_provider_find("hmac")->describe(&ep, &req, root, &ev, &why) ==
+	    HS_DESCRIBE_BAD && strcmp(why, "missing event header") == 0,
+	    "event_header configured, not sent: 400, %s", why);
+	env_reset();
+	env_add("HTTP_X_EVENT", "order.paid");
+	env_add("HTTP_X_DELIVERY", "dlv-1");
+	hs_request_init(&req, env);
+	ep.delivery_header = "HTTP_X_DELIVERY";
+	ep.document_id_field = "data.id";
+	CHECK_INT(hs_provider_find("hmac")->describe(&ep, &req, root, &ev, &why), 0,
+	    "describe");
+	CHECK_STR(ev.name, "order.paid", "the event from the header, not the body");
+	CHECK_STR(ev.delivery_id, "dlv-1", "delivery id from its header");
+	CHECK_STR(ev.document_id, "doc-7", "document id from data.id");
+	CHECK(strncmp(ev.dedup_extra, "dlv-1\n0000", 10) == 0,
+	    "dedup: delivery id and body hash together (an unsigned id alone "
+	    "would let a replay pass as new)");
+	env_reset();
+	env_add("HTTP_X_EVENT", "");
+	hs_request_init(&req, env);
+	memset(&ev, 0, sizeof ev);
+	CHECK_INT(hs_provider_find("hmac")->describe(&ep, &req, root, &ev, &why),
+	    HS_DESCRIBE_BAD, "an empty event header: 400");
+	memset(&ev, 0, sizeof ev);
+	env_reset();
+	env_add("HTTP_X_EVENT", "x");
+	hs_request_init(&req, env);
+	CHECK(hs_provider_find("hmac")->describe(&ep, &req, root, &ev, &why) == 0 &&
+	    ev.delivery_id[0] == '\0' && ev.dedup_extra[0] == '\0',
+	    "no delivery header sent: dedup by the body hash alone");
+	json_object_put(root);
+
+	/* sign: base64, the delivery header (a fresh id when none given) */
+	ep.encoding = HS_ENC_BASE64;
+	hs_buf_init(&hdrs);
+	CHECK(hs_provider_find("hmac")->sign(&ep, &keys[0], body, strlen(body), 0, NULL,
+	    &hdrs) == 0, "sign");
+	{
+		const char *h = hs_buf_cstr(&hdrs), *d;
+
+		CHECK(strncmp(h, "X-Sig: ", 7) == 0 && strchr(h, '=') != NULL,
+		    "base64 MAC in X-Sig: %s", h);
+		d = strstr(h, "X-Delivery: ");
+		CHECK(d != NULL && strlen(d) == 12 + 32 + 1,
+		    "a random 32-hex delivery id: %s", h);
+	}
+	hs_buf_free(&hdrs);
+	hs_buf_init(&hdrs);
+	hs_provider_find("hmac")->sign(&ep, &keys[0], body, strlen(body), 0, "given-id",
+	    &hdrs);
+	CHECK(strstr(hs_buf_cstr(&hdrs), "X-Delivery: given-id\n") != NULL,
+	    "the given delivery id");
+	hs_buf_free(&hdrs);
+
+	/* sample: a nested event_field, or "event" when the header names it */
+	hs_buf_init(&sample);
+	hs_provider_find("hmac")->sample(&ep, "e.v", &sample);
+	CHECK(strncmp(hs_buf_cstr(&sample), "{\"event\":\"e.v\",", 15) == 0,
+	    "event_header: the sample's event field is \"event\": %s",
+	    hs_buf_cstr(&sample));
+	hs_buf_free(&sample);
+	ep.event_header = NULL;
+	ep.event_field = "meta.kind.name";
+	hs_buf_init(&sample);
+	hs_provider_find("hmac")->sample(&ep, "e.v", &sample);
+	CHECK_STR(hs_buf_cstr(&sample), "{\"meta\":{\"kind\":{\"name\":\"e.v\"}},"
+	    "\"data\":{\"id\":\"obj_1\",\"status\":\"ok\"}}",
+	    "event_field a.b.c: nested objects");
+	hs_buf_free(&sample);
+	env_reset();
+}
+
+/* Ignisign's sample (what `hookspool sign ignisign` sends) is a body its
+ * own describe() accepts, with the event and ids it names. */
+static void
+test_ignisign_sample(void)
+{
+	const struct hs_provider *p = hs_provider_find("ignisign");
+	struct hs_request req;
+	struct hs_event ev;
+	struct hs_buf body, hdrs;
+	struct json_object *root;
+	const char *why = NULL;
+
+	CHECK(p != NULL, "ignisign registered");
+	if (p == NULL)
+		return;
+	setup(p, (const char *[]){ NULL });
+	ep.app_id = "appId_test";
+	ep.app_env = "PRODUCTION";
+	env_reset();
+	hs_request_init(&req, env);
+
+	hs_buf_init(&body);
+	CHECK_INT(p->sample(&ep, "DOCUMENT_REQUEST.FINALIZED", &body), 0, "sample");
+	root = json_tokener_parse(hs_buf_cstr(&body));
+	memset(&ev, 0, sizeof ev);
+	CHECK(root != NULL && p->describe(&ep, &req, root, &ev, &why) == 0,
+	    "its own sample describes: %s", hs_buf_cstr(&body));
+	CHECK_STR(ev.name, "DOCUMENT_REQUEST.FINALIZED", "topic.action");
+	CHECK_STR(ev.document_id, "672d206d10e44e00125eac63",
+	    "document id from content.signatureRequestId");
+	CHECK(strstr(hs_buf_cstr(&body), "\"appId\":\"appId_test\",\"appEnv\":"
+	    "\"PRODUCTION\"") != NULL, "the configured appId and appEnv");
+	json_object_put(root);
+	hs_buf_free(&body);
+
+	/* no dot: the default event; NULL endpoint: the default app */
+	hs_buf_init(&body);
+	p->sample(NULL, "anything", &body);
+	root = json_tokener_parse(hs_buf_cstr(&body));
+	ep.app_id = NULL;
+	ep.app_env = NULL;
+	memset(&ev, 0, sizeof ev);
+	CHECK(root != NULL && p->describe(&ep, &req, root, &ev, &why) == 0,
+	    "default sample describes");
+	CHECK_STR(ev.name, "SIGNATURE_PROOF.GENERATED", "the default event");
+	CHECK(strstr(hs_buf_cstr(&body), "\"appEnv\":\"DEVELOPMENT\"") != NULL,
+	    "default appEnv DEVELOPMENT");
+	json_object_put(root);
+	hs_buf_free(&body);
+
+	/* Ignisign signs nothing: its token is checked by calling back */
+	hs_buf_init(&hdrs);
+	CHECK(p->sign(&ep, NULL, "{}", 2, 0, NULL, &hdrs) == 0 && hdrs.len == 0,
+	    "sign adds no header");
+	hs_buf_free(&hdrs);
+}
+
 /* sign() and verify() must agree for every provider that signs. */
 static void
 test_roundtrip(void)
@@ -377,6 +557,8 @@ main(void)
 	test_circularo();
 	test_documenso();
 	test_hmac();
+	test_hmac_options();
+	test_ignisign_sample();
 	test_roundtrip();
 	env_reset();
 	setup(hs_provider_find("github"), (const char *[]){ NULL });
