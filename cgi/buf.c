@@ -155,5 +155,6 @@ hs_buf_cstr(struct hs_buf *b)
 {
 	if (b->data == NULL && hs_buf_reserve(b, 0) == -1)
 		return "";
+	b->data[b->len] = '\0';	/* a buffer never written to, too */
 	return b->data;
 }

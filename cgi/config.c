@@ -330,6 +330,42 @@ load_secrets(struct ctx *c, const char *ep, json_object *arr,
 	return 0;
 }
 
+/*
+ * An array of specs resolved now, like secrets (file: ones are watched):
+ * values the receiver itself compares (Adobe Sign's client ids).
+ */
+static int
+load_spec_list(struct ctx *c, const char *where, const struct hs_option *o,
+    json_object *arr, struct hs_keylist *l)
+{
+	char	 w[200];
+	size_t	 i, n;
+
+	if (!json_object_is_type(arr, json_type_array) ||
+	    (n = json_object_array_length(arr)) == 0 ||
+	    n > (size_t)o->max)
+		return fail(c, "%s: must be an array of 1 to %lld strings",
+		    where, o->max);
+	if (l->v != NULL)
+		return fail(c, "%s: given twice", where);
+	if ((l->v = calloc(n, sizeof *l->v)) == NULL)
+		return fail(c, "out of memory");
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+
+		snprintf(w, sizeof w, "%s[%zu]", where, i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v))
+			return fail(c, "%s: must be a string", w);
+		if (load_key(c, w, NULL, json_object_get_string(v),
+		    &l->v[i]) == -1)
+			return -1;
+		l->n++;
+	}
+	return 0;
+}
+
 /* The field an option of the endpoint's provider is stored in. */
 #define FIELD(e, o, type)	((type *)(void *)((char *)(e) + (o)->offset))
 
@@ -398,8 +434,23 @@ load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
 			return -1;
 		*FIELD(e, o, long long) = n;
 		return 0;
+	case HS_OPT_SPEC_LIST:
+		return load_spec_list(c, where, o, val,
+		    FIELD(e, o, struct hs_keylist));
 	}
 	return fail(c, "%s: unknown option kind", where);
+}
+
+static void
+keylist_free(struct hs_keylist *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		key_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 /* Frees what the provider's options allocated. */
@@ -419,6 +470,9 @@ free_options(struct hs_endpoint *e)
 		case HS_OPT_SPEC:
 			free(*FIELD(e, o, char *));
 			*FIELD(e, o, char *) = NULL;
+			break;
+		case HS_OPT_SPEC_LIST:
+			keylist_free(FIELD(e, o, struct hs_keylist));
 			break;
 		default:
 			break;
@@ -461,6 +515,9 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 		return fail(c, "endpoints.%s.provider: unknown provider \"%.40s\""
 		    " (%s)", name, json_object_get_string(v), names);
 	}
+	/* tolerance_seconds, read below, still opts in */
+	if (e->provider->flags & HS_PROV_NO_WINDOW)
+		e->tolerance = 0;
 
 	json_object_object_foreach(obj, key, val) {
 		const struct hs_option *opt;

@@ -151,6 +151,10 @@ hs_event_extract_raw(const char *body, size_t len, const char *const *paths,
 	for (i = 0; i < nparse; i++) {
 		if (want[i].value == NULL)
 			continue;
+		/* json-c's null is a NULL object: absent, like a missing key
+		 * (hs_event_path would find nothing either) */
+		if (want[i].len == 4 && memcmp(want[i].value, "null", 4) == 0)
+			continue;
 		if ((v = parse_value(&tok, want[i].value, want[i].len)) == NULL ||
 		    put_path(root, paths[i], v) == -1) {
 			json_object_put(v);

@@ -169,6 +169,7 @@ check_body(struct run *r, struct json_object **root)
 	 * that is not installed, say) is the operator's to fix: not a 401. */
 	if (!hs_hmac_available(r->ep->digest))
 		return answer(r, 500, "error", "HMAC unavailable");
+	r->req.now = hs_clock_verify_now(r->cfg->verify_now);
 	if (prov->verify(r->ep, &r->req,
 	    hs_clock_verify_now(r->cfg->verify_now), &why) == -1)
 		return answer(r, 401, "error", why);

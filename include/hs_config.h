@@ -23,6 +23,12 @@ struct hs_key {
 	size_t		 len;
 };
 
+/* Identifiers the receiver compares (Adobe Sign's client ids). */
+struct hs_keylist {
+	struct hs_key	*v;
+	size_t		 n;
+};
+
 struct hs_route {
 	char	*pattern;	/* exact event name, fnmatch(3) pattern, or "*" */
 	char	*queue;
@@ -65,6 +71,10 @@ struct hs_endpoint {
 	long		 max_pending;
 	long long	 max_pending_bytes;
 	long		 api_timeout;	/* seconds for one API request */
+
+	/* provider "adobe-sign": the client ids echoed in every answer,
+	 * resolved by the receiver when the config loads */
+	struct hs_keylist client_ids;
 };
 
 struct hs_retry {

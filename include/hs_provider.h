@@ -16,6 +16,9 @@ struct json_object;
 
 #define HS_PROV_NEEDS_SECRET	0x01	/* config must list secrets */
 #define HS_PROV_PENDING		0x02	/* unverified on receipt: spool to pending/ */
+/* no timestamp window unless tolerance_seconds is set (a sender whose
+ * retries carry the first attempt's time: Dropbox Sign) */
+#define HS_PROV_NO_WINDOW	0x04
 
 /*
  * A provider's own config keys (lighttpd's per-module config_plugin_keys_t):
@@ -33,6 +36,9 @@ enum hs_opt_kind {
 	HS_OPT_CHOICE_INT,	/* one of choices[] -> i (int) */
 	HS_OPT_LONG,		/* integer in min .. max -> long */
 	HS_OPT_LONGLONG,	/* integer in min .. max -> long long */
+	HS_OPT_SPEC_LIST,	/* array of 1 .. max specs (inline, file:,
+				 * env:) the receiver resolves when the
+				 * config loads -> struct hs_keylist */
 };
 
 struct hs_option {
@@ -95,6 +101,11 @@ struct hs_provider {
 	 */
 	void	(*reply)(const struct hs_endpoint *ep,
 		    const struct hs_request *req, struct hs_answer *ans);
+	/*
+	 * For `hookspool sign`: the multipart/form-data field the sender
+	 * puts its JSON in (Dropbox Sign: "json"). NULL: the body is JSON.
+	 */
+	const char	*form_field;
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);

@@ -35,6 +35,9 @@ struct hs_request {
 	 * a provider's extract() names (a multipart field) */
 	const char	*doc;
 	size_t		 doc_len;
+	/* the verification clock (what verify() gets), for a describe()
+	 * that checks a signed time inside the body (Dropbox Sign) */
+	long long	 now;
 };
 
 /* A request variable (CGI name) or NULL. Empty values count as absent. */

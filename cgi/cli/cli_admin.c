@@ -607,6 +607,10 @@ option_json(const struct hs_endpoint *e, const struct hs_option *opt)
 		return json_object_new_int64(*(const long *)field);
 	case HS_OPT_LONGLONG:
 		return json_object_new_int64(*(const long long *)field);
+	case HS_OPT_SPEC_LIST:
+		/* how many, never the values */
+		return json_object_new_int64((int64_t)
+		    ((const struct hs_keylist *)field)->n);
 	}
 	return NULL;
 }

@@ -122,9 +122,11 @@ collect(char *p, size_t size, size_t n, void *ctx)
 
 static int
 send_request(const char *url, const struct hs_buf *headers,
-    const struct hs_buf *body)
+    const struct hs_buf *body, const char *form_field)
 {
 	CURL	*c;
+	curl_mime *mime = NULL;
+	curl_mimepart *part;
 	struct curl_slist *list = NULL;
 	struct answer answer;
 	char	*copy, *line, *save;
@@ -136,15 +138,26 @@ send_request(const char *url, const struct hs_buf *headers,
 		return 1;
 	hs_buf_init(&answer.kept);
 	answer.total = 0;
-	list = curl_slist_append(list, "Content-Type: application/json");
+	if (form_field == NULL)
+		list = curl_slist_append(list, "Content-Type: application/json");
 	copy = strdup(headers->data ? headers->data : "");
 	for (line = strtok_r(copy, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save))
 		list = curl_slist_append(list, line);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+	if (form_field) {
+		/* the JSON as one form field, as `curl -F` sends it */
+		mime = curl_mime_init(c);
+		part = curl_mime_addpart(mime);
+		curl_mime_name(part, form_field);
+		curl_mime_data(part, body->data ? body->data : "", body->len);
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	} else {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)body->len);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
@@ -167,6 +180,7 @@ send_request(const char *url, const struct hs_buf *headers,
 	}
 	curl_slist_free_all(list);
 	curl_easy_cleanup(c);
+	curl_mime_free(mime);
 	curl_global_cleanup();
 	free(copy);
 	hs_buf_free(&answer.kept);
@@ -175,17 +189,38 @@ send_request(const char *url, const struct hs_buf *headers,
 
 static void
 print_curl(const struct sign_opts *o, const char *url,
-    const struct hs_buf *headers, const struct hs_buf *body)
+    const struct hs_buf *headers, const struct hs_buf *body,
+    const char *form_field)
 {
 	char	*copy = strdup(headers->data ? headers->data : ""), *line, *save;
+	struct hs_buf arg;
 
 	printf("curl -sS -X POST ");
 	shell_quote(stdout, url, strlen(url));
-	printf(" \\\n  -H 'Content-Type: application/json'");
+	if (form_field == NULL)
+		printf(" \\\n  -H 'Content-Type: application/json'");
 	for (line = strtok_r(copy, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		printf(" \\\n  -H ");
 		shell_quote(stdout, line, strlen(line));
+	}
+	if (form_field) {
+		/* multipart/form-data, the JSON as the field's value, taken
+		 * literally (--form-string) or from the file (-F name=<file) */
+		hs_buf_init(&arg);
+		hs_buf_printf(&arg, "%s=", form_field);
+		if (o->body_file && strcmp(o->body_file, "-") != 0) {
+			hs_buf_printf(&arg, "<%s", o->body_file);
+			printf(" \\\n  -F ");
+		} else {
+			hs_buf_add(&arg, body->data, body->len);
+			printf(" \\\n  --form-string ");
+		}
+		shell_quote(stdout, arg.data ? arg.data : "", arg.len);
+		putchar('\n');
+		hs_buf_free(&arg);
+		free(copy);
+		return;
 	}
 	printf(" \\\n  --data-binary ");
 	if (o->body_file && strcmp(o->body_file, "-") != 0) {
@@ -227,8 +262,10 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 		goto done;
 	}
 	now = o.at ? o.at : hs_clock_verify_now(cfg.verify_now);
-	if (ep->nkeys && p->sign(ep, &ep->keys[0], body.data, body.len, now,
-	    o.delivery_id, &headers) == -1) {
+	/* a sender without keys may still send a header (Adobe's client id) */
+	if ((ep->nkeys || !(p->flags & HS_PROV_NEEDS_SECRET)) &&
+	    p->sign(ep, ep->nkeys ? &ep->keys[0] : NULL, body.data, body.len,
+	    now, o.delivery_id, &headers) == -1) {
 		fprintf(stderr, "hookspool: signing failed\n");
 		goto done;
 	}
@@ -237,14 +274,14 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 	    p->event_header(ep, hname, sizeof hname) == 0)
 		hs_buf_printf(&headers, "%s: %s\n", hname, o.event);
 	if (o.send_url)
-		rc = send_request(o.send_url, &headers, &body);
+		rc = send_request(o.send_url, &headers, &body, p->form_field);
 	else {
 		snprintf(url, sizeof url, "%s", o.url ? o.url :
 		    "http://127.0.0.1:8080/webhooks/");
 		if (o.url == NULL)
 			snprintf(url, sizeof url,
 			    "http://127.0.0.1:8080/webhooks/%s", ep->name);
-		print_curl(&o, url, &headers, &body);
+		print_curl(&o, url, &headers, &body, p->form_field);
 		rc = 0;
 	}
 	if (p->flags & HS_PROV_PENDING)

@@ -20,6 +20,9 @@ extern const struct hs_provider hs_provider_github;
 extern const struct hs_provider hs_provider_stripe;
 extern const struct hs_provider hs_provider_standard;
 extern const struct hs_provider hs_provider_hmac;
+/* the e-signature platforms whose reply rules change the answer (#13) */
+extern const struct hs_provider hs_provider_adobesign;
+extern const struct hs_provider hs_provider_dropboxsign;
 
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
@@ -29,6 +32,8 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_stripe,
 	&hs_provider_standard,
 	&hs_provider_hmac,
+	&hs_provider_adobesign,
+	&hs_provider_dropboxsign,
 	NULL
 };
 

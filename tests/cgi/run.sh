@@ -268,4 +268,73 @@ libs)
 	    "$(ldd "$BIN" | grep -cE 'libcrypto|libjson-c|libfcgi')" "0" ;;
 esac
 
+# --- Adobe Acrobat Sign (#13): the echo, the GET verification of intent ------
+ADOBE_B='{"webhookId":"9b7fc222-0c74-478b-9bde-8ac70a2dd163","webhookNotificationId":"d20d758a-f8b2-41b7-8c20-016312de7978","event":"AGREEMENT_WORKFLOW_COMPLETED","eventDate":"2024-05-30T22:57:28Z","eventResourceType":"agreement","actingUserEmail":"cjones@adobe.com","agreement":{"id":"CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_","status":"SIGNED"}}'
+printf '%s' "$ADOBE_B" > "$T/adobe.json"
+hdr() { sed -n '1,/^\r$/p' "$T/out" | tr -d '\r' | grep -i "^$1:" ; }
+env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=GET PATH_INFO=/adobe-sign \
+    HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID" "$BIN" < /dev/null > "$T/out" 2> "$T/err"
+check "adobe: GET verification of intent" "$(status) $(answer | jq -r .status)" "Status: 200 OK acknowledged"
+check "adobe: GET echoes the client id" "$(hdr X-AdobeSign-ClientId)" "X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID"
+check "adobe: log has no client id" "$(grep -c "$FX_ADOBE_CLIENT_ID" "$T/err")" "0"
+BEFORE=$(nfiles)
+env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=GET PATH_INFO=/adobe-sign \
+    HTTP_X_ADOBESIGN_CLIENTID=CBJCHBCAABAAnotOurs "$BIN" < /dev/null > "$T/out" 2> "$T/err"
+check "adobe: GET with an unknown id" "$(status)" "Status: 401 Unauthorized"
+check "adobe: no echo for an unknown id" "$(hdr X-AdobeSign-ClientId | wc -l)" "0"
+env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=DELETE PATH_INFO=/adobe-sign \
+    HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID" "$BIN" < /dev/null > "$T/out" 2> "$T/err"
+check "adobe: other methods stay 405" "$(status) $(hdr Allow)" "Status: 405 Method Not Allowed Allow: POST"
+cgi adobe-sign "$T/adobe.json" HTTP_X_ADOBESIGN_CLIENTID=CBJCHBCAABAAnotOurs
+check "adobe: POST with an unknown id" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized unknown client id"
+cgi adobe-sign "$T/adobe.json"
+check "adobe: POST without an id" "$(status)" "Status: 401 Unauthorized"
+check "adobe: nothing written on refusal" "$(nfiles)" "$BEFORE"
+cgi adobe-sign "$T/adobe.json" HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID2"
+check "adobe: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK agreements"
+check "adobe: POST echoes the second client id" "$(hdr X-AdobeSign-ClientId)" "X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID2"
+F=$SPOOL/agreements/new/$(answer | jq -r .id)
+check "adobe: envelope" "$(jq -c '[.provider,.event,.verified,.verified_scope,.delivery_id,.document_id,.actor,.occurred_at]' "$F")" \
+    '["adobe-sign","AGREEMENT_WORKFLOW_COMPLETED",true,"client_id","d20d758a-f8b2-41b7-8c20-016312de7978","CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_","cjones@adobe.com","2024-05-30T22:57:28Z"]'
+check "adobe: body verbatim" "$(grep -cF ",\"body\":$ADOBE_B}" "$F")" "1"
+check "adobe: one more file" "$(nfiles)" "$((BEFORE + 1))"
+cgi adobe-sign "$T/adobe.json" HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID"
+check "adobe: retry is a duplicate, still echoed" "$(answer | jq -r .status) $(hdr X-AdobeSign-ClientId)" \
+    "duplicate X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID"
+head -c 70000 /dev/zero | tr '\0' ' ' > "$T/adobe-big.json"
+cgi adobe-sign "$T/adobe-big.json" HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID"
+check "adobe: over max_body_bytes is 413 (Adobe retries it)" "$(status)" "Status: 413 Content Too Large"
+
+# --- Dropbox Sign (#13): multipart/form-data, the json field, the reply text ---
+DBX_J=$(fx_dropbox_json 1669926463 account_confirmed)
+fx_multipart XyZ json "$DBX_J" > "$T/dbx.form"
+cgi dropbox-sign "$T/dbx.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ'
+check "dropbox: official key and vector accepted" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+check "dropbox: the reply text" "$(answer | jq -r .message)" "Hello API Event Received"
+F=$SPOOL/esign/new/$(answer | jq -r .id)
+check "dropbox: envelope" "$(jq -c '[.provider,.event,.verified,.verified_scope,.delivery_id,.document_id,.occurred_at]' "$F")" \
+    '["dropbox-sign","account_confirmed",true,"event",null,"fa5c8a0b0f492d768749333ad6fcc214c111e967","2022-12-01T20:27:43Z"]'
+check "dropbox: body is the json field verbatim" "$(grep -cF ",\"body\":$DBX_J}" "$F")" "1"
+check "dropbox: body_sha256 of the field" "$(jq -r .body_sha256 "$F")" "$(printf '%s' "$DBX_J" | sha256sum | cut -d' ' -f1)"
+check "dropbox: log has no API key or hash" "$(grep -cE "$FX_DROPBOX_API_KEY|ff8b0343" "$T/err")" "0"
+cgi dropbox-sign "$T/dbx.form" CONTENT_TYPE='multipart/form-data; boundary="XyZ"'
+check "dropbox: quoted boundary, retry is a duplicate with the text" "$(answer | jq -r '.status+" "+.message')" "duplicate Hello API Event Received"
+BEFORE=$(nfiles)
+fx_multipart XyZ json "$(fx_dropbox_json 1669926463 account_confirmed "$(fx_dropbox_hash 1669926464 account_confirmed)")" > "$T/dbx-bad.form"
+cgi dropbox-sign "$T/dbx-bad.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ'
+check "dropbox: wrong event_hash" "$(status) $(answer | jq -r '.error+" "+(.message//"-")')" "Status: 401 Unauthorized bad signature -"
+cgi dropbox-sign "$T/dbx.form"
+check "dropbox: JSON Content-Type refused" "$(status)" "Status: 415 Unsupported Media Type"
+fx_multipart XyZ other "$DBX_J" > "$T/dbx-none.form"
+cgi dropbox-sign "$T/dbx-none.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ'
+check "dropbox: no json field" "$(status)" "Status: 400 Bad Request"
+check "dropbox: nothing written on refusal" "$(nfiles)" "$BEFORE"
+# with the window on, a fresh event_time (HOOKSPOOL_NOW pins the clock)
+DBX_J2=$(fx_dropbox_json 1700000000 signature_request_sent)
+fx_multipart XyZ json "$DBX_J2" > "$T/dbx2.form"
+cgi dropbox-window "$T/dbx2.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ' HOOKSPOOL_NOW=1700000100
+check "dropbox: inside tolerance_seconds" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+cgi dropbox-window "$T/dbx.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ' HOOKSPOOL_NOW=1700000100
+check "dropbox: outside tolerance_seconds" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
+
 hs_summary cgi

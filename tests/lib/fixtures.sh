@@ -14,6 +14,12 @@ FX_STANDARD_SECRET=whsec_$FX_STANDARD_B64
 FX_STANDARD_KEYHEX=$(printf '%s' "$FX_STANDARD_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
 FX_CONVOY_SECRET=convoy-webhook-secret
 FX_GENERIC_SECRET=generic-secret
+# e-signature platforms (#13). Adobe Sign: application client ids (not
+# secrets, but the receiver's allow-list); Dropbox Sign: the API key of its
+# official event_hash example (EventCallbackExample.py)
+FX_ADOBE_CLIENT_ID=CBJCHBCAABAAfx7TestClientIdA1b2C3d4
+FX_ADOBE_CLIENT_ID2=UB7E5BXCXY
+FX_DROPBOX_API_KEY=324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065782
 
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
@@ -24,10 +30,21 @@ FX_GENERIC_SECRET=generic-secret
 #   convoy     hmac sha256 hex, X-Convoy-Signature, event field "event",
 #              X-Delivery as delivery id; charge.* -> charges
 #   generic    hmac sha512 base64 "sha512=" in X-Signature, field "kind"
+#   adobe-sign   client ids FX_ADOBE_CLIENT_ID, FX_ADOBE_CLIENT_ID2;
+#                AGREEMENT_* -> agreements, else ignored
+#   dropbox-sign API key FX_DROPBOX_API_KEY, no window -> esign;
+#   dropbox-window the same with tolerance_seconds 300
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
  "endpoints": {
+  "adobe-sign": {"provider": "adobe-sign",
+                "client_ids": ["$FX_ADOBE_CLIENT_ID", "$FX_ADOBE_CLIENT_ID2"],
+                "routes": {"AGREEMENT_*": "agreements"}},
+  "dropbox-sign": {"provider": "dropbox-sign", "secrets": ["$FX_DROPBOX_API_KEY"],
+                "routes": {"*": "esign"}},
+  "dropbox-window": {"provider": "dropbox-sign", "secrets": ["$FX_DROPBOX_API_KEY"],
+                "tolerance_seconds": 300, "routes": {"*": "esign"}},
   "circularo": {"provider": "circularo", "secrets": ["$FX_CIRCULARO_SECRET"],
                 "routes": {"documentCompleted": "completed", "*": "inbox"}},
   "documenso": {"provider": "documenso", "secrets": ["$FX_DOCUMENSO_SECRET"],
@@ -62,4 +79,18 @@ fx_stripe_sig() { echo "t=$1,v1=$(hmac_hex "$FX_STRIPE_SECRET" "$1.$2")"; }
 fx_standard_sig() {
 	printf 'v1,%s' "$(printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC \
 	    -macopt "hexkey:$FX_STANDARD_KEYHEX" -binary | base64 -w0)"
+}
+
+# fx_dropbox_hash TIME TYPE: Dropbox Sign's event_hash
+fx_dropbox_hash() { hmac_hex "$FX_DROPBOX_API_KEY" "$1$2"; }
+# fx_dropbox_json TIME TYPE [HASH]: a Dropbox Sign event (the form field)
+fx_dropbox_json() {
+	printf '{"event":{"event_time":"%s","event_type":"%s","event_hash":"%s","event_metadata":{"related_signature_id":"ad4d8a769b555fa5ef38691465d426682bf2c992","reported_for_account_id":"63522885f9261e2b04eea043933ee7313eb674fd","reported_for_app_id":null}},"signature_request":{"signature_request_id":"fa5c8a0b0f492d768749333ad6fcc214c111e967","title":"Purchase Agreement","is_complete":false}}' \
+	    "$1" "$2" "${3:-$(fx_dropbox_hash "$1" "$2")}"
+}
+# fx_multipart BOUNDARY FIELD VALUE: a form with one field, CRLF lines,
+# written by hand (not by curl)
+fx_multipart() {
+	printf -- '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n--%s--\r\n' \
+	    "$1" "$2" "$3" "$1"
 }

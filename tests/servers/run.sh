@@ -154,6 +154,69 @@ battery() {
 	    "$(cat "$W"/*/*.log "$W"/*/logs/*.log 2>/dev/null | grep -c 'hookspool\[[0-9]*\]: status=200 outcome="accepted" endpoint="circularo"')" "$accepted"
 }
 
+# The e-signature platforms whose reply rules change the answer (#13):
+# Adobe Sign's GET verification of intent and its echoed header, Dropbox
+# Sign's multipart body (as curl -F sends it, and written by hand as a
+# form of H1's pretty-printed example) and its reply text, through each server.
+esign_battery() {
+	local kind=$1 before f id code now
+	now=$(date +%s)
+	before=$(spooled)
+	code=$(curl -sS -o "$W/answer" -D "$W/headers" -w '%{http_code}' --max-time 20 \
+	    -H "X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID" "$HS_URL/webhooks/adobe-sign")
+	check "$kind: adobe GET verification of intent 200" "$code $(jq -r .status "$W/answer" 2>/dev/null)" "200 acknowledged"
+	check "$kind: adobe GET echoes X-AdobeSign-ClientId" \
+	    "$(tr -d '\r' < "$W/headers" | grep -i '^X-AdobeSign-ClientId:' | sed 's/^[^:]*: *//')" "$FX_ADOBE_CLIENT_ID"
+	code=$(curl -sS -o "$W/answer" -D "$W/headers" -w '%{http_code}' --max-time 20 \
+	    -H "X-AdobeSign-ClientId: CBJCHBCAABAAnotOurs" "$HS_URL/webhooks/adobe-sign")
+	check "$kind: adobe GET unknown id 401, no echo" "$code $(grep -ci '^X-AdobeSign-ClientId' "$W/headers")" "401 0"
+	A='{"webhookId":"9b7fc222-0c74-478b-9bde-8ac70a2dd163","webhookNotificationId":"n-'"$kind"'","event":"AGREEMENT_WORKFLOW_COMPLETED","eventDate":"2024-05-30T22:57:28Z","agreement":{"id":"CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_"}}'
+	post adobe-sign "$A" -D "$W/headers" -H "X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID2"
+	check "$kind: adobe POST 200 accepted" "$CODE $(field .queue)" "200 agreements"
+	check "$kind: adobe POST echoes X-AdobeSign-ClientId" \
+	    "$(tr -d '\r' < "$W/headers" | grep -i '^X-AdobeSign-ClientId:' | sed 's/^[^:]*: *//')" "$FX_ADOBE_CLIENT_ID2"
+	f=$W/spool/agreements/new/$(field .id)
+	check "$kind: adobe body byte for byte" "$(jq -r .body_sha256 "$f" 2>/dev/null)" "$(printf '%s' "$A" | sha256sum | cut -d' ' -f1)"
+	post adobe-sign "$A" -H "X-AdobeSign-ClientId: nobody"
+	check "$kind: adobe POST unknown id 401" "$CODE" "401"
+
+	# Dropbox Sign as curl -F sends it (curl's own boundary)
+	fx_dropbox_json "$now" signature_request_signed > "$W/dbx.json"
+	code=$(curl -sS -o "$W/answer" -w '%{http_code}' --max-time 20 \
+	    -F "json=<$W/dbx.json" "$HS_URL/webhooks/dropbox-sign")
+	check "$kind: dropbox curl -F 200 with the reply text" \
+	    "$code $(jq -r '.status+" "+.message' "$W/answer" 2>/dev/null)" "200 accepted Hello API Event Received"
+	id=$(jq -r .id "$W/answer" 2>/dev/null)
+	check "$kind: dropbox stored the json field verbatim" \
+	    "$(jq -r .body_sha256 "$W/spool/esign/new/$id" 2>/dev/null)" "$(sha256sum < "$W/dbx.json" | cut -d' ' -f1)"
+	# by hand: quoted boundary, pretty-printed JSON (LF lines inside the
+	# field, CRLF around it), as H1's examples/json files are written
+	printf '{\n  "event": {\n    "event_time": "%s",\n    "event_type": "signature_request_all_signed",\n    "event_hash": "%s",\n    "event_metadata": {\n      "related_signature_id": null,\n      "reported_for_account_id": "63522885f9261e2b04eea043933ee7313eb674fd",\n      "reported_for_app_id": null\n    }\n  },\n  "signature_request": {\n    "signature_request_id": "fa5c8a0b0f492d768749333ad6fcc214c111e967",\n    "title": "Purchase Agreement"\n  }\n}\n' \
+	    "$now" "$(fx_dropbox_hash "$now" signature_request_all_signed)" > "$W/dbx2.json"
+	fx_multipart "Dropbox-Sign-$kind=+" json "$(cat "$W/dbx2.json")" > "$W/dbx2.form"
+	code=$(curl -sS -o "$W/answer" -w '%{http_code}' --max-time 20 \
+	    -H "Content-Type: multipart/form-data; boundary=\"Dropbox-Sign-$kind=+\"" \
+	    --data-binary @"$W/dbx2.form" "$HS_URL/webhooks/dropbox-sign")
+	check "$kind: dropbox hand-built form 200 with the reply text" \
+	    "$code $(jq -r '.status+" "+.message' "$W/answer" 2>/dev/null)" "200 accepted Hello API Event Received"
+	id=$(jq -r .id "$W/answer" 2>/dev/null)
+	check "$kind: dropbox hand-built field verbatim (LF lines kept)" \
+	    "$(jq -r .body_sha256 "$W/spool/esign/new/$id" 2>/dev/null)" \
+	    "$(printf '%s' "$(cat "$W/dbx2.json")" | sha256sum | cut -d' ' -f1)"
+	fx_dropbox_json "$now" signature_request_signed 00 > "$W/dbx-bad.json"
+	code=$(curl -sS -o "$W/answer" -w '%{http_code}' --max-time 20 \
+	    -F "json=<$W/dbx-bad.json" "$HS_URL/webhooks/dropbox-sign")
+	check "$kind: dropbox bad event_hash 401, no reply text" \
+	    "$code $(jq -r '.message // "-"' "$W/answer" 2>/dev/null)" "401 -"
+	if "$CLI" -c "$W/hookspool.json" sign dropbox-sign --event callback_test \
+	    --send "$HS_URL/webhooks/dropbox-sign" > "$W/sign.out" 2>&1; then
+		check "$kind: hookspool sign --send dropbox-sign" "$(grep -c '^HTTP 200 .*Hello API Event Received' "$W/sign.out")" "1"
+	else
+		bad "$kind: hookspool sign --send dropbox-sign: $(cat "$W/sign.out")"
+	fi
+	check "$kind: esign stored exactly what was accepted" "$(spooled)" "$((before + 4))"
+}
+
 run_setup() { # NAME START_FUNCTION [extra args]
 	local kind=$1 start=$2; shift 2
 	W=$T/$kind
@@ -167,6 +230,7 @@ run_setup() { # NAME START_FUNCTION [extra args]
 	fi
 	ok "$kind: started on $HS_URL"
 	battery "$kind"
+	esign_battery "$kind"
 	hs_stop_server
 }
 

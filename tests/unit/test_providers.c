@@ -12,6 +12,7 @@
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
+#include "hs_response.h"
 #include "check.h"
 
 static struct hs_endpoint ep;
@@ -547,6 +548,255 @@ test_roundtrip(void)
 	}
 }
 
+/* --- e-signature platforms (#13) ------------------------------------ */
+
+/* describe() of body (after verify() under the current env): its code */
+static int
+describes(const char *body, long long now, struct hs_event *ev)
+{
+	struct hs_request req;
+	struct json_object *root;
+	const char *why = NULL, *paths[16];
+	size_t	 n;
+	int	 rc;
+
+	for (n = 0; ep.provider->fields[n]; n++)
+		paths[n] = ep.provider->fields[n];
+	memset(ev, 0, sizeof *ev);
+	hs_request_init(&req, env);
+	req.body = (char *)body;
+	req.body_len = strlen(body);
+	req.doc = req.body;
+	req.doc_len = req.body_len;
+	req.now = now;
+	if ((root = hs_event_extract(body, strlen(body), paths, n,
+	    &why)) == NULL) {
+		printf("extract: %s\n", why);
+		return 99;
+	}
+	rc = ep.provider->describe(&ep, &req, root, ev, &why);
+	json_object_put(root);
+	return rc;
+}
+
+static void
+test_dropbox(void)
+{
+	const char *secrets[] = { "wrong-key",
+	    "324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065782",
+	    NULL };
+	/* the official example (EventCallbackExample.py): time + type */
+	const char *good = "{\"event\":{\"event_time\":\"1669926463\","
+	    "\"event_type\":\"account_confirmed\",\"event_hash\":"
+	    "\"ff8b03439122f9160500c3fb855bdee5a9ccba5fff27d3b258745d8f3074832f\","
+	    "\"event_metadata\":{\"related_signature_id\":null}},"
+	    "\"signature_request\":{\"signature_request_id\":\"fa5c8a0b\"}}";
+	char	 body[1024], *p;
+	struct hs_event ev, ev2;
+	const struct hs_provider *dp = hs_provider_find("dropbox-sign");
+
+	CHECK(dp != NULL, "dropbox-sign is registered");
+	if (dp == NULL)
+		return;
+	CHECK(dp->flags & HS_PROV_NEEDS_SECRET, "Dropbox Sign needs its API key");
+	setup(dp, secrets);
+	ep.tolerance = 0;
+	env_reset();
+	CHECK_INT(describes(good, 1700000000, &ev), 0,
+	    "Dropbox Sign official vector, second key");
+	CHECK_STR(ev.name, "account_confirmed", "Dropbox event_type");
+	CHECK_STR(ev.verified_scope, "event", "Dropbox verified_scope");
+	CHECK_STR(ev.document_id, "fa5c8a0b", "Dropbox signature_request_id");
+	CHECK_STR(ev.occurred_at, "2022-12-01T20:27:43Z", "Dropbox event_time");
+	CHECK_STR(ev.delivery_id, "", "Dropbox has no delivery id");
+	CHECK_INT(strlen(ev.dedup_extra), 64, "Dropbox dedup key is a digest");
+	/* upper-case hex is the same bytes */
+	snprintf(body, sizeof body, "%s", good);
+	p = strstr(body, "ff8b0343");
+	memcpy(p, "FF8B0343", 8);
+	CHECK_INT(describes(body, 0, &ev2), 0, "Dropbox upper-case hash");
+	CHECK_STR(ev2.dedup_extra, ev.dedup_extra, "dedup key ignores hash case");
+	memcpy(p, "ff8b0344", 8);
+	CHECK_INT(describes(body, 0, &ev2), HS_DESCRIBE_AUTH,
+	    "Dropbox one hex digit changed");
+	snprintf(body, sizeof body, "%s", good);
+	p = strstr(body, "1669926463");
+	p[9] = '4';
+	CHECK_INT(describes(body, 0, &ev2), HS_DESCRIBE_AUTH,
+	    "Dropbox event_time changed");
+	snprintf(body, sizeof body, "%s", good);
+	p = strstr(body, "account_confirmed");
+	p[0] = 'A';
+	CHECK_INT(describes(body, 0, &ev2), HS_DESCRIBE_AUTH,
+	    "Dropbox event_type changed");
+	/* the body outside time and type is not covered: scope "event" */
+	snprintf(body, sizeof body, "%s", good);
+	p = strstr(body, "fa5c8a0b");
+	p[0] = 'e';
+	CHECK_INT(describes(body, 0, &ev2), 0,
+	    "Dropbox: other fields are not signed (scope event)");
+	CHECK(strcmp(ev2.dedup_extra, ev.dedup_extra) != 0,
+	    "dedup key includes the signature request id");
+	CHECK_INT(describes("{\"event\":{\"event_time\":\"1669926463\","
+	    "\"event_type\":\"account_confirmed\"}}", 0, &ev2),
+	    HS_DESCRIBE_AUTH, "Dropbox missing event_hash: 401");
+	CHECK_INT(describes("{\"event\":{\"event_time\":1669926463,"
+	    "\"event_type\":\"account_confirmed\",\"event_hash\":\"ff\"}}",
+	    0, &ev2), HS_DESCRIBE_BAD, "Dropbox numeric event_time: 400");
+	CHECK_INT(describes("{\"event\":{\"event_time\":\"1669926463\","
+	    "\"event_type\":\"account_confirmed\",\"event_hash\":"
+	    "\"ff8b03439122f9160500c3fb855bdee5a9ccba5fff27d3b258745d8f30748\"}}",
+	    0, &ev2), HS_DESCRIBE_AUTH, "Dropbox truncated hash");
+	/* no window by default (retries keep event_time); opt in */
+	CHECK_INT(describes(good, 1900000000, &ev2), 0,
+	    "Dropbox: old event_time accepted without tolerance");
+	ep.tolerance = 300;
+	CHECK_INT(describes(good, 1669926463 + 301, &ev2), HS_DESCRIBE_AUTH,
+	    "Dropbox tolerance_seconds: too old");
+	CHECK_INT(describes(good, 1669926463 - 301, &ev2), HS_DESCRIBE_AUTH,
+	    "Dropbox tolerance_seconds: in the future");
+	CHECK_INT(describes(good, 1669926463 + 299, &ev2), 0,
+	    "Dropbox tolerance_seconds: inside");
+	{
+		const char *only_wrong[] = { "324e3b08", NULL };
+
+		setup(dp, only_wrong);
+		CHECK_INT(describes(good, 0, &ev2), HS_DESCRIBE_AUTH,
+		    "Dropbox wrong API key");
+	}
+	/* accepts(): multipart/form-data with a boundary only */
+	{
+		const char *why;
+
+		CHECK(dp->accepts(&ep, "multipart/form-data; boundary=x", &why),
+		    "Dropbox accepts multipart");
+		CHECK(!dp->accepts(&ep, "application/json", &why),
+		    "Dropbox refuses JSON");
+		CHECK(!dp->accepts(&ep, NULL, &why), "Dropbox: no Content-Type");
+	}
+	/* the sample hashes with the first key and describes cleanly */
+	{
+		struct hs_buf b;
+
+		setup(dp, secrets + 1);
+		ep.tolerance = 0;
+		hs_buf_init(&b);
+		CHECK(dp->sample(&ep, "signature_request_signed", &b) == 0,
+		    "Dropbox sample");
+		CHECK_INT(describes(hs_buf_cstr(&b), 0, &ev2), 0,
+		    "Dropbox sample carries a valid event_hash");
+		CHECK_STR(ev2.name, "signature_request_signed", "sample event");
+		hs_buf_free(&b);
+		CHECK_STR(dp->form_field, "json", "Dropbox form field");
+	}
+}
+
+static void
+test_adobe(void)
+{
+	const struct hs_provider *ap = hs_provider_find("adobe-sign");
+	struct hs_key ids[2] = {
+		{ (unsigned char *)"CBJCHBCAABAAclientA", 19 },
+		{ (unsigned char *)"UB7E5BXCXY", 10 },
+	};
+	struct hs_answer ans;
+	struct hs_request req;
+	struct hs_event ev;
+	const char *body = "{\"webhookId\":\"9b7fc222\",\"webhookNotificationId\":"
+	    "\"d20d758a-f8b2-41b7-8c20-016312de7978\",\"event\":"
+	    "\"AGREEMENT_CREATED\",\"eventDate\":\"2024-05-30T22:57:28Z\","
+	    "\"actingUserEmail\":\"cjones@adobe.com\",\"agreement\":{\"id\":"
+	    "\"CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_\"}}";
+	char	 copy[32];
+
+	CHECK(ap != NULL, "adobe-sign is registered");
+	if (ap == NULL)
+		return;
+	CHECK(!(ap->flags & (HS_PROV_NEEDS_SECRET | HS_PROV_PENDING)),
+	    "Adobe signs nothing and is not pending");
+	setup(ap, (const char *[]){ NULL });
+	ep.client_ids.v = ids;
+	ep.client_ids.n = 2;
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "UB7E5BXCXY");
+	CHECK(verifies(body, 0), "Adobe: a configured client id");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "UB7E5BXCX");
+	CHECK(!verifies(body, 0), "Adobe: a prefix of a client id");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "ub7e5bxcxy");
+	CHECK(!verifies(body, 0), "Adobe: client ids are case-sensitive");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "");
+	CHECK(!verifies(body, 0), "Adobe: empty client id");
+	env_reset();
+	CHECK(!verifies(body, 0), "Adobe: no client id");
+
+	/* the echo is the configured string, not the request's bytes */
+	snprintf(copy, sizeof copy, "CBJCHBCAABAAclientA");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", copy);
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	ans.status = 200;
+	ap->reply(&ep, &req, &ans);
+	CHECK_STR(ans.header_name, "X-AdobeSign-ClientId", "Adobe echo header");
+	CHECK(ans.header_value == (const char *)ids[0].bytes,
+	    "Adobe echo points at the configured id");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "someone-else");
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	ap->reply(&ep, &req, &ans);
+	CHECK(ans.header_name == NULL, "Adobe: no echo for an unknown id");
+
+	/* handshake: GET only */
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "UB7E5BXCXY");
+	env_add("REQUEST_METHOD", "GET");
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	CHECK_INT(ap->handshake(&ep, &req, &ans), 200, "Adobe GET handshake");
+	CHECK_STR(ans.header_value, "UB7E5BXCXY", "Adobe handshake echo");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "UB7E5BXCXZ");
+	env_add("REQUEST_METHOD", "GET");
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	CHECK_INT(ap->handshake(&ep, &req, &ans), 401,
+	    "Adobe GET with an unknown id");
+	CHECK(ans.header_name == NULL, "no echo on a refused handshake");
+	env_reset();
+	env_add("REQUEST_METHOD", "GET");
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	CHECK_INT(ap->handshake(&ep, &req, &ans), 401, "Adobe GET without id");
+	env_reset();
+	env_add("HTTP_X_ADOBESIGN_CLIENTID", "UB7E5BXCXY");
+	env_add("REQUEST_METHOD", "PUT");
+	hs_request_init(&req, env);
+	memset(&ans, 0, sizeof ans);
+	CHECK_INT(ap->handshake(&ep, &req, &ans), 0, "Adobe PUT stays 405");
+
+	env_reset();
+	CHECK_INT(describes(body, 0, &ev), 0, "Adobe describe");
+	CHECK_STR(ev.name, "AGREEMENT_CREATED", "Adobe event");
+	CHECK_STR(ev.delivery_id, "d20d758a-f8b2-41b7-8c20-016312de7978",
+	    "Adobe webhookNotificationId");
+	CHECK_STR(ev.dedup_extra, ev.delivery_id, "Adobe dedup on it");
+	CHECK_STR(ev.document_id, "CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_",
+	    "Adobe agreement.id");
+	CHECK_STR(ev.occurred_at, "2024-05-30T22:57:28Z", "Adobe eventDate");
+	CHECK_STR(ev.verified_scope, "client_id", "Adobe verified_scope");
+	CHECK_INT(describes("{\"event\":\"WIDGET_CREATED\",\"widget\":{\"id\":"
+	    "\"W1\"}}", 0, &ev), 0, "Adobe widget event");
+	CHECK_STR(ev.document_id, "W1", "Adobe widget.id");
+	CHECK_INT(describes("{\"agreement\":{\"id\":\"x\"}}", 0, &ev),
+	    HS_DESCRIBE_BAD, "Adobe without event: 400");
+	ep.client_ids.v = NULL;
+	ep.client_ids.n = 0;
+}
+
 int
 main(void)
 {
@@ -560,6 +810,8 @@ main(void)
 	test_hmac_options();
 	test_ignisign_sample();
 	test_roundtrip();
+	test_dropbox();
+	test_adobe();
 	env_reset();
 	setup(hs_provider_find("github"), (const char *[]){ NULL });
 	return tap_done();
