@@ -170,8 +170,7 @@ check_body(struct run *r, struct json_object **root)
 	if (!hs_hmac_available(r->ep->digest))
 		return answer(r, 500, "error", "HMAC unavailable");
 	r->req.now = hs_clock_verify_now(r->cfg->verify_now);
-	if (prov->verify(r->ep, &r->req,
-	    hs_clock_verify_now(r->cfg->verify_now), &why) == -1)
+	if (prov->verify(r->ep, &r->req, r->req.now, &why) == -1)
 		return answer(r, 401, "error", why);
 	r->ev.verified = !(prov->flags & HS_PROV_PENDING);
 	hs_sha256_hex(r->req.doc, r->req.doc_len, r->ev.body_sha256);
