@@ -398,6 +398,8 @@ load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
 			return -1;
 		*FIELD(e, o, long long) = n;
 		return 0;
+	case HS_OPT_BOOL:
+		return get_bool(c, where, val, FIELD(e, o, int));
 	}
 	return fail(c, "%s: unknown option kind", where);
 }

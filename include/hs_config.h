@@ -65,6 +65,10 @@ struct hs_endpoint {
 	long		 max_pending;
 	long long	 max_pending_bytes;
 	long		 api_timeout;	/* seconds for one API request */
+
+	/* provider "docuseal": its unsigned test webhook is taken (pending/,
+	 * "verified": false) instead of refused */
+	int		 accept_unsigned_test;
 };
 
 struct hs_retry {

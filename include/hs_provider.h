@@ -33,6 +33,7 @@ enum hs_opt_kind {
 	HS_OPT_CHOICE_INT,	/* one of choices[] -> i (int) */
 	HS_OPT_LONG,		/* integer in min .. max -> long */
 	HS_OPT_LONGLONG,	/* integer in min .. max -> long long */
+	HS_OPT_BOOL,		/* true or false -> int */
 };
 
 struct hs_option {

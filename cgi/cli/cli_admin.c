@@ -607,6 +607,8 @@ option_json(const struct hs_endpoint *e, const struct hs_option *opt)
 		return json_object_new_int64(*(const long *)field);
 	case HS_OPT_LONGLONG:
 		return json_object_new_int64(*(const long long *)field);
+	case HS_OPT_BOOL:
+		return json_object_new_boolean(*(const int *)field);
 	}
 	return NULL;
 }

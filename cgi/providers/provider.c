@@ -20,6 +20,9 @@ extern const struct hs_provider hs_provider_github;
 extern const struct hs_provider hs_provider_stripe;
 extern const struct hs_provider hs_provider_standard;
 extern const struct hs_provider hs_provider_hmac;
+/* issue #13: e-signature platforms */
+extern const struct hs_provider hs_provider_boldsign;
+extern const struct hs_provider hs_provider_docuseal;
 
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
@@ -29,6 +32,8 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_stripe,
 	&hs_provider_standard,
 	&hs_provider_hmac,
+	&hs_provider_boldsign,
+	&hs_provider_docuseal,
 	NULL
 };
 
