@@ -14,6 +14,10 @@ FX_STANDARD_SECRET=whsec_$FX_STANDARD_B64
 FX_STANDARD_KEYHEX=$(printf '%s' "$FX_STANDARD_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
 FX_CONVOY_SECRET=convoy-webhook-secret
 FX_GENERIC_SECRET=generic-secret
+# issue #13: BoldSign (its reference vector's secret); DocuSeal's is kept
+# whole, whsec_ included, as its signer uses it
+FX_BOLDSIGN_SECRET=test-boldsign-secret
+FX_DOCUSEAL_SECRET=whsec_q83vEjRWeJq83vEjRWeJq83vEjRWeJq8
 
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
@@ -24,6 +28,9 @@ FX_GENERIC_SECRET=generic-secret
 #   convoy     hmac sha256 hex, X-Convoy-Signature, event field "event",
 #              X-Delivery as delivery id; charge.* -> charges
 #   generic    hmac sha512 base64 "sha512=" in X-Signature, field "kind"
+#   boldsign   Completed -> esign, * -> inbox
+#   docuseal   form.* -> esign, * -> inbox; docuseal-test the same with
+#              accept_unsigned_test
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
@@ -49,7 +56,14 @@ fx_config() {
                 "secrets": ["$FX_CONVOY_SECRET"]},
   "generic":   {"provider": "hmac", "header": "X-Signature", "algorithm": "sha512",
                 "encoding": "base64", "prefix": "sha512=", "event_field": "kind",
-                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}}
+                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}},
+  "boldsign":  {"provider": "boldsign", "secrets": ["$FX_BOLDSIGN_SECRET"],
+                "routes": {"Completed": "esign", "*": "inbox"}},
+  "docuseal":  {"provider": "docuseal", "secrets": ["$FX_DOCUSEAL_SECRET"],
+                "routes": {"form.*": "esign", "*": "inbox"}},
+  "docuseal-test": {"provider": "docuseal", "secrets": ["$FX_DOCUSEAL_SECRET"],
+                "accept_unsigned_test": true,
+                "routes": {"form.*": "esign", "*": "inbox"}}
  }}
 JSON
 }
@@ -63,3 +77,8 @@ fx_standard_sig() {
 	printf 'v1,%s' "$(printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC \
 	    -macopt "hexkey:$FX_STANDARD_KEYHEX" -binary | base64 -w0)"
 }
+# fx_boldsign_sig TIMESTAMP BODY: X-BoldSign-Signature's value
+fx_boldsign_sig() { echo "t=$1, s0=$(hmac_hex "$FX_BOLDSIGN_SECRET" "$1.$2")"; }
+# fx_docuseal_sig TIMESTAMP BODY: X-Docuseal-Signature's value, as
+# lib/webhook_urls/signatures.rb: "#{ts}.#{hexdigest(secret, "#{ts}.#{body}")}"
+fx_docuseal_sig() { echo "$1.$(hmac_hex "$FX_DOCUSEAL_SECRET" "$1.$2")"; }
