@@ -128,8 +128,9 @@ docuseal_sign(const struct hs_endpoint *ep, const struct hs_key *key,
 	    mac)) < 0)
 		return -1;
 	hs_hex_encode(mac, (size_t)n, hex);
-	return hs_buf_printf(headers, "X-Docuseal-Signature: %s.%s\n", ts,
-	    hex);
+	/* lib/send_webhook_request.rb's USER_AGENT, for a faithful test */
+	return hs_buf_printf(headers, "User-Agent: DocuSeal.com Webhook\n"
+	    "X-Docuseal-Signature: %s.%s\n", ts, hex);
 }
 
 /*
