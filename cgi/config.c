@@ -437,6 +437,8 @@ load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
 	case HS_OPT_SPEC_LIST:
 		return load_spec_list(c, where, o, val,
 		    FIELD(e, o, struct hs_keylist));
+	case HS_OPT_BOOL:
+		return get_bool(c, where, val, FIELD(e, o, int));
 	}
 	return fail(c, "%s: unknown option kind", where);
 }

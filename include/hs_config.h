@@ -75,6 +75,9 @@ struct hs_endpoint {
 	/* provider "adobe-sign": the client ids echoed in every answer,
 	 * resolved by the receiver when the config loads */
 	struct hs_keylist client_ids;
+	/* provider "docuseal": its unsigned test webhook is taken (pending/,
+	 * "verified": false) instead of refused */
+	int		 accept_unsigned_test;
 };
 
 struct hs_retry {

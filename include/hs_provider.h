@@ -39,6 +39,7 @@ enum hs_opt_kind {
 	HS_OPT_SPEC_LIST,	/* array of 1 .. max specs (inline, file:,
 				 * env:) the receiver resolves when the
 				 * config loads -> struct hs_keylist */
+	HS_OPT_BOOL,		/* true or false -> int */
 };
 
 struct hs_option {

@@ -611,6 +611,8 @@ option_json(const struct hs_endpoint *e, const struct hs_option *opt)
 		/* how many, never the values */
 		return json_object_new_int64((int64_t)
 		    ((const struct hs_keylist *)field)->n);
+	case HS_OPT_BOOL:
+		return json_object_new_boolean(*(const int *)field);
 	}
 	return NULL;
 }

@@ -23,6 +23,9 @@ extern const struct hs_provider hs_provider_hmac;
 /* the e-signature platforms whose reply rules change the answer (#13) */
 extern const struct hs_provider hs_provider_adobesign;
 extern const struct hs_provider hs_provider_dropboxsign;
+/* issue #13: e-signature platforms */
+extern const struct hs_provider hs_provider_boldsign;
+extern const struct hs_provider hs_provider_docuseal;
 
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
@@ -34,6 +37,8 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_hmac,
 	&hs_provider_adobesign,
 	&hs_provider_dropboxsign,
+	&hs_provider_boldsign,
+	&hs_provider_docuseal,
 	NULL
 };
 

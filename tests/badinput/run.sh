@@ -34,6 +34,8 @@ GH=$FX_GITHUB_SECRET
 STRIPE=$FX_STRIPE_SECRET
 SWKEY=$FX_STANDARD_KEYHEX
 CONVOY=$FX_CONVOY_SECRET
+BOLDSIGN=$FX_BOLDSIGN_SECRET
+DOCUSEAL=$FX_DOCUSEAL_SECRET
 SPOOL=$T/spool
 CONF=$T/hookspool.json
 mkdir -p "$SPOOL"
@@ -44,8 +46,9 @@ mac_hex() { openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 mac_b64() { openssl dgst "-$1" -mac HMAC -macopt "$2" -binary | base64 -w0; }
 
 # placeholder TOKEN BODYFILE: {circ} {CIRC} {gh} {convoy} {convoy_b64} {doc}
-# {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {rep:CHAR:N}; a
-# trailing /N keeps the first N characters ({circ/63}).
+# {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {rep:CHAR:N}
+# {bs:OFF} {bs_s0:OFF} {ds:OFF} {ds_hex:OFF}; a trailing /N keeps the
+# first N characters ({circ/63}).
 placeholder() {
 	local tok=${1%/*} cut='' f=$2 ts id
 	[[ $1 == */* ]] && cut=${1##*/}
@@ -66,6 +69,14 @@ placeholder() {
 		ts=$((NOW + ${tok##*:}))
 		v=$( { printf '%s.%s.' "$id" "$ts"; cat "$f"; } |
 		    mac_b64 sha256 "hexkey:$SWKEY") ;;
+	bs:* | bs_s0:*)	# BoldSign: t=<ts>, s0=<hex of "<ts>.<body>">
+		ts=$((NOW + ${tok#*:}))
+		v=$( { printf '%s.' "$ts"; cat "$f"; } | mac_hex "$BOLDSIGN")
+		[[ $tok == bs:* ]] && v="t=$ts, s0=$v" ;;
+	ds:* | ds_hex:*)	# DocuSeal: <ts>.<hex of "<ts>.<body>">
+		ts=$((NOW + ${tok#*:}))
+		v=$( { printf '%s.' "$ts"; cat "$f"; } | mac_hex "$DOCUSEAL")
+		[[ $tok == ds:* ]] && v="$ts.$v" ;;
 	rep:*)
 		v=$(printf "%${tok##*:}s" '' | tr ' ' "$(cut -d: -f2 <<< "$tok")") ;;
 	*) echo "bad placeholder {$1}" >&2; v= ;;

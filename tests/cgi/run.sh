@@ -245,6 +245,90 @@ env -i HOOKSPOOL_CONFIG="$T/bad.json" REQUEST_METHOD=POST PATH_INFO=/a CONTENT_L
 check "bad config: 500" "$(status)" "Status: 500 Internal Server Error"
 check "bad config: log names the key" "$(grep -c 'endpoints.a.routes.\*: bad queue name' "$T/err")" "1"
 
+# --- BoldSign (issue #13) -------------------------------------------------------
+BS='{"event":{"id":"afceddb1-2eed-4301-ae14-8b96a6b0393a","created":1669959514,"eventType":"Completed","environment":"Test"},"context":{"eventType":"Completed","actor":{"userType":"Signer","id":"richard@cubeflakes.com"}},"data":{"object":"document","documentId":"26b8695f-46d0-4cd4-ba1a-c5a0d595c849","status":"Completed"}}'
+printf '%s' "$BS" > "$T/bs.json"
+BEFORE=$(nfiles)
+BSIG=$(fx_boldsign_sig 1669959514 "$BS")
+cgi boldsign "$T/bs.json" HTTP_X_BOLDSIGN_SIGNATURE="$BSIG" HOOKSPOOL_NOW=1669959600
+check "boldsign: accepted" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+F=$SPOOL/esign/new/$(answer | jq -r .id)
+check "boldsign: envelope" "$(jq -c '[.endpoint,.provider,.event,.queue,.verified,.verified_scope,.delivery_id,.document_id,.occurred_at,.actor]' "$F")" \
+    '["boldsign","boldsign","Completed","esign",true,"body","afceddb1-2eed-4301-ae14-8b96a6b0393a","26b8695f-46d0-4cd4-ba1a-c5a0d595c849","2022-12-02T05:38:34Z",{"userType":"Signer","id":"richard@cubeflakes.com"}]'
+check "boldsign: body_sha256" "$(jq -r .body_sha256 "$F")" "$(printf '%s' "$BS" | sha256sum | cut -d' ' -f1)"
+check "boldsign: raw bytes spliced" "$(grep -cF ",\"body\":$BS}" "$F")" "1"
+check "boldsign: one file written" "$(nfiles)" "$((BEFORE + 1))"
+check "boldsign: log has no signature" "$(grep -c "${BSIG##*s0=}" "$T/err")" "0"
+# a retry is signed afresh (new t): the same event.id is a duplicate
+cgi boldsign "$T/bs.json" HTTP_X_BOLDSIGN_SIGNATURE="$(fx_boldsign_sig 1669959700 "$BS")" HOOKSPOOL_NOW=1669959700
+check "boldsign: retry under a new t is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+BEFORE=$(nfiles)
+cgi boldsign "$T/bs.json" HTTP_X_BOLDSIGN_SIGNATURE="$BSIG" HOOKSPOOL_NOW=$((1669959514 + 301))
+check "boldsign: stale" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
+cgi boldsign "$T/bs.json" HTTP_X_BOLDSIGN_SIGNATURE="$BSIG" HOOKSPOOL_NOW=$((1669959514 - 301))
+check "boldsign: future" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp in the future"
+cgi boldsign "$T/bs.json" HOOKSPOOL_NOW=1669959600
+check "boldsign: missing signature" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-BoldSign-Signature"
+cgi boldsign "$T/bs.json" HTTP_X_BOLDSIGN_SIGNATURE="t=1669959514, s0=$(hmac_hex wrong-secret "1669959514.$BS")" HOOKSPOOL_NOW=1669959600
+check "boldsign: wrong key" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+check "boldsign: refusals write nothing" "$(nfiles)" "$BEFORE"
+# the Verify button: 200, nothing stored, signed or not
+BV='{"event":{"id":"7c872a5b-1111-2222-3333-92530a83a8b9","created":1617180024,"eventType":"Verification","environment":"Test"}}'
+printf '%s' "$BV" > "$T/bv.json"
+cgi boldsign "$T/bv.json"
+check "boldsign: unsigned Verification acknowledged" "$(status) $(answer | jq -r .status)" "Status: 200 OK acknowledged"
+cgi boldsign "$T/bv.json" HTTP_X_BOLDSIGN_SIGNATURE="$(fx_boldsign_sig 1617180024 "$BV")" HOOKSPOOL_NOW=1617180030
+check "boldsign: signed Verification acknowledged" "$(status) $(answer | jq -r .status)" "Status: 200 OK acknowledged"
+cgi boldsign "$T/bv.json" HTTP_X_BOLDSIGN_SIGNATURE="t=1617180024, s0=$(hmac_hex wrong-secret "1617180024.$BV")" HOOKSPOOL_NOW=1617180030
+check "boldsign: Verification with a bad signature" "$(status)" "Status: 401 Unauthorized"
+check "boldsign: Verification stores nothing" "$(nfiles)" "$BEFORE"
+check "boldsign: no dedup marker for Verification" "$(find "$SPOOL/.dedup" -type f 2>/dev/null | xargs -r grep -l 7c872a5b | wc -l)" "0"
+
+# --- DocuSeal (issue #13) ---------------------------------------------------------
+DS='{"event_type":"form.completed","timestamp":"2026-08-03T12:53:50.123Z","data":{"id":1,"submission_id":12,"email":"john@example.com","status":"completed","template":{"id":7,"name":"NDA"},"submission":{"id":12,"status":"completed"}}}'
+printf '%s' "$DS" > "$T/ds.json"
+BEFORE=$(nfiles)
+DSIG=$(fx_docuseal_sig 1785761630 "$DS")
+cgi docuseal "$T/ds.json" HTTP_X_DOCUSEAL_SIGNATURE="$DSIG" HOOKSPOOL_NOW=1785761700
+check "docuseal: accepted" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+F=$SPOOL/esign/new/$(answer | jq -r .id)
+check "docuseal: envelope" "$(jq -c '[.endpoint,.provider,.event,.queue,.verified,.verified_scope,.delivery_id,.document_id,.occurred_at,.actor]' "$F")" \
+    '["docuseal","docuseal","form.completed","esign",true,"body",null,"12","2026-08-03T12:53:50.123Z","john@example.com"]'
+check "docuseal: body verbatim" "$(grep -cF ",\"body\":$DS}" "$F")" "1"
+check "docuseal: one file written" "$(nfiles)" "$((BEFORE + 1))"
+check "docuseal: log has no signature" "$(grep -c "${DSIG#*.}" "$T/err")" "0"
+cgi docuseal "$T/ds.json" HTTP_X_DOCUSEAL_SIGNATURE="$(fx_docuseal_sig 1785761760 "$DS")" HOOKSPOOL_NOW=1785761760
+check "docuseal: retry under a new header time is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+BEFORE=$(nfiles)
+cgi docuseal "$T/ds.json" HTTP_X_DOCUSEAL_SIGNATURE="$DSIG" HOOKSPOOL_NOW=$((1785761630 + 301))
+check "docuseal: stale" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
+cgi docuseal "$T/ds.json" HTTP_X_DOCUSEAL_SIGNATURE="$DSIG" HOOKSPOOL_NOW=$((1785761630 - 301))
+check "docuseal: future" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp in the future"
+# the key is the whole whsec_ string: its base64 decoded is a wrong key
+DKEY=$(printf '%s' "${FX_DOCUSEAL_SECRET#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
+cgi docuseal "$T/ds.json" HTTP_X_DOCUSEAL_SIGNATURE="1785761630.$(printf '%s' "1785761630.$DS" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$DKEY" | awk '{print $NF}')" HOOKSPOOL_NOW=1785761700
+check "docuseal: base64-decoded key is wrong" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+# the dashboard's test webhook: unsigned, form.completed, Time.current.iso8601
+DT='{"event_type":"form.completed","timestamp":"2026-08-03T12:55:00Z","data":{"id":1,"submission_id":12,"email":"john@example.com","submission":{"id":12}}}'
+printf '%s' "$DT" > "$T/dt.json"
+cgi docuseal "$T/dt.json"
+check "docuseal: unsigned test refused by default" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-Docuseal-Signature"
+check "docuseal: refusals write nothing" "$(nfiles)" "$BEFORE"
+cgi docuseal-test "$T/dt.json"
+check "docuseal-test: unsigned test taken as pending" "$(status) $(answer | jq -r .status)" "Status: 200 OK pending"
+F=$SPOOL/esign/pending/$(answer | jq -r .id)
+check "docuseal-test: envelope" "$(jq -c '[.endpoint,.provider,.event,.queue,.verified,.document_id,.occurred_at]' "$F")" \
+    '["docuseal-test","docuseal","form.completed","esign",false,"12","2026-08-03T12:55:00Z"]'
+check "docuseal-test: one file, in pending/" "$(nfiles)" "$((BEFORE + 1))"
+BEFORE=$(nfiles)
+DU='{"event_type":"submission.completed","timestamp":"2026-08-03T12:55:00Z","data":{"id":12}}'
+printf '%s' "$DU" > "$T/du.json"
+cgi docuseal-test "$T/du.json"
+check "docuseal-test: unsigned non-test event refused" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-Docuseal-Signature"
+cgi docuseal-test "$T/dt.json" HTTP_X_DOCUSEAL_SIGNATURE="1785761630.$(hmac_hex wrong "1785761630.$DT")" HOOKSPOOL_NOW=1785761700
+check "docuseal-test: a bad signature is still refused" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+check "docuseal-test: refusals write nothing" "$(nfiles)" "$BEFORE"
+
 # --- OpenSSL start-up ----------------------------------------------------------------
 # The receiver skips openssl.cnf unless OPENSSL_CONF names one; one that
 # demands FIPS-approved algorithms (with no FIPS provider installed) must

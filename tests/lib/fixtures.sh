@@ -20,6 +20,10 @@ FX_GENERIC_SECRET=generic-secret
 FX_ADOBE_CLIENT_ID=CBJCHBCAABAAfx7TestClientIdA1b2C3d4
 FX_ADOBE_CLIENT_ID2=UB7E5BXCXY
 FX_DROPBOX_API_KEY=324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065782
+# issue #13: BoldSign (its reference vector's secret); DocuSeal's is kept
+# whole, whsec_ included, as its signer uses it
+FX_BOLDSIGN_SECRET=test-boldsign-secret
+FX_DOCUSEAL_SECRET=whsec_q83vEjRWeJq83vEjRWeJq83vEjRWeJq8
 
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
@@ -34,6 +38,9 @@ FX_DROPBOX_API_KEY=324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065
 #                AGREEMENT_* -> agreements, else ignored
 #   dropbox-sign API key FX_DROPBOX_API_KEY, no window -> esign;
 #   dropbox-window the same with tolerance_seconds 300
+#   boldsign   Completed -> esign, * -> inbox
+#   docuseal   form.* -> esign, * -> inbox; docuseal-test the same with
+#              accept_unsigned_test
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
@@ -66,7 +73,14 @@ fx_config() {
                 "secrets": ["$FX_CONVOY_SECRET"]},
   "generic":   {"provider": "hmac", "header": "X-Signature", "algorithm": "sha512",
                 "encoding": "base64", "prefix": "sha512=", "event_field": "kind",
-                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}}
+                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}},
+  "boldsign":  {"provider": "boldsign", "secrets": ["$FX_BOLDSIGN_SECRET"],
+                "routes": {"Completed": "esign", "*": "inbox"}},
+  "docuseal":  {"provider": "docuseal", "secrets": ["$FX_DOCUSEAL_SECRET"],
+                "routes": {"form.*": "esign", "*": "inbox"}},
+  "docuseal-test": {"provider": "docuseal", "secrets": ["$FX_DOCUSEAL_SECRET"],
+                "accept_unsigned_test": true,
+                "routes": {"form.*": "esign", "*": "inbox"}}
  }}
 JSON
 }
@@ -94,3 +108,8 @@ fx_multipart() {
 	printf -- '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n--%s--\r\n' \
 	    "$1" "$2" "$3" "$1"
 }
+# fx_boldsign_sig TIMESTAMP BODY: X-BoldSign-Signature's value
+fx_boldsign_sig() { echo "t=$1, s0=$(hmac_hex "$FX_BOLDSIGN_SECRET" "$1.$2")"; }
+# fx_docuseal_sig TIMESTAMP BODY: X-Docuseal-Signature's value, as
+# lib/webhook_urls/signatures.rb: "#{ts}.#{hexdigest(secret, "#{ts}.#{body}")}"
+fx_docuseal_sig() { echo "$1.$(hmac_hex "$FX_DOCUSEAL_SECRET" "$1.$2")"; }

@@ -100,6 +100,50 @@ battery() {
 	post generic "$H" -H "X-Signature: sha512=$(printf '%s' "$H" | openssl dgst -sha512 -hmac "$FX_GENERIC_SECRET" -binary | base64 -w0)"
 	check "$kind: generic hmac 200" "$CODE $(field .queue)" "200 generic"
 
+	# --- issue #13: BoldSign and DocuSeal, signed now by openssl
+	before=$(spooled)
+	BS='{"event":{"id":"bs-'$kind'","created":'$now',"eventType":"Completed","environment":"Test"},"data":{"object":"document","documentId":"doc-'$kind'","status":"Completed"}}'
+	post boldsign "$BS" -H "X-BoldSign-Signature: $(fx_boldsign_sig "$now" "$BS")"
+	check "$kind: boldsign 200" "$CODE $(field .status) $(field .queue)" "200 accepted esign"
+	f=$W/spool/esign/new/$(field .id)
+	check "$kind: boldsign envelope" "$(jq -c '[.provider,.event,.delivery_id,.document_id,.verified]' "$f" 2>/dev/null)" \
+	    '["boldsign","Completed","bs-'$kind'","doc-'$kind'",true]'
+	check "$kind: boldsign body byte for byte" "$(jq -r .body_sha256 "$f" 2>/dev/null)" \
+	    "$(printf '%s' "$BS" | sha256sum | cut -d' ' -f1)"
+	post boldsign "$BS" -H "X-BoldSign-Signature: $(fx_boldsign_sig "$((now - 400))" "$BS")"
+	check "$kind: boldsign stale 401" "$CODE $(field .error)" "401 timestamp too old"
+	post boldsign "$BS"
+	check "$kind: boldsign unsigned 401" "$CODE $(field .error)" "401 missing X-BoldSign-Signature"
+	BV='{"event":{"id":"bv-'$kind'","created":'$now',"eventType":"Verification","environment":"Test"}}'
+	post boldsign "$BV"
+	check "$kind: boldsign unsigned Verification 200" "$CODE $(field .status)" "200 acknowledged"
+	post boldsign "$BV" -H "X-BoldSign-Signature: $(fx_boldsign_sig "$now" "$BV")"
+	check "$kind: boldsign signed Verification 200" "$CODE $(field .status)" "200 acknowledged"
+	DS='{"event_type":"form.completed","timestamp":"2026-08-03T12:53:50.123Z","data":{"id":1,"submission_id":12,"email":"'$kind'@example.com","submission":{"id":12}}}'
+	post docuseal "$DS" -A 'DocuSeal.com Webhook' -H "X-Docuseal-Signature: $(fx_docuseal_sig "$now" "$DS")"
+	check "$kind: docuseal 200" "$CODE $(field .status) $(field .queue)" "200 accepted esign"
+	f=$W/spool/esign/new/$(field .id)
+	check "$kind: docuseal envelope" "$(jq -c '[.provider,.event,.document_id,.actor,.verified]' "$f" 2>/dev/null)" \
+	    '["docuseal","form.completed","12","'$kind'@example.com",true]'
+	post docuseal "$DS" -H "X-Docuseal-Signature: $(fx_docuseal_sig "$((now + 400))" "$DS")"
+	check "$kind: docuseal future 401" "$CODE $(field .error)" "401 timestamp in the future"
+	DT='{"event_type":"form.completed","timestamp":"2026-08-03T12:55:00Z","data":{"id":1,"email":"'$kind'@example.com","submission":{"id":12}}}'
+	post docuseal "$DT" -A 'DocuSeal.com Webhook'
+	check "$kind: docuseal unsigned test 401" "$CODE $(field .error)" "401 missing X-Docuseal-Signature"
+	post docuseal-test "$DT" -A 'DocuSeal.com Webhook'
+	check "$kind: docuseal-test unsigned test 200 pending" "$CODE $(field .status)" "200 pending"
+	f=$W/spool/esign/pending/$(field .id)
+	check "$kind: docuseal-test test in pending/, unverified" "$(jq -c '[.endpoint,.verified]' "$f" 2>/dev/null)" '["docuseal-test",false]'
+	check "$kind: boldsign/docuseal wrote 3 files" "$(spooled)" "$((before + 3))"
+	for p in "boldsign Completed" "boldsign Verification" "docuseal form.completed"; do
+		if "$CLI" -c "$W/hookspool.json" sign "${p%% *}" --event "${p#* }" \
+		    --send "$HS_URL/webhooks/${p%% *}" > "$W/sign.out" 2>&1; then
+			check "$kind: hookspool sign $p --send" "$(sed 's/^HTTP \([0-9]*\) .*/\1/' "$W/sign.out" | head -1)" "200"
+		else
+			bad "$kind: hookspool sign $p --send: $(cat "$W/sign.out")"
+		fi
+	done
+
 	# hookspool sign --send: the CLI signs exactly as the sender would
 	if "$CLI" -c "$W/hookspool.json" sign circularo --event documentSigned \
 	    --send "$HS_URL/webhooks/circularo" > "$W/sign.out" 2>&1; then

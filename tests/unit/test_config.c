@@ -253,6 +253,29 @@ main(void)
 		}
 	}
 
+	/* issue #13: BoldSign, DocuSeal (a boolean provider option) */
+	refused(EP("{\"provider\":\"boldsign\",\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.secrets: provider boldsign needs at least one secret");
+	refused(EP("{\"provider\":\"docuseal\",\"routes\":{\"*\":\"q\"},\"accept_unsigned_test\":true}"),
+	    "endpoints.e.secrets: provider docuseal needs at least one secret");
+	refused(EP("{\"provider\":\"docuseal\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"accept_unsigned_test\":\"yes\"}"),
+	    "endpoints.e.accept_unsigned_test: must be true or false");
+	refused(EP("{\"provider\":\"boldsign\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"q\"},\"accept_unsigned_test\":true}"),
+	    "endpoints.e.accept_unsigned_test: unknown key for provider boldsign");
+	CHECK(load(EP("{\"provider\":\"docuseal\",\"secrets\":[\"whsec_x\"],\"routes\":{\"*\":\"q\"},\"accept_unsigned_test\":true}"),
+	    &cfg, err, sizeof err) == 0, "docuseal config: %s", err);
+	if ((e = hs_config_endpoint(&cfg, "e")) != NULL) {
+		CHECK_INT(e->accept_unsigned_test, 1, "accept_unsigned_test read");
+		CHECK_INT((long)e->keys[0].len, 7, "docuseal key: whsec_x as is");
+		CHECK_INT(e->tolerance, 300, "docuseal tolerance 300 s");
+	}
+	hs_config_free(&cfg);
+	CHECK(load(EP("{\"provider\":\"docuseal\",\"secrets\":[\"whsec_x\"],\"routes\":{\"*\":\"q\"}}"),
+	    &cfg, err, sizeof err) == 0, "docuseal config: %s", err);
+	if ((e = hs_config_endpoint(&cfg, "e")) != NULL)
+		CHECK_INT(e->accept_unsigned_test, 0, "accept_unsigned_test off");
+	hs_config_free(&cfg);
+
 	CHECK(hs_name_valid("completed") && hs_name_valid("a.b_c-1"), "names");
 	CHECK(!hs_name_valid(".x") && !hs_name_valid("a/b") && !hs_name_valid("") &&
 	    !hs_name_valid("a b") && !hs_name_valid(".."), "bad names");

@@ -507,6 +507,256 @@ test_ignisign_sample(void)
 	hs_buf_free(&hdrs);
 }
 
+/* ---- issue #13: BoldSign and DocuSeal ---- */
+
+/*
+ * describe() of body under the current env, as the handler calls it: the
+ * provider's fields extracted, ev.verified set first. The rc; ev filled.
+ */
+static int
+describes_env(const char *body, struct hs_event *ev)
+{
+	struct hs_request req;
+	struct json_object *root;
+	const char *why = NULL;
+	size_t	 n = 0;
+	int	 rc;
+
+	hs_request_init(&req, env);
+	req.body = (char *)body;
+	req.body_len = strlen(body);
+	memset(ev, 0, sizeof *ev);
+	ev->verified = 1;
+	while (ep.provider->fields[n])
+		n++;
+	if ((root = hs_event_extract(body, strlen(body), ep.provider->fields,
+	    n, &why)) == NULL)
+		return 99;
+	rc = ep.provider->describe(&ep, &req, root, ev, &why);
+	json_object_put(root);
+	return rc;
+}
+
+static void
+test_boldsign(void)
+{
+	const char *secrets[] = { "test-boldsign-secret", NULL };
+	const char *rolled[] = { "new-secret", "test-boldsign-secret", NULL };
+	const char *wrong[] = { "test-boldsign-secreT", NULL };
+	/* reference sec. 8 vector (formula of WebhookUtility.cs), rechecked
+	 * with openssl dgst -sha256 -hmac */
+	const char *body = "{\"event\":{\"id\":\"afceddb1-2eed-4301-ae14-"
+	    "8b96a6b0393a\",\"created\":1669959514,\"eventType\":\"Completed\","
+	    "\"environment\":\"Test\"},\"data\":{\"object\":\"document\","
+	    "\"documentId\":\"26b8695f-46d0-4cd4-ba1a-c5a0d595c849\","
+	    "\"status\":\"Completed\"}}";
+	const char *s0 = "8cd341233fab17b3f0ccd32d4416e02e7706a97307fe5749a4c9"
+	    "23735262376c";
+	const char *verification = "{\"event\":{\"id\":\"7c872a5b-0000-0000-"
+	    "0000-92530a83a8b9\",\"created\":1617180024,\"eventType\":"
+	    "\"Verification\",\"environment\":\"Test\"}}";
+	const long long t = 1669959514;
+	struct hs_event ev;
+	char	 hdr[512], bad[65];
+
+	setup(hs_provider_find("boldsign"), secrets);
+	CHECK(hs_provider_find("boldsign")->flags & HS_PROV_NEEDS_SECRET,
+	    "BS needs a secret");
+	snprintf(hdr, sizeof hdr, "t=1669959514, s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(verifies(body, t), "BS-1 vector");
+	CHECK(verifies(body, t + 300), "BS-1 at +300 s");
+	CHECK(!verifies(body, t + 301), "BS-1 stale (+301 s)");
+	CHECK(verifies(body, t - 300), "BS-1 at -300 s");
+	CHECK(!verifies(body, t - 301), "BS-1 future (-301 s)");
+	CHECK(!verifies("{\"event\":{\"id\":\"afceddb1-2eed-4301-ae14-"
+	    "8b96a6b0393a\",\"created\":1669959514,\"eventType\":\"Completed\","
+	    "\"environment\":\"Live\"},\"data\":{\"object\":\"document\","
+	    "\"documentId\":\"26b8695f-46d0-4cd4-ba1a-c5a0d595c849\","
+	    "\"status\":\"Completed\"}}", t), "BS-1 tampered byte");
+	snprintf(hdr, sizeof hdr, "t=1669959514,s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(verifies(body, t), "BS-1 without the space");
+	snprintf(hdr, sizeof hdr, " s1=%s , t=1669959514 ,s0=00", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(verifies(body, t), "BS-1 as s1 (rolled secret), any order");
+	snprintf(hdr, sizeof hdr, "t=1669959514, s2=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "BS-1 under s2 is not looked at");
+	snprintf(hdr, sizeof hdr, "t=1669959515, s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "BS-1 with another t");
+	snprintf(bad, sizeof bad, "%s", s0);
+	bad[63] = bad[63] == 'c' ? 'd' : 'c';
+	snprintf(hdr, sizeof hdr, "t=1669959514, s0=%s", bad);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "BS-1 last hex digit changed");
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", "t=1669959514");
+	CHECK(!verifies(body, t), "BS malformed: no s0");
+	snprintf(hdr, sizeof hdr, "s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "BS malformed: no t");
+	snprintf(hdr, sizeof hdr, "t=+1669959514, s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "BS malformed: signed t");
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", "garbage");
+	CHECK(!verifies(body, t), "BS malformed: garbage");
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", "");
+	CHECK_INT(describes_env(body, &ev), HS_DESCRIBE_AUTH,
+	    "BS empty header is a missing one: 401");
+
+	setup(hs_provider_find("boldsign"), rolled);
+	snprintf(hdr, sizeof hdr, "t=1669959514, s0=%s", s0);
+	env_reset();
+	env_add("HTTP_X_BOLDSIGN_SIGNATURE", hdr);
+	CHECK(verifies(body, t), "BS-1 under the second configured secret");
+	setup(hs_provider_find("boldsign"), wrong);
+	CHECK(!verifies(body, t), "BS-1 wrong key");
+
+	/* the event, and the Verification event's rule */
+	setup(hs_provider_find("boldsign"), secrets);
+	CHECK_INT(describes_env(body, &ev), 0, "BS describe");
+	CHECK_STR(ev.name, "Completed", "BS event name");
+	CHECK_STR(ev.delivery_id, "afceddb1-2eed-4301-ae14-8b96a6b0393a",
+	    "BS delivery id = event.id");
+	CHECK_STR(ev.dedup_extra, ev.delivery_id, "BS dedup on event.id");
+	CHECK_STR(ev.document_id, "26b8695f-46d0-4cd4-ba1a-c5a0d595c849",
+	    "BS document id");
+	CHECK_STR(ev.occurred_at, "2022-12-02T05:38:34Z", "BS event.created");
+	CHECK_INT(describes_env(verification, &ev), HS_DESCRIBE_ACK,
+	    "BS signed Verification: acknowledged");
+	env_reset();
+	CHECK(verifies(verification, t), "BS unsigned: verify defers");
+	CHECK_INT(describes_env(verification, &ev), HS_DESCRIBE_ACK,
+	    "BS unsigned Verification: acknowledged, nothing stored");
+	CHECK_INT(describes_env(body, &ev), HS_DESCRIBE_AUTH,
+	    "BS unsigned Completed: 401");
+	CHECK_INT(describes_env("{\"event\":{\"eventType\":\"verification\"}}",
+	    &ev), HS_DESCRIBE_AUTH, "BS unsigned 'verification' (case): 401");
+	CHECK_INT(describes_env("{\"event\":{\"eventType\":[\"Verification\"]}}",
+	    &ev), HS_DESCRIBE_AUTH, "BS unsigned array eventType: 401");
+	CHECK_INT(describes_env("{\"eventType\":\"Verification\"}", &ev),
+	    HS_DESCRIBE_AUTH, "BS unsigned top-level eventType: 401");
+}
+
+static void
+test_docuseal(void)
+{
+	const char *secrets[] = { "whsec_q83vEjRWeJq83vEjRWeJq83vEjRWeJq8",
+		NULL };
+	const char *wrong[] = { "q83vEjRWeJq83vEjRWeJq83vEjRWeJq8", NULL };
+	const char *ref[] = { "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2Vj",
+		NULL };
+	/*
+	 * Made by DocuSeal's own signer: lib/webhook_urls/signatures.rb at
+	 * docusealco/docuseal a2d8b85 (added in 45ae954), run with ruby 3.1:
+	 * Signatures.sign(secret, body: {...}.to_json, timestamp: 1785761630).
+	 */
+	const char *body = "{\"event_type\":\"submission.completed\","
+	    "\"timestamp\":\"2026-08-03T12:53:50.123Z\",\"data\":{\"id\":12,"
+	    "\"status\":\"completed\",\"name\":\"\xc3\x9cn\xc3\xaf" "code <&>\"}}";
+	const char *good = "1785761630.78b19cfad01d4631db2fc8e0098dcbb2b7d57a20"
+	    "b45cd8866483815d02485d16";
+	/* reference sec. 9 vector, the same signer */
+	const char *body2 = "{\"event_type\":\"form.completed\",\"timestamp\":"
+	    "\"2024-01-01T00:00:00.000Z\",\"data\":{\"id\":1}}";
+	const char *good2 = "1700000000.a87359f31d7ef29b5b818952d858b0878c3b48"
+	    "ecd102ff7b827e360faa789864";
+	const char *form = "{\"event_type\":\"form.completed\",\"timestamp\":"
+	    "\"2026-08-03T12:53:50Z\",\"data\":{\"id\":1,\"submission_id\":12,"
+	    "\"email\":\"john@example.com\",\"submission\":{\"id\":12}}}";
+	const long long t = 1785761630;
+	struct hs_event ev;
+	char	 hdr[256];
+
+	setup(hs_provider_find("docuseal"), secrets);
+	CHECK(hs_provider_find("docuseal")->flags & HS_PROV_NEEDS_SECRET,
+	    "DS needs a secret");
+	CHECK(hs_provider_option(hs_provider_find("docuseal"),
+	    "accept_unsigned_test") != NULL, "DS option accept_unsigned_test");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", good);
+	CHECK(verifies(body, t), "DS-1 vector from signatures.rb");
+	CHECK(verifies(body, t + 300), "DS-1 at +300 s");
+	CHECK(!verifies(body, t + 301), "DS-1 stale (+301 s)");
+	CHECK(verifies(body, t - 300), "DS-1 at -300 s");
+	CHECK(!verifies(body, t - 301), "DS-1 future (-301 s)");
+	CHECK(!verifies("{\"event_type\":\"submission.completed\","
+	    "\"timestamp\":\"2026-08-03T12:53:50.123Z\",\"data\":{\"id\":13,"
+	    "\"status\":\"completed\",\"name\":\"\xc3\x9cn\xc3\xaf" "code <&>\"}}",
+	    t), "DS-1 tampered byte");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", "1785761631.78b19cfad01d4631db2fc8"
+	    "e0098dcbb2b7d57a20b45cd8866483815d02485d16");
+	CHECK(!verifies(body, t), "DS-1 with another timestamp");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", good + 11);
+	CHECK(!verifies(body, t), "DS malformed: hex alone");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", "1785761630.");
+	CHECK(!verifies(body, t), "DS malformed: no hex");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", ".78b19cfad01d4631db2fc8e0098dcbb2"
+	    "b7d57a20b45cd8866483815d02485d16");
+	CHECK(!verifies(body, t), "DS malformed: no timestamp");
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", "t=1785761630,v1=78b19cfad01d4631"
+	    "db2fc8e0098dcbb2b7d57a20b45cd8866483815d02485d16");
+	CHECK(!verifies(body, t), "DS malformed: Stripe-style");
+	env_reset();
+	CHECK(!verifies(body, t), "DS missing header: refused");
+	setup(hs_provider_find("docuseal"), wrong);
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", good);
+	CHECK(!verifies(body, t), "DS key without whsec_ is a wrong key");
+	setup(hs_provider_find("docuseal"), ref);
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", good2);
+	CHECK(verifies(body2, 1700000000), "DS-2 reference vector");
+
+	/* events, ids, and the unsigned test */
+	setup(hs_provider_find("docuseal"), secrets);
+	env_reset();
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", good);
+	CHECK_INT(describes_env(body, &ev), 0, "DS describe submission.*");
+	CHECK_STR(ev.name, "submission.completed", "DS event name");
+	CHECK_STR(ev.document_id, "12", "DS submission.*: data.id");
+	CHECK_STR(ev.delivery_id, "", "DS sends no delivery id");
+	CHECK_STR(ev.dedup_extra, "submission.completed\n"
+	    "2026-08-03T12:53:50.123Z\n12", "DS dedup key");
+	CHECK_STR(ev.occurred_at, "2026-08-03T12:53:50.123Z", "DS timestamp");
+	CHECK(ev.verified, "DS signed: verified");
+	CHECK_INT(describes_env(form, &ev), 0, "DS describe form.*");
+	CHECK_STR(ev.document_id, "12", "DS form.*: data.submission.id");
+	env_reset();
+	CHECK(!verifies(form, t), "DS unsigned test refused by default");
+	ep.accept_unsigned_test = 1;
+	CHECK(verifies(form, t), "DS unsigned test passes verify when "
+	    "accepted");
+	CHECK_INT(describes_env(form, &ev), 0, "DS unsigned test described");
+	CHECK(!ev.verified, "DS unsigned test: verified false");
+	CHECK(strncmp(ev.dedup_extra, "unsigned\n", 9) == 0,
+	    "DS unsigned test: its own dedup key");
+	CHECK_INT(describes_env(body, &ev), HS_DESCRIBE_AUTH,
+	    "DS unsigned submission.completed: 401 even when tests are taken");
+	snprintf(hdr, sizeof hdr, "%s", good);
+	hdr[20] = hdr[20] == 'f' ? 'e' : 'f';
+	env_add("HTTP_X_DOCUSEAL_SIGNATURE", hdr);
+	CHECK(!verifies(body, t), "DS bad signature refused even when tests "
+	    "are taken");
+}
+
 /* sign() and verify() must agree for every provider that signs. */
 static void
 test_roundtrip(void)
@@ -809,6 +1059,8 @@ main(void)
 	test_hmac();
 	test_hmac_options();
 	test_ignisign_sample();
+	test_boldsign();
+	test_docuseal();
 	test_roundtrip();
 	test_dropbox();
 	test_adobe();
