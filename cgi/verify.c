@@ -303,3 +303,30 @@ hs_ed25519_public(const unsigned char seed[HS_ED25519_KEY],
 	EVP_PKEY_free(pkey);
 	return rc;
 }
+
+/*
+ * An OPENSSL_CONF that asks for FIPS-approved algorithms leaves no Ed25519
+ * (OpenSSL 3.0's FIPS provider has none) while HMAC may still work.
+ */
+int
+hs_ed25519_available(void)
+{
+	static int avail = -1;
+	static const unsigned char pub[HS_ED25519_KEY] = { 1 };
+	EVP_PKEY *pkey;
+	EVP_MD_CTX *ctx;
+
+	if (avail != -1)
+		return avail;
+	avail = 0;
+	if ((pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pub,
+	    HS_ED25519_KEY)) == NULL)
+		return 0;
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, pkey,
+	    NULL) == 1)
+		avail = 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
+	return avail;
+}

@@ -65,6 +65,8 @@ int	hs_ed25519_verify(const unsigned char pub[HS_ED25519_KEY],
 int	hs_ed25519_sign(const unsigned char seed[HS_ED25519_KEY],
 	    const void *p1, size_t n1, const void *p2, size_t n2,
 	    unsigned char sig[HS_ED25519_SIG]);
+/* 1 if this libcrypto verifies Ed25519 (cached), else 0. */
+int	hs_ed25519_available(void);
 /* The public key of a seed. 0, or -1. */
 int	hs_ed25519_public(const unsigned char seed[HS_ED25519_KEY],
 	    unsigned char pub[HS_ED25519_KEY]);
