@@ -80,7 +80,10 @@ key_free(struct hs_key *k)
 	}
 	k->bytes = NULL;
 	k->len = 0;
+	k->kind = HS_KEY_SECRET;
 }
+
+int	hs_config_signing_keys;
 
 /* Reads a small file whole; st (may be NULL) gets its identity. */
 static char *
@@ -190,6 +193,13 @@ load_key(struct ctx *c, const char *where, const struct hs_provider *prov,
 	if (prov && prov->load_key) {
 		if (prov->load_key(s, key, &why) == -1)
 			rc = fail(c, "%s: %s", where, why ? why : "bad secret");
+		else if (HS_KEY_SIGNING(key) && !hs_config_signing_keys) {
+			/* a private key has no business on the receiver */
+			key_free(key);
+			rc = fail(c, "%s: a private signing key; the receiver "
+			    "takes the public key (only `hookspool sign` reads "
+			    "private keys)", where);
+		}
 	} else {
 		key->len = strlen(s);
 		key->bytes = (unsigned char *)strdup(s);

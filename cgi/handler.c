@@ -169,6 +169,11 @@ check_body(struct run *r, struct json_object **root)
 	 * that is not installed, say) is the operator's to fix: not a 401. */
 	if (!hs_hmac_available(r->ep->digest))
 		return answer(r, 500, "error", "HMAC unavailable");
+	/* the same for the ed25519 public keys (standard-webhooks v1a) */
+	for (i = 0; i < r->ep->nkeys; i++)
+		if (r->ep->keys[i].kind == HS_KEY_ED25519_PUB &&
+		    !hs_ed25519_available())
+			return answer(r, 500, "error", "Ed25519 unavailable");
 	r->req.now = hs_clock_verify_now(r->cfg->verify_now);
 	if (prov->verify(r->ep, &r->req, r->req.now, &why) == -1)
 		return answer(r, 401, "error", why);

@@ -208,3 +208,125 @@ hs_timestamp_ok(const char *text, size_t len, long long now, long tolerance,
 	}
 	return 1;
 }
+
+/*
+ * Ed25519. OpenSSL signs and verifies it only in one shot (no digest, no
+ * update), so p1 || p2 is joined into one buffer first. Keys are fetched
+ * by name from the default provider, which needs none of the legacy name
+ * tables hs_crypto_init_lean() leaves out.
+ */
+static unsigned char *
+ed25519_join(const void *p1, size_t n1, const void *p2, size_t n2,
+    size_t *len)
+{
+	unsigned char *msg;
+
+	if (n1 > SIZE_MAX - n2 - 1 || (msg = malloc(n1 + n2 + 1)) == NULL)
+		return NULL;
+	if (n1)
+		memcpy(msg, p1, n1);
+	if (n2)
+		memcpy(msg + n1, p2, n2);
+	*len = n1 + n2;
+	return msg;
+}
+
+int
+hs_ed25519_verify(const unsigned char pub[HS_ED25519_KEY],
+    const unsigned char *sig, size_t siglen, const void *p1, size_t n1,
+    const void *p2, size_t n2)
+{
+	EVP_PKEY *pkey = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char *msg = NULL;
+	size_t	 len;
+	int	 ok = 0;
+
+	if (siglen != HS_ED25519_SIG)
+		return 0;
+	if ((msg = ed25519_join(p1, n1, p2, n2, &len)) == NULL ||
+	    (pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pub,
+	    HS_ED25519_KEY)) == NULL ||
+	    (ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, pkey,
+	    NULL) != 1)
+		goto done;
+	ok = EVP_DigestVerify(ctx, sig, siglen, msg, len) == 1;
+done:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
+	free(msg);
+	return ok;
+}
+
+int
+hs_ed25519_sign(const unsigned char seed[HS_ED25519_KEY], const void *p1,
+    size_t n1, const void *p2, size_t n2, unsigned char sig[HS_ED25519_SIG])
+{
+	EVP_PKEY *pkey = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char *msg = NULL;
+	size_t	 len, siglen = HS_ED25519_SIG;
+	int	 rc = -1;
+
+	if ((msg = ed25519_join(p1, n1, p2, n2, &len)) == NULL ||
+	    (pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL,
+	    seed, HS_ED25519_KEY)) == NULL ||
+	    (ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, pkey,
+	    NULL) != 1)
+		goto done;
+	if (EVP_DigestSign(ctx, sig, &siglen, msg, len) == 1 &&
+	    siglen == HS_ED25519_SIG)
+		rc = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);	/* clears the private key */
+	free(msg);
+	return rc;
+}
+
+int
+hs_ed25519_public(const unsigned char seed[HS_ED25519_KEY],
+    unsigned char pub[HS_ED25519_KEY])
+{
+	EVP_PKEY *pkey;
+	size_t	 len = HS_ED25519_KEY;
+	int	 rc = -1;
+
+	if ((pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL,
+	    seed, HS_ED25519_KEY)) == NULL)
+		return -1;
+	if (EVP_PKEY_get_raw_public_key(pkey, pub, &len) == 1 &&
+	    len == HS_ED25519_KEY)
+		rc = 0;
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+/*
+ * An OPENSSL_CONF that asks for FIPS-approved algorithms leaves no Ed25519
+ * (OpenSSL 3.0's FIPS provider has none) while HMAC may still work.
+ */
+int
+hs_ed25519_available(void)
+{
+	static int avail = -1;
+	static const unsigned char pub[HS_ED25519_KEY] = { 1 };
+	EVP_PKEY *pkey;
+	EVP_MD_CTX *ctx;
+
+	if (avail != -1)
+		return avail;
+	avail = 0;
+	if ((pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pub,
+	    HS_ED25519_KEY)) == NULL)
+		return 0;
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, pkey,
+	    NULL) == 1)
+		avail = 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
+	return avail;
+}

@@ -47,6 +47,13 @@ int	fz_env_lines(const uint8_t *p, size_t len, char vars[][512], int n,
 void	fz_hex(const unsigned char *in, size_t n, int upper, char *out);
 void	fz_base64(const unsigned char *in, size_t n, char *out);
 
+/*
+ * Standard Webhooks v1a: the svix endpoint also lists this whpk_ key (the
+ * test vector's, Go PR #253); its seed, for the harness to sign with.
+ */
+#define FZ_V1A_PUBLIC	"whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g="
+#define FZ_V1A_SEED	"TESTSIGNINGKEYDONOTUSETHISFORANY"
+
 /* The Standard Webhooks key: base64 of fz_secrets[FZ_STANDARD] after whsec_. */
 size_t	fz_standard_key(unsigned char *out);
 

@@ -140,6 +140,46 @@ round_trip(const struct hs_endpoint *ep, const uint8_t *body, size_t len)
 		fz_die("%s: own signature refused: %s", ep->name, why);
 }
 
+/*
+ * Standard Webhooks v1a: the seed of the endpoint's whpk_ key signs the
+ * fuzzed body; that must verify, and with one byte of it changed not.
+ */
+static void
+round_trip_v1a(const struct hs_endpoint *ep, const uint8_t *body, size_t len)
+{
+	static char vars[MAX_VARS][512];
+	char	*envp[MAX_VARS + 1], *copy;
+	struct hs_key seed = { (unsigned char *)FZ_V1A_SEED, 32,
+	    HS_KEY_ED25519_SEED };
+	struct hs_request req;
+	struct hs_buf h;
+	const char *why = NULL;
+	int	 n, i;
+
+	hs_buf_init(&h);
+	if (ep->provider->sign(ep, &seed, (const char *)body, len, FZ_NOW, NULL,
+	    &h) == -1)
+		fz_die("%s: v1a sign failed", ep->name);
+	n = headers_to_env(hs_buf_cstr(&h), vars, 0);
+	hs_buf_free(&h);
+	for (i = 0; i < n; i++)
+		envp[i] = vars[i];
+	envp[n] = NULL;
+	hs_request_init(&req, envp);
+	req.body = (char *)body;
+	req.body_len = len;
+	if (ep->provider->verify(ep, &req, FZ_NOW, &why) != 0)
+		fz_die("%s: own v1a signature refused: %s", ep->name, why);
+	if (len == 0 || (copy = malloc(len)) == NULL)
+		return;
+	memcpy(copy, body, len);
+	copy[len / 2] ^= 1;
+	req.body = copy;
+	if (ep->provider->verify(ep, &req, FZ_NOW, &why) == 0)
+		fz_die("%s: v1a signature of another body accepted", ep->name);
+	free(copy);
+}
+
 static void
 check_event(const struct hs_event *ev)
 {
@@ -215,6 +255,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(root);
 	}
 	round_trip(ep, (const uint8_t *)body, blen);
+	if (ep == hs_config_endpoint(&cfg, fz_names[FZ_STANDARD]))
+		round_trip_v1a(ep, (const uint8_t *)body, blen);
 	free(body);
 	return 0;
 }

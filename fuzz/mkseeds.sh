@@ -85,6 +85,15 @@ SIG=$({ printf 'msg_1.%s.' $NOW; cat "$T/sw"; } | openssl dgst -sha256 -mac HMAC
 verify standard 0x05 "HTTP_WEBHOOK_ID=msg_1
 HTTP_WEBHOOK_TIMESTAMP=$NOW
 HTTP_WEBHOOK_SIGNATURE=v2,AAAA v1,$SIG" "$T/sw"
+# --- Standard Webhooks v1a: the svix endpoint's whpk_ key (fuzz_common.h)
+{ printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20'
+  printf TESTSIGNINGKEYDONOTUSETHISFORANY; } | openssl pkey -inform DER -out "$T/v1a.pem"
+{ printf 'msg_1.%s.' $NOW; cat "$T/sw"; } > "$T/v1a.msg"
+V1A=$(openssl pkeyutl -sign -rawin -inkey "$T/v1a.pem" -in "$T/v1a.msg" | base64 -w0)
+verify standard-v1a 0x05 "HTTP_WEBHOOK_ID=msg_1
+HTTP_WEBHOOK_TIMESTAMP=$NOW
+HTTP_WEBHOOK_SIGNATURE=v1a,AAAA v1,$SIG= v1a,$V1A" "$T/sw"
+# --- end of v1a
 verify hmac-hex 0x06 "HTTP_X_SIGNATURE=sha512=$(hex sha512 generic-hex-secret < "$T/hmac")
 HTTP_X_EVENT=a.b" "$T/hmac"
 verify hmac-b64 0x07 "HTTP_X_SIG=$(openssl dgst -sha1 -hmac generic-b64-secret -binary < "$T/hmac2" | base64)" "$T/hmac2"

@@ -21,7 +21,19 @@ struct hs_provider;
 struct hs_key {
 	unsigned char	*bytes;
 	size_t		 len;
+	int		 kind;		/* HS_KEY_*; 0 (a shared secret) by default */
 };
+
+/*
+ * What a provider's load_key() made of a secret. A provider that knows
+ * one kind leaves 0. HS_KEY_SIGNING keys are private signing keys that
+ * only `hookspool sign` may load (hs_config_signing_keys); the receiver's
+ * config refuses them, naming the key.
+ */
+#define HS_KEY_SECRET		0	/* HMAC / shared secret */
+#define HS_KEY_ED25519_PUB	1	/* 32-byte ed25519 public key */
+#define HS_KEY_ED25519_SEED	2	/* 32-byte ed25519 seed (private) */
+#define HS_KEY_SIGNING(k)	((k)->kind == HS_KEY_ED25519_SEED)
 
 /* Identifiers the receiver compares (Adobe Sign's client ids). */
 struct hs_keylist {
@@ -117,6 +129,13 @@ struct hs_config {
 int	hs_config_load(const char *path, struct hs_config *cfg,
 	    char *err, size_t errlen);
 void	hs_config_free(struct hs_config *cfg);
+
+/*
+ * Nonzero: hs_config_load() accepts private signing keys (HS_KEY_SIGNING)
+ * in secrets. Only `hookspool sign` sets it; everything else, the
+ * receiver first, refuses them.
+ */
+extern int hs_config_signing_keys;
 
 /*
  * Reads the Ignisign API keys and app secrets (the CLI's `verify` needs

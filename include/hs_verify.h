@@ -51,4 +51,24 @@ int	hs_timestamp_ok(const char *text, size_t len, long long now,
 	    long tolerance, int future_too, long long *ts_out,
 	    const char **why);
 
+/*
+ * Ed25519 (RFC 8032, pure: the message itself, no pre-hash), one-shot as
+ * OpenSSL requires. The message is p1 || p2 (either may be empty).
+ */
+#define HS_ED25519_KEY	32
+#define HS_ED25519_SIG	64
+/* 1 when sig (exactly 64 bytes) is pub's signature of p1 || p2, else 0. */
+int	hs_ed25519_verify(const unsigned char pub[HS_ED25519_KEY],
+	    const unsigned char *sig, size_t siglen, const void *p1, size_t n1,
+	    const void *p2, size_t n2);
+/* The seed's signature of p1 || p2 into sig. 0, or -1. */
+int	hs_ed25519_sign(const unsigned char seed[HS_ED25519_KEY],
+	    const void *p1, size_t n1, const void *p2, size_t n2,
+	    unsigned char sig[HS_ED25519_SIG]);
+/* 1 if this libcrypto verifies Ed25519 (cached), else 0. */
+int	hs_ed25519_available(void);
+/* The public key of a seed. 0, or -1. */
+int	hs_ed25519_public(const unsigned char seed[HS_ED25519_KEY],
+	    unsigned char pub[HS_ED25519_KEY]);
+
 #endif

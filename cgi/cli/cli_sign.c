@@ -246,6 +246,8 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 
 	if (parse(argc, argv, &o) == -1)
 		return hs_cli_usage("sign");
+	/* the one command that may read private signing keys (whsk_) */
+	hs_config_signing_keys = 1;
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	hs_buf_init(&headers);

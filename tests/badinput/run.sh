@@ -40,15 +40,16 @@ SPOOL=$T/spool
 CONF=$T/hookspool.json
 mkdir -p "$SPOOL"
 fx_config "$CONF" "$SPOOL" '"max_body_bytes": 65536, "durable": true,'
+fx_v1a_pem "$T/v1a.pem"	# Standard Webhooks v1a: the test vector's key
 
 # mac ALG KEYOPT: HMAC of stdin by openssl (never by the code under test)
 mac_hex() { openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 mac_b64() { openssl dgst "-$1" -mac HMAC -macopt "$2" -binary | base64 -w0; }
 
 # placeholder TOKEN BODYFILE: {circ} {CIRC} {gh} {convoy} {convoy_b64} {doc}
-# {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {rep:CHAR:N}
-# {bs:OFF} {bs_s0:OFF} {ds:OFF} {ds_hex:OFF}; a trailing /N keeps the
-# first N characters ({circ/63}).
+# {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {v1a:ID:OFF}
+# {rep:CHAR:N} {bs:OFF} {bs_s0:OFF} {ds:OFF} {ds_hex:OFF}; a trailing /N
+# keeps the first N characters ({circ/63}).
 placeholder() {
 	local tok=${1%/*} cut='' f=$2 ts id
 	[[ $1 == */* ]] && cut=${1##*/}
@@ -77,6 +78,14 @@ placeholder() {
 		ts=$((NOW + ${tok#*:}))
 		v=$( { printf '%s.' "$ts"; cat "$f"; } | mac_hex "$DOCUSEAL")
 		[[ $tok == ds:* ]] && v="$ts.$v" ;;
+	# --- Standard Webhooks v1a: {v1a:ID:OFF}, base64 of openssl's ed25519
+	v1a:*)
+		id=${tok#v1a:}; id=${id%:*}
+		ts=$((NOW + ${tok##*:}))
+		{ printf '%s.%s.' "$id" "$ts"; cat "$f"; } > "$T/v1a.msg"
+		v=$(openssl pkeyutl -sign -rawin -inkey "$T/v1a.pem" \
+		    -in "$T/v1a.msg" | base64 -w0) ;;
+	# --- end of v1a
 	rep:*)
 		v=$(printf "%${tok##*:}s" '' | tr ' ' "$(cut -d: -f2 <<< "$tok")") ;;
 	*) echo "bad placeholder {$1}" >&2; v= ;;

@@ -158,6 +158,67 @@ cgi svix "$T/w.json" HTTP_WEBHOOK_ID=msg_2 HTTP_WEBHOOK_TIMESTAMP=1614265330 \
     HTTP_WEBHOOK_SIGNATURE="$WS" HOOKSPOOL_NOW=1614265330
 check "standard: signature bound to the id" "$(status)" "Status: 401 Unauthorized"
 
+# --- Standard Webhooks v1a (ed25519): openssl signs, the receiver verifies -------
+CLI=$(cd "$BUILD" && pwd)/hookspool
+fx_v1a_pem "$T/v1a.pem"
+V='{"type":"contract.signed","timestamp":"2024-05-01T10:00:00Z","data":{"id":"ctr_7"}}'
+printf '%s' "$V" > "$T/v.json"
+VS=$(fx_v1a_sig "$T/v1a.pem" msg_v1a_1 1714557600 "$V")
+BEFORE=$(nfiles)
+cgi standard-v1a "$T/v.json" HTTP_WEBHOOK_ID=msg_v1a_1 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$VS" HOOKSPOOL_NOW=1714557600
+check "v1a: openssl's signature accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK v1a"
+ID=$(answer | jq -r .id)
+F=$SPOOL/v1a/new/$ID
+check "v1a: the spool file" "$(jq -c --arg id "$ID" 'del(.received_at) | .id == $id, del(.id, .received_at)' "$F" | tr '\n' ' ')" \
+    'true {"hookspool":1,"endpoint":"standard-v1a","provider":"standard-webhooks","event":"contract.signed","queue":"v1a","verified":true,"verified_scope":"body","delivery_id":"msg_v1a_1","document_id":"ctr_7","actor":null,"occurred_at":"2024-05-01T10:00:00Z","body_sha256":"'"$(printf '%s' "$V" | sha256sum | cut -d' ' -f1)"'","body":{"type":"contract.signed","timestamp":"2024-05-01T10:00:00Z","data":{"id":"ctr_7"}}} '
+check "v1a: raw bytes spliced" "$(grep -cF ",\"body\":$V}" "$F")" "1"
+check "v1a: one new file" "$(nfiles)" "$((BEFORE + 1))"
+check "v1a: log has no signature" "$(grep -c "${VS#v1a,}" "$T/err")" "0"
+# a tampered body, a stale one, the key kinds crossed: 401, nothing left
+BEFORE=$(nfiles)
+printf '%s' "${V/ctr_7/ctr_8}" > "$T/v2.json"
+cgi standard-v1a "$T/v2.json" HTTP_WEBHOOK_ID=msg_v1a_2 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$(fx_v1a_sig "$T/v1a.pem" msg_v1a_2 1714557600 "$V")" HOOKSPOOL_NOW=1714557600
+check "v1a: tampered body refused" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+cgi standard-v1a "$T/v.json" HTTP_WEBHOOK_ID=msg_v1a_1 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$VS" HOOKSPOOL_NOW=1714557901
+check "v1a: stale timestamp refused" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
+cgi standard "$T/v.json" HTTP_WEBHOOK_ID=msg_v1a_1 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$VS" HOOKSPOOL_NOW=1714557600
+check "v1a: refused by a whsec_-only endpoint" "$(status)" "Status: 401 Unauthorized"
+check "v1a: refusals wrote nothing" "$(nfiles)" "$BEFORE"
+check "v1a: refusals left nothing in tmp/" "$(find "$SPOOL"/*/tmp -type f | wc -l)" "0"
+# both kinds on one endpoint: a wrong v1 before a right v1a, and v1 alone
+cgi standard-v1a "$T/v2.json" HTTP_WEBHOOK_ID=msg_v1a_3 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= $(fx_v1a_sig "$T/v1a.pem" msg_v1a_3 1714557600 "${V/ctr_7/ctr_8}")" \
+    HOOKSPOOL_NOW=1714557600
+check "v1a: mixed list, v1a matches" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+cgi standard-v1a "$T/v2.json" HTTP_WEBHOOK_ID=msg_v1a_4 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$(fx_standard_sig msg_v1a_4 1714557600 "${V/ctr_7/ctr_8}")" HOOKSPOOL_NOW=1714557600
+check "v1a endpoint: its whsec_ key still verifies v1" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+# `hookspool sign` with the whsk_ key: openssl's signature byte for byte
+fx_v1a_sender_config "$T/sender.json" "$T/sender-spool"
+"$CLI" -c "$T/sender.json" sign standard-v1a --body "$T/v.json" --delivery-id msg_v1a_1 \
+    --at 1714557600 > "$T/curl" 2> "$T/err"
+check "v1a: hookspool sign = openssl pkeyutl" "$(grep -c "webhook-signature: $VS'" "$T/curl")" "1"
+"$CLI" -c "$T/sender.json" sign standard-v1a --body "$T/v.json" --delivery-id msg_v1a_5 \
+    --at 1714557600 > "$T/curl" 2> "$T/err"
+cgi standard-v1a "$T/v.json" HTTP_WEBHOOK_ID=msg_v1a_5 HTTP_WEBHOOK_TIMESTAMP=1714557600 \
+    HTTP_WEBHOOK_SIGNATURE="$(sed -n "s/.*webhook-signature: \(v1a,[^']*\)'.*/\1/p" "$T/curl")" HOOKSPOOL_NOW=1714557600
+check "v1a: what hookspool sign sends is accepted" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+# the private key has no place in the receiver's config; nor a bad whpk_
+env -i PATH=/usr/bin:/bin HOOKSPOOL_CONFIG="$T/sender.json" REQUEST_METHOD=POST PATH_INFO=/standard-v1a \
+    CONTENT_LENGTH=${#V} CONTENT_TYPE=application/json "$BIN" < "$T/v.json" > "$T/out" 2> "$T/err"
+check "v1a: a whsk_ key in the receiver's config is a 500" "$(status)" "Status: 500 Internal Server Error"
+check "v1a: the log names the key" "$(grep -c 'endpoints.standard-v1a.secrets\[0\]: a private signing key' "$T/err")" "1"
+check "v1a: the log has no key" "$(grep -c "$FX_V1A_SEED_B64" "$T/err")" "0"
+check "v1a: check-config refuses the whsk_ key" "$("$CLI" -c "$T/sender.json" check-config > /dev/null 2>&1; echo $?)" "1"
+sed 's|"whsk_[^"]*"|"whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248cw=="|' "$T/sender.json" > "$T/short.json"
+check "v1a: a 31-byte whpk_ is refused, naming the key" \
+    "$("$CLI" -c "$T/short.json" check-config 2>&1 | grep -c 'endpoints.standard-v1a.secrets\[0\]: whpk_ key is not 32 bytes')" "1"
+# --- end of Standard Webhooks v1a ------------------------------------------------
+
 # --- generic hmac ---------------------------------------------------------------
 C='{"event":"charge.success","amount":1000,"currency":"NGN"}'
 printf '%s' "$C" > "$T/h.json"

@@ -25,12 +25,48 @@ FX_DROPBOX_API_KEY=324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065
 FX_BOLDSIGN_SECRET=test-boldsign-secret
 FX_DOCUSEAL_SECRET=whsec_q83vEjRWeJq83vEjRWeJq83vEjRWeJq8
 
+# --- Standard Webhooks v1a (ed25519) ------------------------------------------
+# The key pair of the test vector in Go PR #253 (TestAsymmetricWebhookSign):
+# the seed is ASCII "TESTSIGNINGKEYDONOTUSETHISFORANY"; the public key was
+# derived from it with openssl. whsk_ is the 32-byte seed, whpk_ the key.
+FX_V1A_SEED_B64=VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=
+FX_V1A_SIGNING=whsk_$FX_V1A_SEED_B64
+FX_V1A_PUBLIC=whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=
+# fx_v1a_pem FILE: the seed as a PKCS#8 PEM key, for openssl pkeyutl
+# (RFC 8410's fixed 16-byte DER prefix, then the seed)
+fx_v1a_pem() {
+	{ printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20'
+	  printf '%s' "$FX_V1A_SEED_B64" | base64 -d; } |
+	    openssl pkey -inform DER -out "$1"
+}
+# fx_v1a_sig PEM ID TIMESTAMP BODY: webhook-signature's value (v1a,<base64>),
+# signed by openssl (pure ed25519 over the raw id.timestamp.body)
+fx_v1a_sig() {
+	local m
+	m=$(mktemp /tmp/hs-v1a-XXXXXX)
+	printf '%s' "$2.$3.$4" > "$m"
+	printf 'v1a,%s' "$(openssl pkeyutl -sign -rawin -inkey "$1" -in "$m" |
+	    base64 -w0)"
+	rm -f "$m"
+}
+# fx_v1a_sender_config FILE SPOOL: what the sender's side holds (the whsk_
+# private key, read by `hookspool sign` only; the receiver refuses it)
+fx_v1a_sender_config() {
+	cat > "$1" <<JSON
+{"spool_dir": "$2", "endpoints": {
+  "standard-v1a": {"provider": "standard-webhooks", "secrets": ["$FX_V1A_SIGNING"],
+                   "routes": {"*": "standard"}}}}
+JSON
+}
+# --- end of Standard Webhooks v1a ---------------------------------------------
+
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
 #   circularo  documentCompleted -> completed, else inbox
 #   documenso  DOCUMENT_* -> documents        github   push -> deploy
 #   ignisign   -> signing; ign-inbox -> inbox stripe   -> payments
 #   svix, standard (standard-webhooks)        -> standard
+#   standard-v1a  whpk_ (v1a) and whsec_ (v1) keys together -> v1a
 #   convoy     hmac sha256 hex, X-Convoy-Signature, event field "event",
 #              X-Delivery as delivery id; charge.* -> charges
 #   generic    hmac sha512 base64 "sha512=" in X-Signature, field "kind"
@@ -66,6 +102,9 @@ fx_config() {
                 "routes": {"*": "standard"}},
   "standard":  {"provider": "standard-webhooks", "secrets": ["$FX_STANDARD_SECRET"],
                 "routes": {"*": "standard"}},
+  "standard-v1a": {"provider": "standard-webhooks",
+                "secrets": ["$FX_V1A_PUBLIC", "$FX_STANDARD_SECRET"],
+                "routes": {"*": "v1a"}},
   "convoy":    {"provider": "hmac", "header": "X-Convoy-Signature",
                 "algorithm": "sha256", "encoding": "hex",
                 "event_field": "event", "delivery_id_header": "X-Delivery",

@@ -20,6 +20,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/hs-servers-XXXXXX)
 chmod 0755 "$T"
 trap 'hs_stop_server; rm -rf "$T"' EXIT
+# Standard Webhooks v1a: the test vector's key, and the sender's config
+fx_v1a_pem "$T/v1a.pem"
+fx_v1a_sender_config "$T/v1a-sender.json" "$T/v1a-sender-spool"
 
 
 write_config() { # DIR [TOP-LEVEL KEYS,] -> DIR/hookspool.json with the spool in DIR/spool
@@ -94,6 +97,28 @@ battery() {
 	post standard "$X" -H "webhook-id: msg3_$kind" -H "webhook-timestamp: $((now + 400))" \
 	    -H "webhook-signature: $(fx_standard_sig "msg3_$kind" "$((now + 400))" "$X")"
 	check "$kind: standard future timestamp 401" "$CODE" "401"
+
+	# --- Standard Webhooks v1a (ed25519): openssl signs; then hookspool sign
+	X='{"type":"contract.signed","data":{"id":"ctr_'$kind'"}}'
+	post standard-v1a "$X" -H "webhook-id: msga_$kind" -H "webhook-timestamp: $now" \
+	    -H "webhook-signature: $(fx_v1a_sig "$T/v1a.pem" "msga_$kind" "$now" "$X")"
+	check "$kind: v1a 200" "$CODE $(field .queue)" "200 v1a"
+	f=$W/spool/v1a/new/$(field .id)
+	check "$kind: v1a spool file" "$(jq -c '[.endpoint,.event,.delivery_id,.document_id,.verified,.body_sha256]' "$f" 2>/dev/null)" \
+	    '["standard-v1a","contract.signed","msga_'$kind'","ctr_'$kind'",true,"'"$(printf '%s' "$X" | sha256sum | cut -d' ' -f1)"'"]'
+	before=$(spooled)
+	post standard-v1a "${X/ctr_/ctX_}" -H "webhook-id: msgb_$kind" -H "webhook-timestamp: $now" \
+	    -H "webhook-signature: $(fx_v1a_sig "$T/v1a.pem" "msgb_$kind" "$now" "$X")"
+	check "$kind: v1a tampered body 401" "$CODE $(field .error)" "401 bad signature"
+	post standard "$X" -H "webhook-id: msgb_$kind" -H "webhook-timestamp: $now" \
+	    -H "webhook-signature: $(fx_v1a_sig "$T/v1a.pem" "msgb_$kind" "$now" "$X")"
+	check "$kind: v1a on a whsec_-only endpoint 401" "$CODE" "401"
+	check "$kind: v1a refusals spooled nothing" "$(spooled)" "$before"
+	printf '%s' "$X" > "$W/v1a-body"
+	"$CLI" -c "$T/v1a-sender.json" sign standard-v1a --body "$W/v1a-body" \
+	    --delivery-id "msgc_$kind" --send "$HS_URL/webhooks/standard-v1a" > "$W/v1a-sent" 2>&1
+	check "$kind: hookspool sign --send v1a accepted" "$(grep -c '"status":"accepted"' "$W/v1a-sent") $(spooled)" "1 $((before + 1))"
+	# --- end of v1a
 
 	# generic hmac: sha512, base64, prefix
 	H='{"kind":"order.paid","id":7}'

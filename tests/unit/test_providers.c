@@ -205,6 +205,215 @@ test_standard(void)
 	}
 }
 
+/*
+ * --- Standard Webhooks v1a (ed25519) -----------------------------------
+ * The vector of Go PR #253 TestAsymmetricWebhookSign (standard-webhooks/
+ * standard-webhooks), reproduced with Python cryptography 48 and with
+ * openssl pkeyutl -sign -rawin: seed "TESTSIGNINGKEYDONOTUSETHISFORANY".
+ */
+#define V1A_ID		"msg_p5jXN8AQM9LWM0D4loKWxJek"
+#define V1A_TS		"1614265330"
+#define V1A_BODY	"{\"test\": 2432232314}"
+#define V1A_SIG		"tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6" \
+			"KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag=="
+#define V1A_PUB		"whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g="
+#define V1A_SEED	"whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="
+/* seed "ANOTHERKEYFORTESTSDONOTUSEITEVER": its key and its signature */
+#define V1A_PUB2	"whpk_28baPkFY36qwHaDD9TdIAQFQKzZkIoyE/a1QFlKOVm8="
+#define V1A_SIG2	"Rjx4NFMrtD9v2hO9y7jR/1JoVeRilW0NLSEMs5aBU44B6nIoY6VA" \
+			"R0pGPUZDtCnTHcfgdC62XR6COQKBKqvtCg=="
+
+static void
+v1a_env(const char *sig)
+{
+	env_reset();
+	env_add("HTTP_WEBHOOK_ID", V1A_ID);
+	env_add("HTTP_WEBHOOK_TIMESTAMP", V1A_TS);
+	env_add("HTTP_WEBHOOK_SIGNATURE", sig);
+}
+
+/* appends s to the string in buf (size bytes), truncating */
+static void
+v1a_cat(char *buf, const char *s, size_t size)
+{
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, size - n, "%s", s);
+}
+
+static void
+test_standard_v1a(void)
+{
+	const struct hs_provider *sw = hs_provider_find("standard-webhooks");
+	const char *pub[] = { V1A_PUB, NULL };
+	const char *pub2[] = { V1A_PUB2, NULL };
+	const char *both[] = { "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", V1A_PUB,
+	    NULL };
+	const char *sec[] = { "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", NULL };
+	const char *seed[] = { V1A_SEED, NULL };
+	const char *v1 = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+	const char *why;
+	struct hs_key k = { 0 };
+	struct hs_buf h;
+	char	 sig[1200], bad[200];
+	long long now = 1614265330;
+	int	 i;
+
+	setup(sw, pub);
+	CHECK_INT(keys[0].kind, HS_KEY_ED25519_PUB, "V1A whpk_ is a public key");
+	CHECK_INT(keys[0].len, 32, "V1A whpk_ decodes to 32 bytes");
+	v1a_env("v1a," V1A_SIG);
+	CHECK(verifies(V1A_BODY, now), "V1A Go PR #253 vector");
+	CHECK(verifies(V1A_BODY, now + 300), "V1A at +300 s");
+	CHECK(!verifies(V1A_BODY, now + 301), "V1A stale (+301 s)");
+	CHECK(!verifies(V1A_BODY, now - 301), "V1A future (-301 s)");
+	CHECK(!verifies("{\"test\": 2432232315}", now), "V1A tampered body");
+	env_reset();
+	env_add("HTTP_WEBHOOK_ID", V1A_ID);
+	env_add("HTTP_WEBHOOK_TIMESTAMP", "1614265331");
+	env_add("HTTP_WEBHOOK_SIGNATURE", "v1a," V1A_SIG);
+	CHECK(!verifies(V1A_BODY, now), "V1A signature bound to the timestamp");
+
+	/* one byte of the signature flipped (first character: 't' -> 'u') */
+	snprintf(bad, sizeof bad, "v1a,%s", V1A_SIG);
+	bad[4] = 'u';
+	v1a_env(bad);
+	CHECK(!verifies(V1A_BODY, now), "V1A tampered signature byte");
+	v1a_env("v1a," V1A_SIG2);
+	CHECK(!verifies(V1A_BODY, now), "V1A another key's signature");
+	v1a_env("v1," V1A_SIG);
+	CHECK(!verifies(V1A_BODY, now), "V1A signature labelled v1 fails");
+	/* malformed: not base64, unpadded, a byte short, a byte long, empty */
+	snprintf(bad, sizeof bad, "v1a,%s", V1A_SIG);
+	bad[10] = '!';
+	v1a_env(bad);
+	CHECK(!verifies(V1A_BODY, now), "V1A non-base64 character");
+	snprintf(bad, sizeof bad, "v1a,%.86s", V1A_SIG);
+	v1a_env(bad);
+	CHECK(!verifies(V1A_BODY, now), "V1A unpadded signature");
+	v1a_env("v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6"
+	    "KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8");
+	CHECK(!verifies(V1A_BODY, now), "V1A 63-byte signature");
+	v1a_env("v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6"
+	    "KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8AgAA");
+	CHECK(!verifies(V1A_BODY, now), "V1A 65-byte signature");
+	v1a_env("v1a,");
+	CHECK(!verifies(V1A_BODY, now), "V1A empty signature");
+	v1a_env("v1a");
+	CHECK(!verifies(V1A_BODY, now), "V1A bare identifier");
+
+	/* kinds never cross: v1a vs whsec_, v1 vs whpk_ */
+	setup(sw, sec);
+	v1a_env("v1a," V1A_SIG);
+	CHECK(!verifies(V1A_BODY, now), "V1A against a whsec_ key fails");
+	setup(sw, pub);
+	v1a_env(v1);
+	CHECK(!verifies(V1A_BODY, now), "v1 against a whpk_ key fails");
+	/* HMAC-SHA256 keyed by the public key's 32 bytes (openssl dgst) */
+	v1a_env("v1,lqMORi96+xH4tqYKZyT1Cmf58EkXivra9UBiBKjmn/g=");
+	CHECK(!verifies(V1A_BODY, now), "v1 HMAC under the public key's "
+	    "bytes fails");
+	setup(sw, pub2);
+	v1a_env("v1a," V1A_SIG);
+	CHECK(!verifies(V1A_BODY, now), "V1A under the wrong whpk_ key");
+
+	/* both kinds on one endpoint, mixed lists */
+	setup(sw, both);
+	v1a_env("v1a," V1A_SIG);
+	CHECK(verifies(V1A_BODY, now), "V1A on a whsec_+whpk_ endpoint");
+	v1a_env(v1);
+	CHECK(verifies(V1A_BODY, now), "v1 on a whsec_+whpk_ endpoint");
+	v1a_env("v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1a," V1A_SIG);
+	CHECK(verifies(V1A_BODY, now), "V1A after a wrong v1");
+	snprintf(sig, sizeof sig, "v1a,%s %s", V1A_SIG2, v1);
+	v1a_env(sig);
+	CHECK(verifies(V1A_BODY, now), "v1 after a wrong v1a");
+	snprintf(sig, sizeof sig, "v1a,%s v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ"
+	    "/9tdO6mc=", V1A_SIG2);
+	v1a_env(sig);
+	CHECK(!verifies(V1A_BODY, now), "wrong v1a and wrong v1 fail");
+	setup(sw, pub2);
+	snprintf(sig, sizeof sig, "%s v1a,%s", v1, V1A_SIG);
+	v1a_env(sig);
+	CHECK(!verifies(V1A_BODY, now), "right v1 + v1a, keys of neither");
+	{
+		const char *rot[] = { V1A_PUB2, V1A_PUB, NULL };
+
+		setup(sw, rot);
+		snprintf(sig, sizeof sig, "v1a,%s v1a,%s", V1A_SIG2, V1A_SIG);
+		v1a_env(sig);
+		CHECK(verifies(V1A_BODY, now), "V1A rotation: two keys, two "
+		    "signatures");
+	}
+
+	/* the bound: at most 8 well-formed v1a entries are verified */
+	setup(sw, pub);
+	for (i = 0, sig[0] = '\0'; i < 7; i++)
+		v1a_cat(sig, "v1a," V1A_SIG2 " ", sizeof sig);
+	v1a_cat(sig, "v1a," V1A_SIG, sizeof sig);
+	v1a_env(sig);
+	CHECK(verifies(V1A_BODY, now), "V1A as the 8th v1a entry");
+	snprintf(sig, sizeof sig, "v1a," V1A_SIG2 " ");
+	for (i = 0; i < 7; i++)
+		v1a_cat(sig, "v1a," V1A_SIG2 " ", sizeof sig);
+	v1a_cat(sig, "v1a," V1A_SIG, sizeof sig);
+	v1a_env(sig);
+	CHECK(!verifies(V1A_BODY, now), "V1A as the 9th v1a entry is not "
+	    "read");
+	for (i = 0, sig[0] = '\0'; i < 20; i++)
+		v1a_cat(sig, "v1a,x ", sizeof sig);
+	v1a_cat(sig, "v1a," V1A_SIG, sizeof sig);
+	v1a_env(sig);
+	CHECK(verifies(V1A_BODY, now), "malformed v1a entries do not count");
+
+	/* key loading: kinds told apart, bad ones refused */
+	CHECK(sw->load_key("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248cw==",
+	    &k, &why) == -1 && strstr(why, "32 bytes") != NULL,
+	    "whpk_ of 31 bytes is refused");
+	CHECK(sw->load_key("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/gA",
+	    &k, &why) == -1, "whpk_ of 33 bytes is refused");
+	CHECK(sw->load_key("whpk_", &k, &why) == -1, "whpk_ alone is refused");
+	CHECK(sw->load_key("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QV!SlJa248c/g=",
+	    &k, &why) == -1, "whpk_ not base64 is refused");
+	CHECK(sw->load_key("whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk",
+	    &k, &why) == 0 && k.kind == HS_KEY_ED25519_SEED && k.len == 32,
+	    "whsk_ (32-byte seed, unpadded) loads as a seed");
+	free(k.bytes);
+	memset(&k, 0, sizeof k);
+	CHECK(sw->load_key("whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTllmU3h"
+	    "6Dt1JKqLSahf2FBSTeius6i4rdBVBKUlrbjxz+A==", &k, &why) == 0 &&
+	    k.kind == HS_KEY_ED25519_SEED && k.len == 32 &&
+	    memcmp(k.bytes, "TESTSIGNINGKEYDONOTUSETHISFORANY", 32) == 0,
+	    "whsk_ (seed||public, 64 bytes) loads its seed");
+	free(k.bytes);
+	memset(&k, 0, sizeof k);
+	CHECK(sw->load_key("whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlnbxto"
+	    "+QVjfqrAdoMP1N0gBAVArNmQijIT9rVAWUo5Wbw==", &k, &why) == -1,
+	    "whsk_ whose public half is another key's is refused");
+	CHECK(sw->load_key("whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlkA",
+	    &k, &why) == -1, "whsk_ of 33 bytes is refused");
+	setup(sw, sec);
+	CHECK_INT(keys[0].kind, HS_KEY_SECRET, "whsec_ stays a shared secret");
+
+	/* sign(): a whsk_ key signs v1a, the vector byte for byte */
+	setup(sw, seed);
+	hs_buf_init(&h);
+	CHECK(sw->sign(&ep, &keys[0], V1A_BODY, strlen(V1A_BODY), now, V1A_ID,
+	    &h) == 0, "V1A sign");
+	CHECK_STR(hs_buf_cstr(&h), "webhook-id: " V1A_ID "\nwebhook-timestamp: "
+	    V1A_TS "\nwebhook-signature: v1a," V1A_SIG "\n",
+	    "V1A sign gives the Go PR's signature");
+	hs_buf_free(&h);
+	v1a_env("v1a," V1A_SIG);
+	CHECK(!verifies(V1A_BODY, now), "a whsk_ key never verifies");
+	setup(sw, pub);
+	hs_buf_init(&h);
+	CHECK(sw->sign(&ep, &keys[0], V1A_BODY, strlen(V1A_BODY), now, V1A_ID,
+	    &h) == -1, "a whpk_ key cannot sign");
+	hs_buf_free(&h);
+}
+/* --- end of Standard Webhooks v1a ------------------------------------- */
+
 static void
 test_stripe(void)
 {
@@ -946,8 +1155,8 @@ test_adobe(void)
 {
 	const struct hs_provider *ap = hs_provider_find("adobe-sign");
 	struct hs_key ids[2] = {
-		{ (unsigned char *)"CBJCHBCAABAAclientA", 19 },
-		{ (unsigned char *)"UB7E5BXCXY", 10 },
+		{ (unsigned char *)"CBJCHBCAABAAclientA", 19, 0 },
+		{ (unsigned char *)"UB7E5BXCXY", 10, 0 },
 	};
 	struct hs_answer ans;
 	struct hs_request req;
@@ -1053,6 +1262,7 @@ main(void)
 	tap_suite = "test_providers";
 	test_github();
 	test_standard();
+	test_standard_v1a();
 	test_stripe();
 	test_circularo();
 	test_documenso();
