@@ -20,6 +20,8 @@ extern const struct hs_provider hs_provider_github;
 extern const struct hs_provider hs_provider_stripe;
 extern const struct hs_provider hs_provider_standard;
 extern const struct hs_provider hs_provider_hmac;
+/* #13: PandaDoc */
+extern const struct hs_provider hs_provider_pandadoc;
 
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
@@ -29,6 +31,8 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_stripe,
 	&hs_provider_standard,
 	&hs_provider_hmac,
+	/* #13: PandaDoc */
+	&hs_provider_pandadoc,
 	NULL
 };
 
