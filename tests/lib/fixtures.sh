@@ -14,6 +14,8 @@ FX_STANDARD_SECRET=whsec_$FX_STANDARD_B64
 FX_STANDARD_KEYHEX=$(printf '%s' "$FX_STANDARD_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
 FX_CONVOY_SECRET=convoy-webhook-secret
 FX_GENERIC_SECRET=generic-secret
+# #13: PandaDoc's shared key (the reference's self-made vector uses it)
+FX_PANDADOC_SECRET=test-shared-key
 
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
@@ -24,6 +26,8 @@ FX_GENERIC_SECRET=generic-secret
 #   convoy     hmac sha256 hex, X-Convoy-Signature, event field "event",
 #              X-Delivery as delivery id; charge.* -> charges
 #   generic    hmac sha512 base64 "sha512=" in X-Signature, field "kind"
+#   pandadoc   ?signature=, a JSON array: document_state_changed and
+#              recipient_completed -> pandadoc, document_deleted -> pd-deleted
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
@@ -49,7 +53,11 @@ fx_config() {
                 "secrets": ["$FX_CONVOY_SECRET"]},
   "generic":   {"provider": "hmac", "header": "X-Signature", "algorithm": "sha512",
                 "encoding": "base64", "prefix": "sha512=", "event_field": "kind",
-                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}}
+                "secrets": ["$FX_GENERIC_SECRET"], "routes": {"*": "generic"}},
+  "pandadoc":  {"provider": "pandadoc", "secrets": ["$FX_PANDADOC_SECRET"],
+                "routes": {"document_state_changed": "pandadoc",
+                           "recipient_completed": "pandadoc",
+                           "document_deleted": "pd-deleted"}}
  }}
 JSON
 }
@@ -63,3 +71,5 @@ fx_standard_sig() {
 	printf 'v1,%s' "$(printf '%s' "$1.$2.$3" | openssl dgst -sha256 -mac HMAC \
 	    -macopt "hexkey:$FX_STANDARD_KEYHEX" -binary | base64 -w0)"
 }
+# fx_pandadoc_sig BODY: the ?signature= value (hex HMAC-SHA256 of the body)
+fx_pandadoc_sig() { hmac_hex "$FX_PANDADOC_SECRET" "$1"; }
