@@ -3,7 +3,8 @@
  * Written by hand (json-c's serialiser cost more than the rest of a small
  * request); the bytes are exactly what json-c printed before, with
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE: "key":value in
- * insertion order, null for absent values. Our strings never hold control
+ * insertion order, null for absent values (batch_index and batch_sha256,
+ * only for an element of a batch, are left out when absent). Our strings never hold control
  * bytes (event names and ids are checked), so only " and \ get escaped.
  * Only the actor, a value taken from the body, still goes through json-c.
  *
@@ -66,6 +67,11 @@ hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out)
 		hs_buf_adds(out, actor);
 	member(out, "occurred_at", ev->occurred_at, 1);
 	member(out, "body_sha256", ev->body_sha256, 0);
+	if (ev->batch_sha256[0]) {
+		hs_buf_adds(out, ",\"batch_index\":");
+		hs_buf_add_long(out, (long)ev->batch_index);
+		member(out, "batch_sha256", ev->batch_sha256, 0);
+	}
 	hs_buf_adds(out, ",\"body\":");
 	return out->oom ? -1 : 0;
 }

@@ -8,6 +8,7 @@
  * provider's reply rule (hs_provider.h), never a case here.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -35,6 +36,20 @@
  * (its fsyncs take milliseconds) before it answers 503. */
 #define HS_DEDUP_WAIT_MS	5000
 
+/* One event of a batch (hs_provider.h split). */
+struct element {
+	struct hs_event	 ev;
+	struct json_object *root;
+	const char	*doc;		/* its bytes in the body */
+	size_t		 len;
+	const char	*queue;		/* NULL: not routed, skipped */
+	int		 store;		/* routed and not a duplicate */
+	struct hs_dedup	 dd;
+	struct hs_buf	 head;
+	char		 key[65];
+	char		 id[HS_SPOOL_ID_MAX];
+};
+
 struct run {
 	struct hs_handler *h;
 	const struct hs_config *cfg;	/* the one this request is served with */
@@ -45,6 +60,10 @@ struct run {
 	struct hs_answer ans;
 	struct timespec	 start;
 	char		 id[HS_SPOOL_ID_MAX];
+	/* a document its provider split() into several events: batch() */
+	struct element	*el;
+	size_t		 nel;
+	const char	**ids;		/* the stored ones', for the answer */
 };
 
 void
@@ -144,14 +163,45 @@ wanted_fields(const struct hs_endpoint *ep, const char **paths, size_t max,
 	return n;
 }
 
+/*
+ * One JSON document (the body, or one element of a batch): the strict
+ * pass, the raw fields, the provider's describe(). 0, or the answer.
+ */
 static int
-check_body(struct run *r, struct json_object **root)
+check_event(struct run *r, const char *doc, size_t len, struct hs_event *ev,
+    struct json_object **root)
 {
 	const struct hs_provider *prov = r->ep->provider;
 	const char *why = "bad request", *paths[HS_JSON_MAX_WANT];
 	struct hs_json_want spans[HS_JSON_MAX_WANT];
 	size_t	 npaths, nparse, i;
 	int	 rc;
+
+	/* One strict pass over the body; json-c sees only what we read. */
+	npaths = wanted_fields(r->ep, paths, HS_JSON_MAX_WANT, &nparse);
+	if ((*root = hs_event_extract_raw(doc, len, paths, npaths, nparse,
+	    spans, &why)) == NULL)
+		return answer(r, 400, "error", why);
+	for (i = nparse; i < npaths && i - nparse < HS_EVENT_RAW_MAX; i++) {
+		ev->raw[i - nparse] = spans[i].value;
+		ev->raw_len[i - nparse] = spans[i].len;
+	}
+	rc = prov->describe(r->ep, &r->req, *root, ev, &why);
+	if (rc == HS_DESCRIBE_AUTH)
+		return answer(r, 401, "error", why);
+	if (rc == HS_DESCRIBE_ACK)
+		return answer(r, 200, "acknowledged", NULL);
+	if (rc != 0)
+		return answer(r, 400, "error", why);
+	return 0;
+}
+
+static int
+check_body(struct run *r, struct json_object **root)
+{
+	const struct hs_provider *prov = r->ep->provider;
+	const char *why = "bad request";
+	size_t	 i;
 
 	switch (hs_request_read_body(&r->req, r->io,
 	    r->cfg->body_timeout_seconds)) {
@@ -178,24 +228,10 @@ check_body(struct run *r, struct json_object **root)
 	if (prov->verify(r->ep, &r->req, r->req.now, &why) == -1)
 		return answer(r, 401, "error", why);
 	r->ev.verified = !(prov->flags & HS_PROV_PENDING);
+	if (prov->split)
+		return 0;	/* its elements are checked one by one: batch() */
 	hs_sha256_hex(r->req.doc, r->req.doc_len, r->ev.body_sha256);
-	/* One strict pass over the body; json-c sees only what we read. */
-	npaths = wanted_fields(r->ep, paths, HS_JSON_MAX_WANT, &nparse);
-	if ((*root = hs_event_extract_raw(r->req.doc, r->req.doc_len, paths,
-	    npaths, nparse, spans, &why)) == NULL)
-		return answer(r, 400, "error", why);
-	for (i = nparse; i < npaths && i - nparse < HS_EVENT_RAW_MAX; i++) {
-		r->ev.raw[i - nparse] = spans[i].value;
-		r->ev.raw_len[i - nparse] = spans[i].len;
-	}
-	rc = prov->describe(r->ep, &r->req, *root, &r->ev, &why);
-	if (rc == HS_DESCRIBE_AUTH)
-		return answer(r, 401, "error", why);
-	if (rc == HS_DESCRIBE_ACK)
-		return answer(r, 200, "acknowledged", NULL);
-	if (rc != 0)
-		return answer(r, 400, "error", why);
-	return 0;
+	return check_event(r, r->req.doc, r->req.doc_len, &r->ev, root);
 }
 
 /*
@@ -203,14 +239,15 @@ check_body(struct run *r, struct json_object **root)
  * provider's dedup_extra, else the body's hash): the marker's file name.
  */
 static void
-dedup_key(const struct run *r, char out[65])
+dedup_key(const struct hs_endpoint *ep, const struct hs_event *ev,
+    char out[65])
 {
 	struct hs_buf b;
-	const char *key = r->ev.dedup_extra[0] ? r->ev.dedup_extra :
-	    r->ev.body_sha256;
+	const char *key = ev->dedup_extra[0] ? ev->dedup_extra :
+	    ev->body_sha256;
 
 	hs_buf_init(&b);
-	hs_buf_adds(&b, r->ep->name);
+	hs_buf_adds(&b, ep->name);
 	hs_buf_add(&b, "", 1);
 	hs_buf_adds(&b, key);
 	hs_sha256_hex(b.data, b.len, out);
@@ -282,7 +319,7 @@ spool(struct run *r, const char *queue)
 		    "verification; retry later");
 	}
 	if (r->ep->dedup) {
-		dedup_key(r, key);
+		dedup_key(r->ep, &r->ev, key);
 		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,
 		    key, HS_DEDUP_WAIT_MS, &dd, &why);
 		switch (rc) {
@@ -332,6 +369,195 @@ spool(struct run *r, const char *queue)
 	return answer(r, 200, r->ev.verified ? "accepted" : "pending", NULL);
 }
 
+/*
+ * Dedup for each routed element of a batch: one that is on disk already
+ * (or twice in this batch) is not stored again. 0, or the answer (503)
+ * with every lock taken so far let go.
+ */
+static int
+batch_dedup(struct run *r)
+{
+	struct element *e;
+	const char *why = NULL;
+	size_t	 i, j;
+	int	 rc;
+
+	for (i = 0; i < r->nel; i++) {
+		e = &r->el[i];
+		e->store = e->queue != NULL;
+		if (!e->store || !r->ep->dedup)
+			continue;
+		dedup_key(r->ep, &e->ev, e->key);
+		for (j = 0; j < i; j++)
+			if (r->el[j].queue && strcmp(r->el[j].key, e->key) == 0)
+				break;
+		if (j < i) {
+			e->store = 0;	/* its own lock would wait on ours */
+			continue;
+		}
+		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,
+		    e->key, HS_DEDUP_WAIT_MS, &e->dd, &why);
+		switch (rc) {
+		case HS_DEDUP_DUP:
+			e->store = 0;
+			break;
+		case HS_DEDUP_BUSY:
+			answer(r, 503, "error", "the same delivery is being "
+			    "stored; retry later");
+			goto fail;
+		case HS_DEDUP_REFUSE:
+			hs_log_msg("dedup", why);
+			answer(r, 503, "error", "could not store the event; "
+			    "retry later");
+			goto fail;
+		case HS_DEDUP_OFF:
+			log_once("dedup disabled, duplicates are stored", why);
+			break;
+		}
+	}
+	return 0;
+fail:
+	for (j = 0; j < i; j++)
+		hs_spool_dedup_end(&r->el[j].dd, NULL);
+	return r->ans.status;
+}
+
+/* Every routed element not yet on disk, all of them or none. */
+static int
+batch_spool(struct run *r)
+{
+	struct hs_spool_item *items = NULL;
+	struct iovec *iov = NULL;
+	struct hs_envelope env;
+	struct element *e;
+	char	 received[HS_RFC3339_LEN];
+	const char *why = NULL, *state;
+	size_t	 i, n = 0;
+	int	 rc = -1;
+
+	if (!r->ev.verified && pending_full(r)) {
+		hs_log_msg("pending", "pending/ is full for this endpoint "
+		    "(max_pending, max_pending_bytes): run hookspool verify");
+		return answer(r, 503, "error", "too many events awaiting "
+		    "verification; retry later");
+	}
+	if (batch_dedup(r) != 0)
+		return r->ans.status;
+	state = r->ev.verified ? HS_STATE_NEW : HS_STATE_PENDING;
+	hs_clock_rfc3339(r->start, received);
+	items = calloc(r->nel, sizeof *items);
+	iov = calloc(3 * r->nel, sizeof *iov);
+	r->ids = calloc(r->nel, sizeof *r->ids);
+	if (items == NULL || iov == NULL || r->ids == NULL) {
+		why = "out of memory";
+		goto done;
+	}
+	for (i = 0; i < r->nel; i++) {
+		if (!(e = &r->el[i])->store)
+			continue;
+		hs_spool_new_id(r->start, e->id);
+		env = (struct hs_envelope){ e->id, r->ep->name,
+		    r->ep->provider->name, e->queue, received, &e->ev };
+		if (hs_envelope_head(&env, &e->head) == -1) {
+			why = "out of memory";
+			goto done;
+		}
+		iov[3 * n] = (struct iovec){ e->head.data, e->head.len };
+		iov[3 * n + 1] = (struct iovec){ (void *)e->doc, e->len };
+		iov[3 * n + 2] = (struct iovec){ (void *)HS_ENVELOPE_TAIL,
+		    strlen(HS_ENVELOPE_TAIL) };
+		items[n] = (struct hs_spool_item){ e->queue, state, e->id,
+		    &iov[3 * n], 3 };
+		r->ids[n++] = e->id;
+	}
+	if (n == 0) {
+		rc = 0;
+		answer(r, 200, "duplicate", NULL);
+		goto done;
+	}
+	if ((rc = hs_spool_deliver_all(r->cfg->spool_dir, items, n,
+	    r->cfg->durable, &why)) == -1)
+		hs_log_msg("spool", why);
+done:
+	for (i = 0; i < r->nel; i++) {
+		e = &r->el[i];
+		if (e->store && hs_spool_dedup_end(&e->dd,
+		    rc == 0 ? e->id : NULL) == -1)
+			log_once("dedup", "cannot write a duplicate marker");
+	}
+	free(items);
+	free(iov);
+	if (rc == -1) {
+		if (why && strcmp(why, "out of memory") == 0)
+			return answer(r, 500, "error", "out of memory");
+		return answer(r, 503, "error", "could not store the events; "
+		    "retry later");
+	}
+	if (n == 0)
+		return r->ans.status;
+	r->ans.ids = r->ids;
+	r->ans.nids = n;
+	return answer(r, 200, r->ev.verified ? "accepted" : "pending", NULL);
+}
+
+/*
+ * A document its provider splits into several events (PandaDoc's array):
+ * each element checked, described and routed on its own; nothing is
+ * stored unless every element passed, and then every routed one is
+ * stored or none (hs_spool_deliver_all).
+ */
+static int
+batch(struct run *r)
+{
+	const struct hs_provider *prov = r->ep->provider;
+	struct hs_json_span spans[HS_SPLIT_MAX];
+	struct element *e;
+	char	 batch_sha256[65];
+	const char *why = "bad request";
+	size_t	 i, routed = 0;
+	int	 n;
+
+	if ((n = prov->split(r->ep, r->req.doc, r->req.doc_len, spans,
+	    HS_SPLIT_MAX, &why)) < 1)
+		return answer(r, 400, "error", why);
+	if ((r->el = calloc((size_t)n, sizeof *r->el)) == NULL)
+		return answer(r, 500, "error", "out of memory");
+	r->nel = (size_t)n;
+	hs_sha256_hex(r->req.doc, r->req.doc_len, batch_sha256);
+	for (i = 0; i < r->nel; i++) {
+		e = &r->el[i];
+		e->dd = (struct hs_dedup){ -1, -1, "" };
+		hs_buf_init(&e->head);
+		e->ev.verified = r->ev.verified;
+		e->doc = spans[i].p;
+		e->len = spans[i].len;
+		e->ev.batch_index = i;
+		memcpy(e->ev.batch_sha256, batch_sha256, sizeof batch_sha256);
+		hs_sha256_hex(spans[i].p, spans[i].len, e->ev.body_sha256);
+		switch (check_event(r, spans[i].p, spans[i].len, &e->ev,
+		    &e->root)) {
+		case 0:
+			break;
+		case 200:	/* acknowledged: nothing of it to store */
+			continue;
+		default:
+			return r->ans.status;
+		}
+		/* no id of its own: what makes it unique is its place in
+		 * this delivery (a redelivered batch is a duplicate; two
+		 * elements are never merged) */
+		if (e->ev.dedup_extra[0] == '\0')
+			snprintf(e->ev.dedup_extra, sizeof e->ev.dedup_extra,
+			    "%s\n%zu", batch_sha256, i);
+		if ((e->queue = hs_route_find(r->ep, e->ev.name)) != NULL &&
+		    routed++ == 0)	/* the log names the first */
+			memcpy(r->ev.name, e->ev.name, sizeof r->ev.name);
+	}
+	if (routed == 0)
+		return answer(r, 200, "ignored", NULL);
+	return batch_spool(r);
+}
+
 int
 hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 {
@@ -339,6 +565,7 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 	struct json_object *root = NULL;
 	struct timespec end;
 	const char *queue;
+	size_t	 i;
 
 	memset(&r, 0, sizeof r);
 	r.h = h;
@@ -355,6 +582,10 @@ hs_handle(struct hs_handler *h, char **envp, const struct hs_io *io)
 	}
 	if (check_body(&r, &root) != 0)
 		goto out;
+	if (r.ep->provider->split) {
+		batch(&r);
+		goto out;
+	}
 	if ((queue = hs_route_find(r.ep, r.ev.name)) == NULL) {
 		answer(&r, 200, "ignored", NULL);
 		goto out;
@@ -370,13 +601,19 @@ out:
 	    .event = r.ev.name[0] ? r.ev.name : NULL,
 	    .status = r.ans.status,
 	    .outcome = r.ans.state,
-	    .id = r.ans.id,
+	    .id = r.ans.nids ? r.ans.ids[0] : r.ans.id,	/* a batch: its first */
 	    .queue = r.ans.queue,
 	    .error = r.ans.error,
 	    .micros = (end.tv_sec - r.start.tv_sec) * 1000000L +
 		(end.tv_nsec - r.start.tv_nsec) / 1000,
 	});
 	json_object_put(root);
+	for (i = 0; i < r.nel; i++) {
+		json_object_put(r.el[i].root);
+		hs_buf_free(&r.el[i].head);
+	}
+	free(r.el);
+	free(r.ids);
 	hs_request_free(&r.req);
 	return r.ans.status;
 }

@@ -443,3 +443,89 @@ hs_json_scan(const char *str, size_t n, struct hs_json_want *want,
 	hs_json_track_free(&t);
 	return rc;
 }
+
+/*
+ * The end of the object whose '{' is at p: braces counted, strings
+ * skipped by the scanner's own string rule (so a brace or bracket inside
+ * a string is never counted). Its contents are checked later.
+ */
+static cur_t
+object_end(struct scan *s, cur_t p)
+{
+	cur_t	 end = s->end;
+	int	 depth = 0;
+
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			if ((p = scan_string(s, p)) == NULL)
+				return NULL;
+			continue;
+		case '{':
+		case '[':
+			if (++depth > HS_JSON_MAX_DEPTH)
+				return fail_at(s, "JSON nested too deep");
+			break;
+		case '}':
+		case ']':
+			if (--depth == 0)
+				return p + 1;
+			break;
+		case '\0':
+			return fail_at(s, "NUL byte in body");
+		}
+		p++;
+	}
+	return fail_at(s, "unexpected end of body");
+}
+
+int
+hs_json_split_array(const char *str, size_t n, struct hs_json_span *spans,
+    size_t max, const char **why)
+{
+	struct scan s = { (cur_t)str + n, NULL, 0 };
+	cur_t	 end = s.end, p, q;
+	size_t	 count = 0;
+
+	p = skip_ws((cur_t)str, end);
+	if (p >= end || *p != '[') {
+		*why = "body is not a JSON array";
+		return -1;
+	}
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == ']') {
+		*why = "empty array: no events";
+		return -1;
+	}
+	for (;;) {
+		if (p >= end || *p != '{') {
+			*why = "an array element is not a JSON object";
+			return -1;
+		}
+		if (count == max) {
+			*why = "too many events in one delivery";
+			return -1;
+		}
+		if ((q = object_end(&s, p)) == NULL) {
+			*why = s.why;
+			return -1;
+		}
+		spans[count].p = (const char *)p;
+		spans[count++].len = (size_t)(q - p);
+		p = skip_ws(q, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == ']')
+			break;
+		*why = p < end ? "expected ',' or ']'" :
+		    "unexpected end of body";
+		return -1;
+	}
+	if (skip_ws(p + 1, end) != end) {
+		*why = "trailing bytes after the JSON array";
+		return -1;
+	}
+	return (int)count;
+}

@@ -41,6 +41,7 @@ int
 hs_response_send(const struct hs_io *io, const struct hs_answer *a)
 {
 	struct hs_buf body, out;
+	size_t	 i;
 	int	 rc;
 
 	hs_buf_init(&body);
@@ -54,6 +55,16 @@ hs_response_send(const struct hs_io *io, const struct hs_answer *a)
 	if (a->id) {
 		hs_buf_adds(&body, ",\"id\":");
 		hs_buf_add_json_string(&body, a->id, strlen(a->id));
+	}
+	if (a->ids) {
+		hs_buf_adds(&body, ",\"ids\":[");
+		for (i = 0; i < a->nids; i++) {
+			if (i)
+				hs_buf_adds(&body, ",");
+			hs_buf_add_json_string(&body, a->ids[i],
+			    strlen(a->ids[i]));
+		}
+		hs_buf_adds(&body, "]");
 	}
 	if (a->queue) {
 		hs_buf_adds(&body, ",\"queue\":");

@@ -356,6 +356,116 @@ out:
 	return rc;
 }
 
+/* Where each item of a batch got to, so that a failure can undo it. */
+struct slot {
+	int	 tmp, dst;	/* its queue's tmp/ and state/ */
+	int	 owner;		/* these fds are this slot's to close */
+	int	 at;		/* 0 nowhere, 1 in tmp/, 2 in state/ */
+};
+
+int
+hs_spool_deliver_all(const char *spool, const struct hs_spool_item *items,
+    size_t n, int durable, const char **why)
+{
+	struct slot *sl;
+	size_t	 i, j;
+	int	 fd, saved, rc = -1;
+
+	if ((sl = calloc(n ? n : 1, sizeof *sl)) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		sl[i].tmp = sl[i].dst = -1;
+	/* 1: every file complete (and on disk) in tmp/, where no reader looks */
+	for (i = 0; i < n; i++) {
+		if (!hs_name_valid(items[i].queue) ||
+		    !component_ok(items[i].state) ||
+		    !hs_name_valid_max(items[i].id, HS_SPOOL_ID_MAX - 1)) {
+			*why = "bad queue or id";
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (sl[j].owner &&
+			    strcmp(items[j].queue, items[i].queue) == 0 &&
+			    strcmp(items[j].state, items[i].state) == 0)
+				break;
+		if (j < i) {
+			sl[i].tmp = sl[j].tmp;
+			sl[i].dst = sl[j].dst;
+		} else {
+			if (open_queue(spool, items[i].queue, items[i].state,
+			    &sl[i].tmp, &sl[i].dst, why) == -1)
+				goto fail;
+			sl[i].owner = 1;
+		}
+		fd = openat(sl[i].tmp, items[i].id, O_WRONLY | O_CREAT |
+		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, HS_SPOOL_FILE_MODE);
+		if (fd == -1) {
+			*why = "cannot create file in tmp/";
+			goto fail;
+		}
+		sl[i].at = 1;
+		if (hs_writev_all(fd, items[i].iov, items[i].iovcnt) == -1) {
+			*why = "write failed";
+			saved = errno;
+			close(fd);
+			errno = saved;
+			goto fail;
+		}
+		/* after a failed fsync the data is gone: never retry */
+		if (durable && fsync(fd) == -1) {
+			*why = "fsync failed";
+			saved = errno;
+			close(fd);
+			errno = saved;
+			goto fail;
+		}
+		if (close(fd) == -1) {
+			*why = "close failed";
+			goto fail;
+		}
+	}
+	/* 2: into the queues, where readers look */
+	for (i = 0; i < n; i++) {
+		if (hs_spool_renameat_noreplace(sl[i].tmp, items[i].id,
+		    sl[i].dst, items[i].id) == -1) {
+			*why = "rename into the queue failed";
+			goto fail;
+		}
+		sl[i].at = 2;
+	}
+	/* 3: the directory entries on disk, each directory once */
+	for (i = 0; durable && i < n; i++)
+		if (sl[i].owner && fsync(sl[i].dst) == -1) {
+			*why = "directory fsync failed";
+			goto fail;
+		}
+	rc = 0;
+	goto out;
+fail:
+	/* take back what was renamed (its entry may not survive a crash,
+	 * and the rest never arrives), remove what is in tmp/ */
+	saved = errno;
+	for (i = 0; i < n; i++) {
+		if (sl[i].at == 2)
+			unlinkat(sl[i].dst, items[i].id, 0);
+		else if (sl[i].at == 1)
+			unlinkat(sl[i].tmp, items[i].id, 0);
+	}
+	errno = saved;
+out:
+	saved = errno;
+	for (i = 0; i < n; i++)
+		if (sl[i].owner) {
+			close(sl[i].tmp);
+			close(sl[i].dst);
+		}
+	free(sl);
+	errno = saved;
+	return rc;
+}
+
 int
 hs_spool_commit(int fd, int tmpdir, const char *tmpname, int dstdir,
     const char *dstname, const struct iovec *iov, int iovcnt, unsigned flags,

@@ -6,7 +6,8 @@
  *    "queue":...,"received_at":...,"verified":...,"verified_scope":...,
  *    "delivery_id":...,
  *    "document_id":...,"actor":...,"occurred_at":...,"body_sha256":...,
- *    "body":<raw body>}\n
+ *    ["batch_index":...,"batch_sha256":...,] "body":<raw body>}\n
+ * (the batch fields only for one element of a batch, hs_provider.h split)
  */
 #ifndef HS_ENVELOPE_H
 #define HS_ENVELOPE_H

@@ -25,6 +25,11 @@ struct hs_event {
 	 * Sign's hash covers only the event's time and type ("event") */
 	const char *verified_scope;
 	char	 body_sha256[65];
+	/* one element of a document split() into several events: its place
+	 * (0-based) and the SHA-256 of the whole delivery; "" for a
+	 * document that is one event (then neither field is written) */
+	char	 batch_sha256[65];
+	size_t	 batch_index;
 	/* raw JSON text of the provider's raw_fields, in order (NULL: absent) */
 	const char *raw[HS_EVENT_RAW_MAX];
 	size_t	 raw_len[HS_EVENT_RAW_MAX];

@@ -38,6 +38,25 @@ struct hs_json_want {
 int	hs_json_scan(const char *s, size_t n, struct hs_json_want *want,
 	    size_t nwant, const char **why);
 
+/* A span of the body: one element of a top-level array. */
+struct hs_json_span {
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * s[0..n) as a top-level JSON array of objects (PandaDoc's batch): the
+ * span of each element, in order, into spans (at most max). Only the
+ * array's frame is checked here (brackets, commas, whitespace, each
+ * element an object whose braces balance outside strings); each span
+ * must still pass hs_json_scan(), and when every one does, the whole is
+ * strict JSON too. Returns the number of elements (>= 1), or -1 with
+ * *why: not an array, empty, an element that is not an object, more
+ * than max elements.
+ */
+int	hs_json_split_array(const char *s, size_t n, struct hs_json_span *spans,
+	    size_t max, const char **why);
+
 /* Length of the UTF-8 sequence at s, 1 for ASCII, 0 if invalid or cut short. */
 size_t	hs_utf8_len(const char *s, size_t left);
 /* Well-formed UTF-8 (same rules as inside JSON strings)? */

@@ -10,6 +10,7 @@ struct hs_answer;
 struct hs_buf;
 struct hs_endpoint;
 struct hs_event;
+struct hs_json_span;
 struct hs_key;
 struct hs_request;
 struct json_object;
@@ -51,6 +52,11 @@ struct hs_option {
 	const char *const *values;	/* HS_OPT_CHOICE: what each stores */
 	const char	*help;		/* one line, for check-config */
 };
+
+/* The most events one request may carry (split()): each holds a dedup
+ * lock while the batch is stored, so this bounds the fds one request
+ * takes; a larger batch is refused (400). */
+#define HS_SPLIT_MAX		100
 
 #define HS_DESCRIBE_BAD		(-1)
 #define HS_DESCRIBE_AUTH	(-2)
@@ -107,6 +113,18 @@ struct hs_provider {
 	 * puts its JSON in (Dropbox Sign: "json"). NULL: the body is JSON.
 	 */
 	const char	*form_field;
+	/*
+	 * A document that carries several events (PandaDoc's JSON array):
+	 * the span of each, in order, into spans (at most HS_SPLIT_MAX).
+	 * Each span is then checked strictly, described, routed, deduped
+	 * and stored as an event of its own (its own bytes as body, the
+	 * envelope's batch_index and batch_sha256 saying where it came
+	 * from), every routed one or none. Returns their number (>= 1), or
+	 * -1 with *why (400). NULL: the document is one event.
+	 */
+	int	(*split)(const struct hs_endpoint *ep, const char *doc,
+		    size_t len, struct hs_json_span *spans, size_t max,
+		    const char **why);
 	/* A configured secret string -> key bytes. NULL: the raw bytes. */
 	int	(*load_key)(const char *secret, struct hs_key *key,
 		    const char **why);
@@ -123,8 +141,9 @@ struct hs_provider {
 		    struct hs_event *ev, const char **why);
 	/*
 	 * Appends the headers this sender would attach, one "Name: value\n"
-	 * per line (for `hookspool sign` and the tests). delivery_id may be
-	 * NULL; now is the signing time.
+	 * per line (for `hookspool sign` and the tests). A line "?name=value"
+	 * is a query parameter instead, appended to the URL (PandaDoc's
+	 * ?signature=). delivery_id may be NULL; now is the signing time.
 	 */
 	int	(*sign)(const struct hs_endpoint *ep, const struct hs_key *key,
 		    const char *body, size_t len, long long now,

@@ -10,6 +10,9 @@ struct hs_answer {
 	const char	*error;		/* static text; never request data */
 	const char	*id;		/* spool id, or NULL */
 	const char	*queue;		/* queue, or NULL */
+	/* the spool ids of a batch's events (JSON "ids"), or NULL */
+	const char	**ids;
+	size_t		 nids;
 	/* what a provider's reply rule adds (static or config text only) */
 	const char	*header_name;	/* one more response header, or NULL */
 	const char	*header_value;

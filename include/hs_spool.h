@@ -59,6 +59,27 @@ int	hs_spool_deliver(const char *spool, const char *queue,
 	    int iovcnt, int durable, const char **why);
 
 /*
+ * Several events, every one or none (the elements of a batch): each is
+ * written into its queue's tmp/ and fsync'd (durable); only when all are
+ * there are they renamed into <queue>/<state>/ one after another, without
+ * replacing anything, and then each destination directory is fsync'd
+ * once. On any failure every file already renamed is taken back and every
+ * temp file removed: -1 with *why. Between the first rename and a failure
+ * a reader may see (and claim) an element that is then taken back, the
+ * same window hs_spool_deliver has between its rename and a failing
+ * directory fsync.
+ */
+struct hs_spool_item {
+	const char	*queue;
+	const char	*state;
+	const char	*id;
+	const struct iovec *iov;
+	int		 iovcnt;
+};
+int	hs_spool_deliver_all(const char *spool, const struct hs_spool_item *items,
+	    size_t n, int durable, const char **why);
+
+/*
  * Adds the number and bytes of the files in <spool>/<queue>/<state>/ (names
  * starting with '.' not counted) to *count and *bytes. A missing directory
  * holds nothing. -1 with errno when it cannot be read.

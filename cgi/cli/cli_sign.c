@@ -143,7 +143,8 @@ send_request(const char *url, const struct hs_buf *headers,
 	copy = strdup(headers->data ? headers->data : "");
 	for (line = strtok_r(copy, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save))
-		list = curl_slist_append(list, line);
+		if (line[0] != '?')	/* a query parameter: in the URL */
+			list = curl_slist_append(list, line);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	if (form_field) {
 		/* the JSON as one form field, as `curl -F` sends it */
@@ -201,6 +202,8 @@ print_curl(const struct sign_opts *o, const char *url,
 		printf(" \\\n  -H 'Content-Type: application/json'");
 	for (line = strtok_r(copy, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '?')	/* a query parameter: in the URL */
+			continue;
 		printf(" \\\n  -H ");
 		shell_quote(stdout, line, strlen(line));
 	}
@@ -232,6 +235,33 @@ print_curl(const struct sign_opts *o, const char *url,
 	free(copy);
 }
 
+/*
+ * The "?name=value" lines of sign() (a sender that signs in the query
+ * string, PandaDoc) appended to url: after '?', or '&' when it has one.
+ * -1 when the URL would not fit.
+ */
+static int
+add_query(char *url, size_t urllen, const struct hs_buf *headers)
+{
+	const char *p = headers->data, *nl;
+	size_t	 len, at;
+
+	for (; p && *p; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		if (*p != '?')
+			continue;
+		len = (size_t)(nl - p);
+		at = strlen(url);
+		if (at + len + 1 > urllen)
+			return -1;
+		memcpy(url + at, p, len);
+		if (strchr(url, '?') != url + at)
+			url[at] = '&';
+		url[at + len] = '\0';
+	}
+	return 0;
+}
+
 int
 hs_cmd_sign(const char *config, int argc, char **argv)
 {
@@ -240,7 +270,7 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 	const struct hs_endpoint *ep;
 	const struct hs_provider *p;
 	struct hs_buf headers, body;
-	char	 url[512], hname[128];
+	char	 url[2048], hname[128];
 	long long now;
 	int	 rc = 1;
 
@@ -275,14 +305,24 @@ hs_cmd_sign(const char *config, int argc, char **argv)
 	if (o.event && p->event_header &&
 	    p->event_header(ep, hname, sizeof hname) == 0)
 		hs_buf_printf(&headers, "%s: %s\n", hname, o.event);
-	if (o.send_url)
-		rc = send_request(o.send_url, &headers, &body, p->form_field);
-	else {
+	if (o.send_url) {
+		if (strlen(o.send_url) >= sizeof url ||
+		    (snprintf(url, sizeof url, "%s", o.send_url),
+		    add_query(url, sizeof url, &headers) == -1)) {
+			fprintf(stderr, "hookspool: URL too long\n");
+			goto done;
+		}
+		rc = send_request(url, &headers, &body, p->form_field);
+	} else {
 		snprintf(url, sizeof url, "%s", o.url ? o.url :
 		    "http://127.0.0.1:8080/webhooks/");
 		if (o.url == NULL)
 			snprintf(url, sizeof url,
 			    "http://127.0.0.1:8080/webhooks/%s", ep->name);
+		if (add_query(url, sizeof url, &headers) == -1) {
+			fprintf(stderr, "hookspool: URL too long\n");
+			goto done;
+		}
 		print_curl(&o, url, &headers, &body, p->form_field);
 		rc = 0;
 	}

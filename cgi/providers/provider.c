@@ -26,6 +26,8 @@ extern const struct hs_provider hs_provider_dropboxsign;
 /* issue #13: e-signature platforms */
 extern const struct hs_provider hs_provider_boldsign;
 extern const struct hs_provider hs_provider_docuseal;
+/* #13: PandaDoc */
+extern const struct hs_provider hs_provider_pandadoc;
 
 static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
@@ -39,6 +41,8 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_dropboxsign,
 	&hs_provider_boldsign,
 	&hs_provider_docuseal,
+	/* #13: PandaDoc */
+	&hs_provider_pandadoc,
 	NULL
 };
 

@@ -203,6 +203,105 @@ else
 	bad "fcgi walk: needs spawn-fcgi and cgi-fcgi"
 fi
 
+# --- #13: a batch (PandaDoc: one request, several events) ---------------------
+# The same walk over a delivery of 4 elements, 3 of them routed (two
+# queues): every call failing in turn must end in
+#   503, nothing in tmp/ or new/ of either queue, no marker, and the retry
+#       accepted with exactly the 3; or
+#   200 accepted with exactly the 3 complete files, and the retry
+#       duplicate (or accepted again, when a marker failed and said so)
+BSPOOL=$T/bspool
+PDKEY=inject-pandadoc-key
+cat > "$T/batch.json" <<JSON
+{"spool_dir": "$BSPOOL", "endpoints": {"pd": {"provider": "pandadoc",
+ "secrets": ["$PDKEY"], "routes": {"document_state_changed": "pda",
+ "recipient_completed": "pda", "document_deleted": "pdb"}}}}
+JSON
+BBODY='[{"event":"document_state_changed","data":{"id":"d1","status":"document.sent"}},{"event":"document_updated","data":{"id":"d1"}},{"event":"recipient_completed","data":{"id":"d1"}},{"event":"document_deleted","data":{"id":"d2"}}]'
+printf '%s' "$BBODY" > "$T/bbody"
+BSIG=$(openssl dgst -sha256 -hmac "$PDKEY" < "$T/bbody" | awk '{print $NF}')
+BSHA=$(sha256sum < "$T/bbody" | cut -d' ' -f1)
+bcgi() {
+	env -i PATH=/usr/bin:/bin ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+	    HOOKSPOOL_CONFIG="$T/batch.json" REQUEST_METHOD=POST PATH_INFO=/pd \
+	    CONTENT_TYPE=application/json CONTENT_LENGTH=${#BBODY} \
+	    QUERY_STRING="signature=$BSIG" "$@" "$BIN" < "$T/bbody" > "$T/out" 2> "$T/err"
+}
+bevents() { find "$BSPOOL/pda/new" "$BSPOOL/pdb/new" -type f 2>/dev/null | wc -l; }
+bleft() { find "$BSPOOL/pda/tmp" "$BSPOOL/pdb/tmp" -type f 2>/dev/null | wc -l; }
+bmarkers() { find "$BSPOOL/.dedup" -type f -not -name '*.inflight' 2>/dev/null | wc -l; }
+bcomplete() {	# exactly elements 0, 2, 3, whole, of this delivery
+	local f got=""
+	for f in "$BSPOOL"/pda/new/* "$BSPOOL"/pdb/new/*; do
+		[ -f "$f" ] || continue
+		[ "$(jq -r .batch_sha256 "$f" 2>/dev/null)" = "$BSHA" ] || return 1
+		[ "$(jq -c .body "$f")" = "$(jq -c ".[$(jq .batch_index "$f")]" "$T/bbody")" ] || return 1
+		got="$got $(jq .batch_index "$f")"
+	done
+	[ "$(tr ' ' '\n' <<< "$got" | sort | tr '\n' ' ')" = " 0 2 3 " ]
+}
+bprepare() {
+	rm -rf "$BSPOOL"
+	if [ "$1" = warm ]; then
+		mkdir -p "$BSPOOL"/pda/{tmp,new,cur} "$BSPOOL"/pdb/{tmp,new,cur} "$BSPOOL/.dedup/pd"
+	fi
+}
+bjudge() {
+	local label=$1 st s first retry
+	st=$(status); s=$(said)
+	case "$st $s" in
+	"Status: 503 Service Unavailable error")
+		first=503
+		[ "$(bevents) $(bleft)" = "0 0" ] || { bad "$label: 503 left $(bevents) in new/, $(bleft) in tmp/"; return; }
+		[ "$(bmarkers)" = 0 ] || { bad "$label: 503 left a duplicate marker"; return; }
+		;;
+	"Status: 200 OK accepted")
+		first=200
+		[ "$(bevents) $(bleft)" = "3 0" ] || { bad "$label: 200 with $(bevents) in new/, $(bleft) in tmp/"; return; }
+		bcomplete || { bad "$label: 200 but new/ is not exactly the 3 routed elements"; return; }
+		[ "$(sed -n '/^\r$/,$p' "$T/out" | tail -n +2 | jq '.ids | length')" = 3 ] ||
+		    { bad "$label: 200 without 3 ids"; return; }
+		;;
+	*)	bad "$label: answered [$st $s]"; return ;;
+	esac
+	bcgi
+	retry="$(status) $(said)"
+	if [ "$first" = 503 ]; then
+		[ "$retry" = "Status: 200 OK accepted" ] && [ "$(bevents)" = 3 ] && bcomplete ||
+		    { bad "$label: after the 503, the retry got [$retry] with $(bevents) file(s)"; return; }
+	else
+		case "$retry" in
+		"Status: 200 OK duplicate") [ "$(bevents)" = 3 ] || { bad "$label: duplicate, but $(bevents) files"; return; } ;;
+		"Status: 200 OK accepted")
+			grep -qE "$DEDUP_SAID" "$T/err.first" ||
+			    { bad "$label: the retry was stored again without a word"; return; } ;;
+		*) bad "$label: the retry got [$retry]"; return ;;
+		esac
+	fi
+	[ "$(bleft)" = 0 ] || { bad "$label: tmp/ not empty after the retry"; return; }
+	ok "$label: $first, then the retry [$retry]"
+}
+walk_batch() {	# walk_batch fresh|warm
+	local kind=$1 n name what calls
+	bprepare "$kind"
+	rm -f "$T/btrace"
+	bcgi LD_PRELOAD="$SHIM" HS_FAIL_UNDER="$BSPOOL" HS_FAIL_LOG="$T/btrace"
+	check "batch $kind: trace run accepted" "$(status) $(said) $(bevents)" "Status: 200 OK accepted 3"
+	calls=$(wc -l < "$T/btrace")
+	echo "# batch $kind: $calls file operations on the spool: $(awk '{print $2}' "$T/btrace" | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+	cp "$T/btrace" "$T/btrace.$kind"
+	while read -r n name _; do
+		for what in $(errnos_for "$name"); do
+			bprepare "$kind"
+			bcgi LD_PRELOAD="$SHIM" HS_FAIL_UNDER="$BSPOOL" HS_FAIL="$n:$what"
+			cp "$T/err" "$T/err.first"
+			bjudge "batch $kind: call $n ($name) fails with $what"
+		done
+	done < "$T/btrace.$kind"
+}
+walk_batch fresh
+walk_batch warm
+
 # --- the CLI: a claim, the handler, the move to done/ ---------------------------
 # `hookspool run` over one event, with each of its file operations failing
 # in turn. Then clean runs (the lease is 0: a claim left in cur/ is taken

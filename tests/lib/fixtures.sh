@@ -59,6 +59,8 @@ fx_v1a_sender_config() {
 JSON
 }
 # --- end of Standard Webhooks v1a ---------------------------------------------
+# #13: PandaDoc's shared key (the reference's self-made vector uses it)
+FX_PANDADOC_SECRET=test-shared-key
 
 # fx_config FILE SPOOL [TOP-LEVEL KEYS, ...]: the shared test config. The
 # keys come verbatim before "endpoints", each with its trailing comma.
@@ -77,6 +79,8 @@ JSON
 #   boldsign   Completed -> esign, * -> inbox
 #   docuseal   form.* -> esign, * -> inbox; docuseal-test the same with
 #              accept_unsigned_test
+#   pandadoc   ?signature=, a JSON array: document_state_changed and
+#              recipient_completed -> pandadoc, document_deleted -> pd-deleted
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
@@ -119,7 +123,11 @@ fx_config() {
                 "routes": {"form.*": "esign", "*": "inbox"}},
   "docuseal-test": {"provider": "docuseal", "secrets": ["$FX_DOCUSEAL_SECRET"],
                 "accept_unsigned_test": true,
-                "routes": {"form.*": "esign", "*": "inbox"}}
+                "routes": {"form.*": "esign", "*": "inbox"}},
+  "pandadoc":  {"provider": "pandadoc", "secrets": ["$FX_PANDADOC_SECRET"],
+                "routes": {"document_state_changed": "pandadoc",
+                           "recipient_completed": "pandadoc",
+                           "document_deleted": "pd-deleted"}}
  }}
 JSON
 }
@@ -152,3 +160,5 @@ fx_boldsign_sig() { echo "t=$1, s0=$(hmac_hex "$FX_BOLDSIGN_SECRET" "$1.$2")"; }
 # fx_docuseal_sig TIMESTAMP BODY: X-Docuseal-Signature's value, as
 # lib/webhook_urls/signatures.rb: "#{ts}.#{hexdigest(secret, "#{ts}.#{body}")}"
 fx_docuseal_sig() { echo "$1.$(hmac_hex "$FX_DOCUSEAL_SECRET" "$1.$2")"; }
+# fx_pandadoc_sig BODY: the ?signature= value (hex HMAC-SHA256 of the body)
+fx_pandadoc_sig() { hmac_hex "$FX_PANDADOC_SECRET" "$1"; }

@@ -169,7 +169,13 @@ write_config(const char *extra_top)
 	    "\"documenso\":{\"provider\":\"documenso\",\"secrets\":[\"sekrit\"],"
 	    "\"routes\":{\"DOCUMENT_COMPLETED\":\"completed\"}},"
 	    "\"ignisign\":{\"provider\":\"ignisign\",\"app_id\":\"appId_1\","
-	    "\"routes\":{\"*\":\"signing\"}}}}", spool, extra_top);
+	    "\"routes\":{\"*\":\"signing\"}}"
+	    /* #13: PandaDoc (a batch of events per request) */
+	    ",\"pandadoc\":{\"provider\":\"pandadoc\",\"secrets\":"
+	    "[\"test-shared-key\"],\"routes\":{\"document_state_changed\":"
+	    "\"pd\",\"recipient_completed\":\"pd\",\"document_deleted\":"
+	    "\"pdblocked\"}}"
+	    "}}", spool, extra_top);
 	fclose(f);
 }
 
@@ -431,6 +437,208 @@ test_spool_failure(void)
 	    "broken config: a process with no good config answers 500");
 }
 
+/* --- #13: PandaDoc, one request carrying several events ----------------- */
+
+static const char *
+pandadoc_sig(const char *body)
+{
+	static char env[128];
+	unsigned char mac[32];
+	unsigned int len;
+	char	 hex[65];
+
+	HMAC(EVP_sha256(), "test-shared-key", 15, (const unsigned char *)body,
+	    strlen(body), mac, &len);
+	hs_hex_encode(mac, 32, hex);
+	snprintf(env, sizeof env, "QUERY_STRING=signature=%s", hex);
+	return env;
+}
+
+/* The files of queue/new parsed, in batch_index order; their number. */
+static int
+batch_files(const char *queue, struct json_object **o, char raw[][1024],
+    int max)
+{
+	char	 path[512];
+	DIR	*d;
+	struct dirent *e;
+	struct json_object *v, *t;
+	FILE	*f;
+	size_t	 len;
+	int	 n = 0, i, j;
+	char	 tmp[1024];
+
+	snprintf(path, sizeof path, "%s/%s/new", spool, queue);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s/new/%s", spool, queue,
+		    e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		len = fread(raw[n], 1, 1023, f);
+		raw[n][len] = '\0';
+		fclose(f);
+		o[n] = json_tokener_parse(raw[n]);
+		n++;
+	}
+	closedir(d);
+	for (i = 1; i < n; i++)		/* by batch_index */
+		for (j = i; j > 0; j--) {
+			long a = json_object_object_get_ex(o[j - 1],
+			    "batch_index", &v) ? json_object_get_int(v) : -1;
+			long b = json_object_object_get_ex(o[j],
+			    "batch_index", &v) ? json_object_get_int(v) : -1;
+
+			if (a <= b)
+				break;
+			t = o[j]; o[j] = o[j - 1]; o[j - 1] = t;
+			memcpy(tmp, raw[j], sizeof tmp);
+			memcpy(raw[j], raw[j - 1], sizeof tmp);
+			memcpy(raw[j - 1], tmp, sizeof tmp);
+		}
+	return n;
+}
+
+static int
+has_str(struct json_object *o, const char *key, const char *want)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), want) == 0;
+}
+
+static void
+test_pandadoc(void)
+{
+	const char *e0 = "{\"event\":\"document_state_changed\",\"data\":"
+	    "{\"id\":\"doc1\",\"status\":\"document.completed\","
+	    "\"date_modified\":\"2024-07-31T16:06:09.157758Z\"}}";
+	const char *e1 = "{\"event\":\"document_updated\",\"data\":{\"id\":"
+	    "\"doc1\"}}";
+	const char *e2 = "{\"event\":\"recipient_completed\",\"data\":{\"id\":"
+	    "\"doc2\",\"recipients\":[{\"id\":\"r1\"}]}}";
+	const char *unrouted = "[{\"event\":\"document_updated\",\"data\":{}},"
+	    "{\"event\":\"template_created\",\"data\":{}}]";
+	const char *sig[2] = { NULL, NULL };
+	struct json_object *o[8], *v;
+	char	 body[2048], raw[8][1024], sha[65], esha[65], path[300];
+	const char *elem[] = { e0, e2 };
+	int	 n, i;
+	FILE	*f;
+
+	/* three elements, the middle one unrouted; blanks between them */
+	snprintf(body, sizeof body, "[%s, %s,\n %s]", e0, e1, e2);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 200, "pandadoc: batch");
+	CHECK_STR(answer_status(), "accepted", "pandadoc: accepted");
+	CHECK(strstr(mem.out, "\"ids\":[\"") != NULL &&
+	    strstr(mem.out, "\",\"") != NULL, "pandadoc: two ids answered");
+	CHECK(strstr(mem.out, "\"id\":") == NULL &&
+	    strstr(mem.out, "\"queue\":") == NULL,
+	    "pandadoc: no single id or queue in a batch's answer");
+	CHECK_INT(count_files("pd", "tmp"), 0, "pandadoc: tmp/ empty");
+	n = batch_files("pd", o, raw, 8);
+	CHECK_INT(n, 2, "pandadoc: exactly the two routed elements stored");
+	hs_sha256_hex(body, strlen(body), sha);
+	for (i = 0; i < n && i < 2; i++) {
+		hs_sha256_hex(elem[i], strlen(elem[i]), esha);
+		CHECK(json_object_object_get_ex(o[i], "batch_index", &v) &&
+		    json_object_is_type(v, json_type_int) &&
+		    json_object_get_int(v) == (i ? 2 : 0),
+		    "pandadoc: element %d batch_index %d", i, i ? 2 : 0);
+		CHECK(has_str(o[i], "batch_sha256", sha),
+		    "pandadoc: element %d batch_sha256 is the delivery's", i);
+		CHECK(has_str(o[i], "body_sha256", esha),
+		    "pandadoc: element %d body_sha256 is its own", i);
+		CHECK(strstr(raw[i], ",\"body\":") != NULL &&
+		    strncmp(strstr(raw[i], ",\"body\":") + 8, elem[i],
+		    strlen(elem[i])) == 0 &&
+		    strcmp(strstr(raw[i], ",\"body\":") + 8 + strlen(elem[i]),
+		    "}\n") == 0, "pandadoc: element %d body byte for byte", i);
+		CHECK(has_str(o[i], "event", i ? "recipient_completed" :
+		    "document_state_changed"), "pandadoc: element %d event", i);
+		CHECK(has_str(o[i], "document_id", i ? "doc2" : "doc1"),
+		    "pandadoc: element %d document_id", i);
+		CHECK(has_str(o[i], "provider", "pandadoc") &&
+		    has_str(o[i], "queue", "pd"), "pandadoc: element %d head", i);
+	}
+	CHECK(n > 0 && has_str(o[0], "occurred_at",
+	    "2024-07-31T16:06:09.157758Z"), "pandadoc: data.date_modified");
+	for (i = 0; i < n; i++)
+		json_object_put(o[i]);
+
+	CHECK_INT(request("POST", "pandadoc", body, sig), 200,
+	    "pandadoc: redelivered batch");
+	CHECK_STR(answer_status(), "duplicate", "pandadoc: redelivery duplicate");
+	CHECK_INT(count_files("pd", "new"), 2, "pandadoc: nothing new stored");
+
+	sig[0] = pandadoc_sig(unrouted);
+	CHECK_INT(request("POST", "pandadoc", unrouted, sig), 200,
+	    "pandadoc: all unrouted");
+	CHECK_STR(answer_status(), "ignored", "pandadoc: all unrouted ignored");
+	CHECK_INT(count_files("pd", "new"), 2, "pandadoc: ignored stores nothing");
+
+	sig[0] = pandadoc_sig("[]");
+	CHECK_INT(request("POST", "pandadoc", "[]", sig), 400,
+	    "pandadoc: empty array 400");
+	snprintf(body, sizeof body, "[%s,7]", e0);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 400,
+	    "pandadoc: a non-object element 400");
+	snprintf(body, sizeof body, "[%s,{\"event\":\"x\",\"event\":\"y\"}]",
+	    e2);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 400,
+	    "pandadoc: an element with a duplicate key 400");
+	snprintf(body, sizeof body, "%s", e0);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 400,
+	    "pandadoc: a bare object (not an array) 400");
+	snprintf(body, sizeof body, "[%s] x", e0);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 400,
+	    "pandadoc: trailing bytes 400");
+	CHECK_INT(count_files("pd", "new"), 2, "pandadoc: the 400s stored nothing");
+	snprintf(body, sizeof body, "[%s]", e2);
+	sig[0] = "QUERY_STRING=signature=00";
+	CHECK_INT(request("POST", "pandadoc", body, sig), 401,
+	    "pandadoc: bad signature 401");
+
+	/* two identical elements are two events: never merged */
+	snprintf(body, sizeof body, "[%s,%s]", e2, e2);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 200,
+	    "pandadoc: twice the same element");
+	CHECK_INT(count_files("pd", "new"), 4, "pandadoc: both stored");
+
+	/* the 3rd of 4 cannot be written (its queue is a file): none stays */
+	snprintf(path, sizeof path, "%s/pdblocked", spool);
+	f = fopen(path, "w");
+	fclose(f);
+	snprintf(body, sizeof body, "[%s,{\"event\":\"recipient_completed\","
+	    "\"data\":{\"id\":\"doc3\"}},{\"event\":\"document_deleted\","
+	    "\"data\":{\"id\":\"doc3\"}},%s]", e0, e2);
+	sig[0] = pandadoc_sig(body);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 503,
+	    "pandadoc: 3rd of 4 fails: 503");
+	CHECK(strstr(mem.out, "Retry-After: ") != NULL, "pandadoc: Retry-After");
+	CHECK_INT(count_files("pd", "new"), 4,
+	    "pandadoc: the first two did not stay in new/");
+	CHECK_INT(count_files("pd", "tmp"), 0, "pandadoc: nor in tmp/");
+	unlink(path);
+	CHECK_INT(request("POST", "pandadoc", body, sig), 200,
+	    "pandadoc: the retry is stored (no marker was left)");
+	CHECK_STR(answer_status(), "accepted", "pandadoc: retry accepted");
+	CHECK_INT(count_files("pd", "new"), 7, "pandadoc: three more in pd/");
+	CHECK_INT(count_files("pdblocked", "new"), 1,
+	    "pandadoc: and one in pdblocked/");
+}
+
 int
 main(void)
 {
@@ -448,6 +656,7 @@ main(void)
 	test_refusals();
 	test_documenso_and_ignisign();
 	test_body_timeout();
+	test_pandadoc();	/* #13 */
 	test_spool_failure();
 	hs_handler_free(&handler);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);

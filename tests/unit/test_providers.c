@@ -10,6 +10,7 @@
 
 #include "hs_buf.h"
 #include "hs_event.h"
+#include "hs_json.h"
 #include "hs_provider.h"
 #include "hs_request.h"
 #include "hs_response.h"
@@ -966,6 +967,136 @@ test_docuseal(void)
 	    "are taken");
 }
 
+/* #13: PandaDoc, ?signature= hex HMAC-SHA256 of the body; a JSON array */
+static void
+test_pandadoc(void)
+{
+	const struct hs_provider *p = hs_provider_find("pandadoc");
+	const char *secrets[] = { "test-shared-key", NULL };
+	/* esign-platforms.md section 3: a self-made vector from the
+	 * documented formula (recomputed with openssl dgst -hmac) */
+	const char *body = "[{\"event\":\"document_state_changed\",\"data\":"
+	    "{\"id\":\"doc1\",\"status\":\"document.completed\"}}]";
+	const char *good = "75ebeddf569f0ac18e7e64d5eae785a5e084d919c484f605"
+	    "ca8810af03e81751";
+	struct hs_json_span spans[4];
+	struct json_object *root;
+	struct hs_event ev;
+	struct hs_request req;
+	const char *why = NULL;
+	char	 q[4200];
+	size_t	 i;
+
+	CHECK(p != NULL, "PD: provider pandadoc registered");
+	if (p == NULL)
+		return;
+	CHECK(p->split != NULL, "PD: splits its array");
+	setup(p, secrets);
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s", good);
+	env_add("QUERY_STRING", q);
+	CHECK(verifies(body, 0), "PD-1 vector");
+	CHECK(!verifies("[{\"event\":\"document_state_changed\"}]", 0),
+	    "PD-1 tampered body");
+	env_reset();
+	snprintf(q, sizeof q, "a=1&signature=%s&b=", good);
+	env_add("QUERY_STRING", q);
+	CHECK(verifies(body, 0), "PD: among the URL's own parameters");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%%37%%35%s", good + 2);
+	env_add("QUERY_STRING", q);
+	CHECK(verifies(body, 0), "PD: a percent-encoded value is decoded");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s&signature=%s", good, good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: two signature parameters refused");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s&%%73ignature=00", good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: an encoded second name refused");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s&sig%%zzture=1", good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: a malformed escape in a name refused");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%%7%s", good + 1);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: a malformed escape in the value");
+	env_reset();
+	env_add("QUERY_STRING", "signature=");
+	CHECK(!verifies(body, 0), "PD: empty signature");
+	env_reset();
+	env_add("QUERY_STRING", "signature");
+	CHECK(!verifies(body, 0), "PD: signature without a value");
+	env_reset();
+	snprintf(q, sizeof q, "Signature=%s", good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: the name is case-sensitive");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s", good);
+	q[20] = q[20] == '0' ? '1' : '0';
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: one digit changed");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%.40s", good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: truncated signature");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s", good);
+	for (i = strlen(q); i < 2100; i++)
+		q[i] = 'x';
+	q[i] = '\0';
+	q[strlen(good) + 10] = '&';
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: an overlong query string refused");
+	env_reset();
+	snprintf(q, sizeof q, "signature=%s%s", good, good);
+	env_add("QUERY_STRING", q);
+	CHECK(!verifies(body, 0), "PD: an overlong signature");
+	env_reset();
+	env_add("HTTP_X_PD_SIGNATURE", good);
+	CHECK(!verifies(body, 0), "PD: a header is not where it signs");
+
+	CHECK_INT(p->split(&ep, body, strlen(body), spans, 4, &why), 1,
+	    "PD: split one element");
+	CHECK(spans[0].p == body + 1 && spans[0].len == strlen(body) - 2,
+	    "PD: the span is the element's bytes");
+	CHECK_INT(p->split(&ep, " [ {\"a\":\"]}\"} ,{}\n] ", 20, spans, 4,
+	    &why), 2, "PD: blanks, a bracket inside a string");
+	CHECK(spans[0].len == 10 && strncmp(spans[0].p, "{\"a\":\"]}\"}", 10)
+	    == 0, "PD: the string's ]} not counted");
+	CHECK_INT(p->split(&ep, "[]", 2, spans, 4, &why), -1, "PD: empty array");
+	CHECK_INT(p->split(&ep, "[{},1]", 6, spans, 4, &why), -1,
+	    "PD: a number element");
+	CHECK_INT(p->split(&ep, "[{},[]]", 7, spans, 4, &why), -1,
+	    "PD: an array element");
+	CHECK_INT(p->split(&ep, "{}", 2, spans, 4, &why), -1, "PD: an object");
+	CHECK_INT(p->split(&ep, "[{},]", 5, spans, 4, &why), -1,
+	    "PD: a trailing comma");
+	CHECK_INT(p->split(&ep, "[{}", 3, spans, 4, &why), -1, "PD: unclosed");
+	CHECK_INT(p->split(&ep, "[{}] {}", 7, spans, 4, &why), -1,
+	    "PD: trailing bytes");
+	CHECK_INT(p->split(&ep, "[{},{},{},{},{}]", 16, spans, 4, &why), -1,
+	    "PD: more elements than room");
+
+	memset(&ev, 0, sizeof ev);
+	memset(&req, 0, sizeof req);
+	root = json_tokener_parse("{\"event\":\"document_state_changed\","
+	    "\"data\":{\"id\":\"aahcZhiB6pKRbjagoZrrrr\",\"date_modified\":"
+	    "\"2024-07-31T16:06:09.157758Z\"}}");
+	CHECK_INT(p->describe(&ep, &req, root, &ev, &why), 0, "PD: describe");
+	CHECK_STR(ev.name, "document_state_changed", "PD: event");
+	CHECK_STR(ev.document_id, "aahcZhiB6pKRbjagoZrrrr", "PD: data.id");
+	CHECK_STR(ev.occurred_at, "2024-07-31T16:06:09.157758Z",
+	    "PD: data.date_modified");
+	CHECK_STR(ev.dedup_extra, "", "PD: no id of its own for dedup");
+	json_object_put(root);
+	root = json_tokener_parse("{\"data\":{}}");
+	CHECK_INT(p->describe(&ep, &req, root, &ev, &why), HS_DESCRIBE_BAD,
+	    "PD: an element without event");
+	json_object_put(root);
+}
+
 /* sign() and verify() must agree for every provider that signs. */
 static void
 test_roundtrip(void)
@@ -991,6 +1122,10 @@ test_roundtrip(void)
 		    line; line = strtok_r(NULL, "\n", &save)) {
 			size_t i, o = 5;
 
+			if (line[0] == '?') {	/* a query parameter */
+				env_add("QUERY_STRING", line + 1);
+				continue;
+			}
 			colon = strchr(line, ':');
 			memcpy(name, "HTTP_", 5);
 			for (i = 0; line + i < colon; i++)
@@ -1271,6 +1406,7 @@ main(void)
 	test_ignisign_sample();
 	test_boldsign();
 	test_docuseal();
+	test_pandadoc();	/* #13 */
 	test_roundtrip();
 	test_dropbox();
 	test_adobe();
