@@ -642,8 +642,15 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 		flags |= HS_COMMIT_SYNC_FILE;
 	if (cfg->durable && sync == HS_CLI_META_DURABLE)
 		flags |= HS_COMMIT_SYNC_DIR;
-	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	/* O_EXCL: a name there already (a crashed run's, or a hard link
+	 * the spool's writer planted) is removed, never written through */
+	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK, HS_SPOOL_FILE_MODE);
+	if (fd == -1 && errno == EEXIST) {
+		unlinkat(metafd, tmp, 0);
+		fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, HS_SPOOL_FILE_MODE);
+	}
 	if (fd == -1)
 		return -1;
 	/* a replacement: renameat replaces a symlink planted as <id>.json,

@@ -1181,6 +1181,30 @@ test_meta(void)
 	CHECK_STR(slurp("q/meta/" ID ".json"), "{\"attempts\":2,\"path\":\"a/b\"}\n",
 	    "... a file of ours in its place");
 
+	/* a name planted at our temp name (a hard link to a file elsewhere,
+	 * as the spool's writer can where fs.protected_hardlinks is 0, or a
+	 * crashed run's leftover) is removed, never written through */
+	{
+		char	 victim[300], tmpname[320];
+		FILE	*vf;
+
+		snprintf(victim, sizeof victim, "%s/victim", base);
+		if ((vf = fopen(victim, "w")) != NULL) {
+			fputs("precious\n", vf);
+			fclose(vf);
+		}
+		snprintf(tmpname, sizeof tmpname, "q/meta/.%s.%ld.tmp", ID,
+		    (long)getpid());
+		CHECK(link(victim, at(tmpname)) == 0, "hard link planted");
+		CHECK_INT(hs_cli_meta_saveat(&cfg, mfd, ID, m,
+		    HS_CLI_META_DURABLE), 0, "saved past a planted temp name");
+		CHECK_STR(slurp("../victim"), "precious\n",
+		    "... the file it linked to untouched");
+		CHECK_STR(slurp("q/meta/" ID ".json"),
+		    "{\"attempts\":2,\"path\":\"a/b\"}\n", "... the meta saved");
+		CHECK_INT(entries("q/meta"), 1, "... no temp file left");
+	}
+
 	/* a FIFO: refused at once, never waited on */
 	unlink(at("q/meta/" ID ".json"));
 	CHECK(mkfifo(at("q/meta/" ID ".json"), 0600) == 0, "mkfifo");
