@@ -98,6 +98,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhookspool.a
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libhookspool.a $(LIBS_FCGI)
 
+# test_cli_*.c test the command line's spool code: its objects too
+CLI_UNIT_OBJ = $(BUILD)/obj/cli_spool.o $(BUILD)/obj/cli_util.o
+$(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(CLI_UNIT_OBJ) \
+    $(BUILD)/libhookspool.a
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(CLI_UNIT_OBJ) $(BUILD)/libhookspool.a $(LIBS_FCGI)
+
 -include $(UNIT:%=$(BUILD)/tests/%.d)
 
 check-unit: $(UNIT:%=$(BUILD)/tests/%)

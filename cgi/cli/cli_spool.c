@@ -94,6 +94,7 @@ hs_cli_path(char *out, size_t outlen, const struct hs_config *cfg,
 	else
 		n = snprintf(out, outlen, "%s/%s/%s/%s", cfg->spool_dir, queue,
 		    state, id);
+	/* n < 0 cannot happen: snprintf of strings fails only past INT_MAX */
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
@@ -226,6 +227,7 @@ path_parent(const char *path, const char **base)
 		if ((slash = strchr(p, '/')) == NULL)
 			break;
 		n = (size_t)(slash - p);
+		/* n == 0 cannot happen (the slashes were skipped): a guard */
 		if (n == 0 || n >= sizeof comp) {
 			close(fd);
 			errno = ENAMETOOLONG;
@@ -551,6 +553,7 @@ meta_name(char *out, size_t outlen, const char *id)
 {
 	int	 n = snprintf(out, outlen, "%s.json", id);
 
+	/* n < 0 cannot happen: snprintf of a string fails only past INT_MAX */
 	if (n < 0 || (size_t)n >= outlen) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -623,7 +626,8 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 	unsigned flags = 0;
 	int	 fd, n;
 
-	/* the temp name starts with '.' so nothing lists it as meta */
+	/* the temp name starts with '.' so nothing lists it as meta; n < 0
+	 * cannot happen (snprintf fails only past INT_MAX) */
 	n = snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", id, (long)getpid());
 	if (meta_name(dst, sizeof dst, id) == -1 || n < 0 ||
 	    (size_t)n >= sizeof tmp) {
@@ -638,8 +642,15 @@ hs_cli_meta_saveat(const struct hs_config *cfg, int metafd, const char *id,
 		flags |= HS_COMMIT_SYNC_FILE;
 	if (cfg->durable && sync == HS_CLI_META_DURABLE)
 		flags |= HS_COMMIT_SYNC_DIR;
-	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	/* O_EXCL: a name there already (a crashed run's, or a hard link
+	 * the spool's writer planted) is removed, never written through */
+	fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK, HS_SPOOL_FILE_MODE);
+	if (fd == -1 && errno == EEXIST) {
+		unlinkat(metafd, tmp, 0);
+		fd = openat(metafd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, HS_SPOOL_FILE_MODE);
+	}
 	if (fd == -1)
 		return -1;
 	/* a replacement: renameat replaces a symlink planted as <id>.json,
