@@ -88,6 +88,12 @@ def conf(spool):
     return path
 
 
+def no_leaks(env):
+    """Under strace (an ASan build): LeakSanitizer needs ptrace itself."""
+    opts = env.get("ASAN_OPTIONS", "")
+    env["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "detect_leaks=0"
+
+
 def deliver(spool, strace_out=None):
     env = {"PATH": "/usr/bin:/bin", "HOOKSPOOL_CONFIG": conf(spool),
            "REQUEST_METHOD": "POST", "PATH_INFO": "/docs",
@@ -99,6 +105,7 @@ def deliver(spool, strace_out=None):
             env[k] = os.environ[k]
     cmd = [BIN]
     if strace_out:
+        no_leaks(env)
         cmd = ["strace", "-f", "-y", "-s", "64", "-o", strace_out, "-e",
                "trace=open,openat,write,writev,fsync,fdatasync,mkdir,"
                "mkdirat,rename,renameat,renameat2,link,linkat,unlink,"
@@ -494,12 +501,15 @@ def claim_conf(spool):
 def run_cli(spool, log, strace_out=None):
     cmd = [CLI, "-c", claim_conf(spool), "run", "signed", "--", "sh", "-c",
            HANDLER, log]
+    env = dict(os.environ)
     if strace_out:
         cmd = ["strace", "-f", "-y", "-s", "1000000", "-o", strace_out, "-e",
                "trace=open,openat,write,writev,fsync,fdatasync,mkdir,"
                "mkdirat,rename,renameat,renameat2,link,linkat,unlink,"
                "unlinkat,execve"] + cmd
-    return subprocess.run(cmd, capture_output=True)
+        # LeakSanitizer stops the process with ptrace, which strace holds
+        no_leaks(env)
+    return subprocess.run(cmd, capture_output=True, env=env)
 
 
 def variants(st):
