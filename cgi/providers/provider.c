@@ -18,6 +18,9 @@
 extern const struct hs_provider hs_provider_circularo;
 extern const struct hs_provider hs_provider_documenso;
 extern const struct hs_provider hs_provider_ignisign;
+extern const struct hs_provider hs_provider_docusign;
+extern const struct hs_provider hs_provider_yousign;
+extern const struct hs_provider hs_provider_zoho_sign;
 extern const struct hs_provider hs_provider_github;
 extern const struct hs_provider hs_provider_stripe;
 extern const struct hs_provider hs_provider_standard;
@@ -27,6 +30,9 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
 	&hs_provider_documenso,
 	&hs_provider_ignisign,
+	&hs_provider_docusign,
+	&hs_provider_yousign,
+	&hs_provider_zoho_sign,
 	&hs_provider_github,
 	&hs_provider_stripe,
 	&hs_provider_standard,

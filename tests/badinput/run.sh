@@ -34,6 +34,9 @@ GH=$FX_GITHUB_SECRET
 STRIPE=$FX_STRIPE_SECRET
 SWKEY=$FX_STANDARD_KEYHEX
 CONVOY=$FX_CONVOY_SECRET
+DOCUSIGN=$FX_DOCUSIGN_SECRET
+YOUSIGN=$FX_YOUSIGN_SECRET
+ZOHO=$FX_ZOHO_SECRET
 SPOOL=$T/spool
 CONF=$T/hookspool.json
 mkdir -p "$SPOOL"
@@ -44,6 +47,7 @@ mac_hex() { openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 mac_b64() { openssl dgst "-$1" -mac HMAC -macopt "$2" -binary | base64 -w0; }
 
 # placeholder TOKEN BODYFILE: {circ} {CIRC} {gh} {convoy} {convoy_b64} {doc}
+# {ds} (DocuSign, base64) {ys} (Yousign, hex) {zs} (Zoho Sign, base64)
 # {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {rep:CHAR:N}; a
 # trailing /N keeps the first N characters ({circ/63}).
 placeholder() {
@@ -55,6 +59,9 @@ placeholder() {
 	gh) v=$(mac_hex "$GH" < "$f") ;;
 	convoy) v=$(mac_hex "$CONVOY" < "$f") ;;
 	convoy_b64) v=$(mac_b64 sha256 "key:$CONVOY" < "$f") ;;
+	ds) v=$(mac_b64 sha256 "key:$DOCUSIGN" < "$f") ;;
+	ys) v=$(mac_hex "$YOUSIGN" < "$f") ;;
+	zs) v=$(mac_b64 sha256 "key:$ZOHO" < "$f") ;;
 	doc) v=$DOCS ;;
 	ts:*) v=$((NOW + ${tok#ts:})) ;;
 	stripe:* | stripe_v1:*)
