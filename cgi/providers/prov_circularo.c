@@ -8,11 +8,9 @@
 
 #include "hs_buf.h"
 #include "hs_clock.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
 
 static const struct hs_body_mac circularo_mac = {
 	.var = "HTTP_X_CIRCULARO_SIGNATURE",

@@ -13,11 +13,9 @@
 #include <json-c/json.h>
 
 #include "hs_buf.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
 
 static const struct hs_body_mac github_mac = {
 	.var = "HTTP_X_HUB_SIGNATURE_256",

@@ -11,11 +11,9 @@
 #include <json-c/json.h>
 
 #include "hs_buf.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
 
 /* The endpoint's scheme; header (for sign) written into name. */
 static struct hs_body_mac
