@@ -1,19 +1,21 @@
 /*
- * mkbody.c - Circularo-style webhook bodies of an exact size, signed the way
- * Circularo signs them (hex HMAC-SHA256 of the raw body, header
- * X-Circularo-Signature).
+ * mkbody.c - webhook bodies of an exact size, signed with hex HMAC-SHA256
+ * of the raw body: Circularo-style (header X-Circularo-Signature) or, with
+ * FLAVOUR yousign, Yousign-style (X-Yousign-Signature-256: sha256=<hex>;
+ * bench/post.lua adds the header name and prefix).
  *
- *   mkbody SECRET SIZE COUNT OUT
+ *   mkbody SECRET SIZE COUNT OUT [circularo|yousign]
  *
  * COUNT = 1: writes OUT.json (the body, no trailing newline) and OUT.sig
  *            (the hex signature).
  * COUNT > 1: writes OUT.lines, COUNT lines "SIG<TAB>BODY\n" of distinct
- *            bodies (the sequence number is in documentId), for wrk
- *            (bench/post.lua) to cycle through with deduplication on.
+ *            bodies (the sequence number is in documentId, or in Yousign's
+ *            event_id and signature request id), for wrk (bench/post.lua)
+ *            to cycle through with deduplication on.
  *
- * The body is a strict-JSON object with the documented Circularo fields and
- * an "items" array of small objects filling it up to SIZE bytes, so the
- * JSON validator and json-c see real structure, not one long string.
+ * The body is a strict-JSON object with the documented fields of the
+ * sender and an array of small objects filling it up to SIZE bytes, so
+ * the JSON validator and json-c see real structure, not one long string.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,25 +26,41 @@
 
 int	main(int, char **);
 
+static int yousign;	/* the flavour */
+
 static char *
 make(size_t size, unsigned long seq, size_t *len)
 {
 	char	*b, item[64];
-	size_t	 n, k;
+	/* what closes the body after the pad's text */
+	const char *close = yousign ? "\"}}}" : "\"}";
+	size_t	 n, k, c = strlen(close);
 	unsigned long i = 0;
 	int	 m;
 
-	if ((b = malloc(size + 64)) == NULL)
+	if ((b = malloc(size + 512)) == NULL)
 		return NULL;
-	n = (size_t)snprintf(b, size + 64, "{\"documentId\":\"bench%012lu\","
-	    "\"event\":\"documentCompleted\","
-	    "\"actor\":\"mary.griffin@circularo.com\","
-	    "\"timestamp\":\"2024-06-01T13:10:10.500Z\",\"items\":[", seq);
-	/* items while there is room for one more, the pad and "]}" */
+	if (yousign)
+		/* Yousign's root (webhook-messages), a signature request */
+		n = (size_t)snprintf(b, size + 512, "{\"event_id\":"
+		    "\"b6c63685-c556-4a30-8fe9-%012lu\",\"event_name\":"
+		    "\"signature_request.done\",\"event_time\":\"1700000000\","
+		    "\"subscription_id\":\"8d0e9a35-5bc4-4a25-b19e-0d0bd5e5c8a1\","
+		    "\"subscription_description\":\"hookspool bench\","
+		    "\"sandbox\":false,\"data\":{\"signature_request\":{"
+		    "\"id\":\"sr-%012lu\",\"status\":\"done\",\"documents\":[",
+		    seq, seq);
+	else
+		n = (size_t)snprintf(b, size + 512, "{\"documentId\":"
+		    "\"bench%012lu\",\"event\":\"documentCompleted\","
+		    "\"actor\":\"mary.griffin@circularo.com\","
+		    "\"timestamp\":\"2024-06-01T13:10:10.500Z\",\"items\":[",
+		    seq);
+	/* items while there is room for one more, the pad and the close */
 	for (;;) {
 		m = snprintf(item, sizeof item, "%s{\"n\":%lu,\"v\":\"lorem "
 		    "ipsum\"}", i ? "," : "", i);
-		if (n + (size_t)m + 10 + 2 > size)
+		if (n + (size_t)m + 10 + c > size)
 			break;
 		memcpy(b + n, item, (size_t)m);
 		n += (size_t)m;
@@ -50,13 +68,13 @@ make(size_t size, unsigned long seq, size_t *len)
 	}
 	memcpy(b + n, "],\"pad\":\"", 9);
 	n += 9;
-	if (n + 2 > size) {
+	if (n + c > size) {
 		free(b);
 		return NULL;
 	}
-	for (k = n; k < size - 2; k++)
+	for (k = n; k < size - c; k++)
 		b[k] = 'x';
-	memcpy(b + size - 2, "\"}", 2);
+	memcpy(b + size - c, close, c);
 	*len = size;
 	return b;
 }
@@ -82,14 +100,18 @@ main(int argc, char **argv)
 	size_t	 size, len;
 	FILE	*f;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: mkbody SECRET SIZE COUNT OUT\n");
+	if (argc == 6 && strcmp(argv[5], "yousign") == 0)
+		yousign = 1;
+	else if (argc != 5 && !(argc == 6 && strcmp(argv[5], "circularo") == 0)) {
+		fprintf(stderr, "usage: mkbody SECRET SIZE COUNT OUT "
+		    "[circularo|yousign]\n");
 		return 2;
 	}
 	size = strtoul(argv[2], NULL, 10);
 	count = strtoul(argv[3], NULL, 10);
-	if (size < 160 || count < 1) {
-		fprintf(stderr, "mkbody: SIZE >= 160 and COUNT >= 1\n");
+	if (size < (yousign ? 400 : 160) || count < 1) {
+		fprintf(stderr, "mkbody: SIZE >= 160 (Yousign: 400) and "
+		    "COUNT >= 1\n");
 		return 2;
 	}
 	if (count == 1) {

@@ -1,4 +1,5 @@
--- bench/post.lua - wrk script: POST a Circularo-signed webhook body.
+-- bench/post.lua - wrk script: POST a signed webhook body (Circularo's
+-- header by default).
 --
 --   wrk ... -s bench/post.lua URL -- BODY_FILE SIG_FILE
 --       every request is the same body (Content-Type: application/json,
@@ -12,10 +13,16 @@
 --       precomputed. Needs WRK_LINES=1 (defines request()) and
 --       WRK_THREADS=<wrk -t> in the environment.
 --
+-- WRK_SIG_HEADER and WRK_SIG_PREFIX (environment) name another sender's
+-- header and the text before the hex: X-Yousign-Signature-256 and sha256=.
+--
 -- done() prints one machine-readable line for bench/run.sh:
---   WRK requests=N duration_us=N rps=R p50_us=N p99_us=N non2xx=N errors=N
+--   WRK requests=N duration_us=N rps=R p50_us=N p99_us=N p999_us=N
+--       max_us=N non2xx=N errors=N
 
 local counter = 0
+local sig_header = os.getenv("WRK_SIG_HEADER") or "X-Circularo-Signature"
+local sig_prefix = os.getenv("WRK_SIG_PREFIX") or ""
 
 -- runs in the main Lua state once per thread, before the thread's init()
 function setup(thread)
@@ -51,14 +58,14 @@ function init(args)
          local sig = all[i]:sub(1, tab - 1)
          local body = all[i]:sub(tab + 1)
          local h = { ["Content-Type"] = "application/json",
-                     ["X-Circularo-Signature"] = sig }
+                     [sig_header] = sig_prefix .. sig }
          reqs[#reqs + 1] = wrk.format("POST", nil, h, body)
       end
       nreqs = #reqs
       all = nil
    else
       wrk.body = slurp(args[1])
-      wrk.headers["X-Circularo-Signature"] = slurp(args[2]):gsub("%s+$", "")
+      wrk.headers[sig_header] = sig_prefix .. slurp(args[2]):gsub("%s+$", "")
    end
 end
 
@@ -76,9 +83,10 @@ function done(summary, latency, requests)
    local e = summary.errors
    io.write(string.format(
       "WRK requests=%d duration_us=%d rps=%.1f p50_us=%d p99_us=%d " ..
-      "non2xx=%d errors=%d\n",
+      "p999_us=%d max_us=%d non2xx=%d errors=%d\n",
       summary.requests, summary.duration,
       summary.requests / (summary.duration / 1e6),
       latency:percentile(50), latency:percentile(99),
+      latency:percentile(99.9), latency.max,
       e.status, e.connect + e.read + e.write + e.timeout))
 end

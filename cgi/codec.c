@@ -108,8 +108,9 @@ hs_base64_encode(const unsigned char *in, size_t n, char *out)
 	return (size_t)EVP_EncodeBlock((unsigned char *)out, in, (int)n);
 }
 
-void
-hs_sha256_hex(const void *data, size_t n, char out[65])
+int
+hs_sha256_hex2(const void *p1, size_t n1, const void *p2, size_t n2,
+    char out[65])
 {
 	static EVP_MD *sha256;
 	static EVP_MD_CTX *ctx;
@@ -122,8 +123,21 @@ hs_sha256_hex(const void *data, size_t n, char out[65])
 		ctx = EVP_MD_CTX_new();
 	if (sha256 == NULL || ctx == NULL ||
 	    !EVP_DigestInit_ex2(ctx, sha256, NULL) ||
-	    !EVP_DigestUpdate(ctx, data, n) ||
+	    !EVP_DigestUpdate(ctx, p1, n1) ||
+	    (n2 && !EVP_DigestUpdate(ctx, p2, n2)) ||
 	    !EVP_DigestFinal_ex(ctx, md, NULL))
-		SHA256(data, n, md);
+		return -1;
+	hs_hex_encode(md, sizeof md, out);
+	return 0;
+}
+
+void
+hs_sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+
+	if (hs_sha256_hex2(data, n, NULL, 0, out) == 0)
+		return;
+	SHA256(data, n, md);
 	hs_hex_encode(md, sizeof md, out);
 }

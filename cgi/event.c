@@ -293,6 +293,8 @@ void
 hs_event_set_time_json(struct hs_event *ev, struct json_object *v)
 {
 	int64_t	 n;
+	const char *s;
+	size_t	 len, i;
 
 	ev->occurred_at[0] = '\0';
 	if (v == NULL)
@@ -301,7 +303,22 @@ hs_event_set_time_json(struct hs_event *ev, struct json_object *v)
 		n = json_object_get_int64(v);
 		/* 13 digits: JavaScript milliseconds */
 		hs_event_set_time_secs(ev, n > 99999999999LL ? n / 1000 : n);
-	} else if (json_object_is_type(v, json_type_string) &&
+		return;
+	}
+	/* epoch seconds or milliseconds as a string (Yousign's event_time):
+	 * exactly 10 or 13 digits, which no ISO 8601 date-time is (its time
+	 * follows a T) */
+	if (json_object_is_type(v, json_type_string) &&
+	    ((len = (size_t)json_object_get_string_len(v)) == 10 || len == 13)) {
+		s = json_object_get_string(v);
+		for (i = 0, n = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			n = n * 10 + (s[i] - '0');
+		if (i == len) {
+			hs_event_set_time_secs(ev, len == 13 ? n / 1000 : n);
+			return;
+		}
+	}
+	if (json_object_is_type(v, json_type_string) &&
 	    (size_t)json_object_get_string_len(v) <= HS_TIME_MAX &&
 	    strlen(json_object_get_string(v)) ==
 	    (size_t)json_object_get_string_len(v) &&

@@ -37,6 +37,28 @@ hs_parse_content_length(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* The media type's length: CONTENT_TYPE up to its parameters. */
+static size_t
+media_type_len(const char *ct)
+{
+	size_t	 n = strcspn(ct, ";");
+
+	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+int
+hs_content_type_is(const char *ct, const char *type)
+{
+	size_t	 n;
+
+	if (ct == NULL)
+		return 0;
+	n = media_type_len(ct);
+	return n == strlen(type) && strncasecmp(ct, type, n) == 0;
+}
+
 int
 hs_content_type_is_json(const char *ct)
 {
@@ -44,12 +66,10 @@ hs_content_type_is_json(const char *ct)
 
 	if (ct == NULL)
 		return 0;
-	n = strcspn(ct, ";");
-	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-		n--;
-	if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+	if (hs_content_type_is(ct, "application/json"))
 		return 1;
 	/* application/<anything>+json, e.g. application/cloudevents+json */
+	n = media_type_len(ct);
 	return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
 	    strncasecmp(ct + n - 5, "+json", 5) == 0 &&
 	    memchr(ct + 12, '/', n - 12) == NULL;

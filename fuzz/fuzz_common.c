@@ -13,14 +13,15 @@
 
 const char *const fz_names[FZ_NENDPOINTS] = {
 	"circularo", "documenso", "ignisign", "github", "stripe", "svix",
-	"hmac-hex", "hmac-b64"
+	"hmac-hex", "hmac-b64", "docusign", "yousign", "zoho-sign"
 };
 
 const char *const fz_secrets[FZ_NENDPOINTS] = {
 	"Gh1!f5dFs0dA", "my-shared-secret", NULL,
 	"It's a Secret to Everybody", "whsec_test_secret",
 	"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "generic-hex-secret",
-	"generic-b64-secret"
+	"generic-b64-secret", "test-connect-key", "test-yousign-secret",
+	"thisisthesamplekeyfortestingpurposes"
 };
 
 static char	 dir[64];
@@ -85,11 +86,18 @@ fz_setup(const char **spool)
 	    " \"algorithm\": \"sha1\", \"encoding\": \"base64\","
 	    " \"event_field\": \"data.type\", \"document_id_field\": \"data.id\","
 	    " \"tolerance_seconds\": 0, \"secrets\": [\"%s\"],"
-	    " \"routes\": {\"[a-m]*\": \"generic2\"}}\n}}\n", sp,
+	    " \"routes\": {\"[a-m]*\": \"generic2\"}},\n"
+	    "\"docusign\": {\"provider\": \"docusign\", \"secrets\": [\"old\", \"%s\"],"
+	    " \"routes\": {\"envelope-*\": \"envelopes\"}},\n"
+	    "\"yousign\": {\"provider\": \"yousign\", \"secrets\": [\"%s\"],"
+	    " \"routes\": {\"*\": \"signatures\"}},\n"
+	    "\"zoho-sign\": {\"provider\": \"zoho-sign\", \"secrets\": [\"%s\"],"
+	    " \"routes\": {\"Request*\": \"zoho\"}}\n}}\n", sp,
 	    fz_secrets[FZ_CIRCULARO], fz_secrets[FZ_DOCUMENSO],
 	    fz_secrets[FZ_GITHUB], fz_secrets[FZ_STRIPE],
 	    fz_secrets[FZ_STANDARD], fz_secrets[FZ_HMAC_HEX],
-	    fz_secrets[FZ_HMAC_B64]);
+	    fz_secrets[FZ_HMAC_B64], fz_secrets[FZ_DOCUSIGN],
+	    fz_secrets[FZ_YOUSIGN], fz_secrets[FZ_ZOHO_SIGN]);
 	if (fclose(f) != 0)
 		fz_die("cannot write %s", conf);
 	snprintf(now, sizeof now, "%lld", FZ_NOW);

@@ -15,9 +15,11 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_NOW		1700000000LL	/* HOOKSPOOL_NOW for every harness */
 
+/* fuzz_handler signs for the first eight (3 bits of its flags) */
 enum fz_endpoint {
 	FZ_CIRCULARO, FZ_DOCUMENSO, FZ_IGNISIGN, FZ_GITHUB, FZ_STRIPE,
-	FZ_STANDARD, FZ_HMAC_HEX, FZ_HMAC_B64, FZ_NENDPOINTS
+	FZ_STANDARD, FZ_HMAC_HEX, FZ_HMAC_B64, FZ_DOCUSIGN, FZ_YOUSIGN,
+	FZ_ZOHO_SIGN, FZ_NENDPOINTS
 };
 
 extern const char *const fz_names[FZ_NENDPOINTS];

@@ -4,7 +4,8 @@
  *
  * Input: flags, arg, n, then n bytes of request variables ("NAME=value"
  * lines), then the body.
- *   flags & 0x07  endpoint (fz_names[])
+ *   flags & 0x07  endpoint (fz_names[]; the rest, from FZ_DOCUSIGN on, only
+ *                 by a fuzzed PATH_INFO under 0x80, and unsigned)
  *   flags & 0x08  sign: the harness adds the right signature headers, so
  *                 inputs get past verification into JSON, event and spool
  *   flags & 0x10  CONTENT_LENGTH = body length + (int8)arg (else exact)
@@ -91,7 +92,8 @@ allowed_dir(const char *rel, int depth)
 	    "pending", NULL };
 	static const char *const queues[] = { "completed", "docs", "inbox",
 	    "documents", "signing", "deploy", "issues", "payments",
-	    "standard", "generic", "generic2", NULL };
+	    "standard", "generic", "generic2", "envelopes", "signatures",
+	    "zoho", NULL };
 	const char *slash = strchr(rel, '/'), *leaf;
 	size_t	 qlen = slash ? (size_t)(slash - rel) : strlen(rel);
 	int	 i;

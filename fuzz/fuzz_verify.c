@@ -8,6 +8,8 @@
  *   flags & 0x07  endpoint (fz_names[])
  *   flags & 0x08  tolerance 0 instead of the endpoint's (window off)
  *   flags & 0x10  timestamp check: past only (Stripe) instead of +-
+ *   flags & 0x20  endpoint 8 + (flags & 7): the e-signature platforms
+ *                 (DocuSign, Yousign, Zoho Sign; beyond them, from 0 again)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -214,7 +216,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	ep = hs_config_endpoint(&cfg, fz_names[data[0] & 7]);
+	ep = hs_config_endpoint(&cfg, fz_names[((data[0] & 7) |
+	    (data[0] & 0x20 ? 8 : 0)) % FZ_NENDPOINTS]);
 	envlen = data[1] < size - 2 ? data[1] : size - 2;
 	n = fz_env_lines(data + 2, envlen, vars, n, MAX_VARS);
 	end = data + 2 + envlen;	/* the body follows the env lines */

@@ -74,6 +74,7 @@ handler bad-type 0x08 0 "CONTENT_TYPE=text/plain" "$T/circ"
 handler unknown-endpoint 0x08 0 "PATH_INFO=/x/../.dedup" "$T/circ"
 
 # verify: flags = endpoint | 0x08 tolerance off | 0x10 past-only window
+#   | 0x20 the e-signature platforms (8 + endpoint)
 verify circularo 0x00 "HTTP_X_CIRCULARO_SIGNATURE=$(hex sha256 'Gh1!f5dFs0dA' < "$T/circ")" "$T/circ"
 verify documenso 0x01 "HTTP_X_DOCUMENSO_SECRET=my-shared-secret" "$J/documenso-completed.json"
 verify ignisign 0x02 "" "$J/ignisign-finalized.json"
@@ -97,6 +98,19 @@ HTTP_WEBHOOK_SIGNATURE=v1a,AAAA v1,$SIG= v1a,$V1A" "$T/sw"
 verify hmac-hex 0x06 "HTTP_X_SIGNATURE=sha512=$(hex sha512 generic-hex-secret < "$T/hmac")
 HTTP_X_EVENT=a.b" "$T/hmac"
 verify hmac-b64 0x07 "HTTP_X_SIG=$(openssl dgst -sha1 -hmac generic-b64-secret -binary < "$T/hmac2" | base64)" "$T/hmac2"
+b64() { openssl dgst -sha256 -hmac "$1" -binary | base64 -w0; }
+DS=$J/docusign-envelope-completed.json
+verify docusign 0x20 "HTTP_X_DOCUSIGN_SIGNATURE_1=$(b64 old < "$DS")
+HTTP_X_DOCUSIGN_SIGNATURE_2=$(b64 test-connect-key < "$DS")" "$DS"
+verify docusign-bounds 0x20 "HTTP_X_DOCUSIGN_SIGNATURE_0=AAAA
+HTTP_X_DOCUSIGN_SIGNATURE_01=AAAA
+HTTP_X_DOCUSIGN_SIGNATURE_101=AAAA
+HTTP_X_DOCUSIGN_SIGNATURE_100=$(b64 test-connect-key < "$DS")" "$DS"
+YS=$J/yousign-signature-request-activated.json
+verify yousign 0x21 "HTTP_X_YOUSIGN_SIGNATURE_256=sha256=$(hex sha256 test-yousign-secret < "$YS")" "$YS"
+# Zoho Sign's own vector: its payload is printed with a stray "{{"
+printf '{%s' "$(cat "$J/zoho-sign-request-signing-success.json")" > "$T/zoho"
+verify zoho-sign 0x22 "HTTP_X_ZS_WEBHOOK_SIGNATURE=drbSrM4H816RYKpZiRBLddUa0yHaTrwjtY04sIZFZus=" "$T/zoho"
 printf '%s' "$NOW" > "$T/ts"
 verify timestamp 0x14 "" "$T/ts"
 printf '%s' 'YWJjZA==' > "$T/b64"

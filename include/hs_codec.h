@@ -23,5 +23,8 @@ size_t	hs_base64_encode(const unsigned char *in, size_t n, char *out);
 
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void	hs_sha256_hex(const void *data, size_t n, char out[65]);
+/* SHA-256 of p1 || p2 (p2 may be NULL/0); -1 when libcrypto fails. */
+int	hs_sha256_hex2(const void *p1, size_t n1, const void *p2, size_t n2,
+	    char out[65]);
 
 #endif

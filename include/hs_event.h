@@ -77,7 +77,8 @@ int	hs_event_set_name_json(struct hs_event *ev, struct json_object *v,
 /* string or integer -> text; silently left empty when absent or odd */
 void	hs_event_set_id_json(char *dst, struct json_object *v);
 void	hs_event_set_id(char *dst, const char *s);
-/* ISO string kept as sent; epoch seconds or milliseconds -> RFC 3339 */
+/* ISO string kept as sent; epoch seconds or milliseconds (a number, or a
+ * string of exactly 10 or 13 digits) -> RFC 3339 */
 void	hs_event_set_time_json(struct hs_event *ev, struct json_object *v);
 void	hs_event_set_time_secs(struct hs_event *ev, long long secs);
 void	hs_event_set_actor(struct hs_event *ev, struct json_object *v);

@@ -169,10 +169,34 @@ const struct hs_option *hs_provider_option(const struct hs_provider *p,
 /* NULL-terminated list of every provider, for help texts and tests. */
 const struct hs_provider *const *hs_provider_all(void);
 
-/* Shared by the providers: MAC of the body under each key, hex or base64. */
+/*
+ * The common scheme, shared by the providers that use it: one header
+ * holding [prefix]<hex|base64> MAC of the raw body under one of the keys.
+ */
+struct hs_body_mac {
+	const char	*var;		/* CGI name: "HTTP_X_HUB_SIGNATURE_256" */
+	const char	*header;	/* as the sender spells it, for sign() */
+	const char	*prefix;	/* "sha256=", or "" */
+	const char	*digest;	/* "SHA256" */
+	enum hs_encoding enc;
+	const char	*missing;	/* *why without the header */
+	const char	*unprefixed;	/* *why when it lacks the prefix */
+};
+
+/* 0 when the header holds the body's MAC under one of the keys; -1 with
+ * *why (m->missing, m->unprefixed or "bad signature"). */
+int	hs_provider_body_mac_verify(const struct hs_endpoint *ep,
+	    const struct hs_request *req, const struct hs_body_mac *m,
+	    const char **why);
+/* The MAC alone, for a signature found elsewhere (PandaDoc's query
+ * parameter): 1 when sig (hex or base64) is the body's MAC under a key. */
 int	hs_provider_body_mac_matches(const struct hs_endpoint *ep,
 	    const char *digest, enum hs_encoding enc, const char *sig,
 	    size_t siglen, const char *body, size_t len);
+/* Appends "<header>: <prefix><MAC>\n" for key. */
+int	hs_provider_body_mac_sign(const struct hs_body_mac *m,
+	    const struct hs_key *key, const char *body, size_t len,
+	    struct hs_buf *headers);
 /* "HTTP_X_HUB_SIGNATURE_256" -> "X-Hub-Signature-256" */
 void	hs_provider_header_name(const char *cgi, char *out, size_t outlen);
 /* 16 random bytes as 32 hex digits, for sample ids */

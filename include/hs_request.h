@@ -55,6 +55,8 @@ int	hs_parse_content_length(const char *s, unsigned long long *out);
 
 /* Is CONTENT_TYPE a JSON media type (application/json, application/x+json)? */
 int	hs_content_type_is_json(const char *ct);
+/* Is CONTENT_TYPE's media type type ("text/xml"), parameters and case aside? */
+int	hs_content_type_is(const char *ct, const char *type);
 
 #define HS_BODY_TIMEOUT	(-2)
 

@@ -8,31 +8,25 @@
 
 #include "hs_buf.h"
 #include "hs_clock.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
 
-#define SIG_VAR	"HTTP_X_CIRCULARO_SIGNATURE"
+static const struct hs_body_mac circularo_mac = {
+	.var = "HTTP_X_CIRCULARO_SIGNATURE",
+	.header = "X-Circularo-Signature",
+	.prefix = "",
+	.digest = "SHA256",
+	.enc = HS_ENC_HEX,
+	.missing = "missing X-Circularo-Signature",
+};
 
 static int
 circularo_verify(const struct hs_endpoint *ep, const struct hs_request *req,
     long long now, const char **why)
 {
-	const char *sig = hs_request_var(req, SIG_VAR);
-
 	(void)now;
-	if (sig == NULL) {
-		*why = "missing X-Circularo-Signature";
-		return -1;
-	}
-	if (!hs_provider_body_mac_matches(ep, "SHA256", HS_ENC_HEX, sig,
-	    strlen(sig), req->body, req->body_len)) {
-		*why = "bad signature";
-		return -1;
-	}
-	return 0;
+	return hs_provider_body_mac_verify(ep, req, &circularo_mac, why);
 }
 
 static int
@@ -56,17 +50,11 @@ circularo_sign(const struct hs_endpoint *ep, const struct hs_key *key,
     const char *body, size_t len, long long now, const char *delivery_id,
     struct hs_buf *headers)
 {
-	unsigned char mac[HS_MAC_MAX];
-	char	 hex[2 * HS_MAC_MAX + 1];
-	int	 n;
-
 	(void)ep;
 	(void)now;
 	(void)delivery_id;
-	if ((n = hs_hmac("SHA256", key, body, len, NULL, 0, NULL, 0, mac)) < 0)
-		return -1;
-	hs_hex_encode(mac, (size_t)n, hex);
-	return hs_buf_printf(headers, "X-Circularo-Signature: %s\n", hex);
+	return hs_provider_body_mac_sign(&circularo_mac, key, body, len,
+	    headers);
 }
 
 static int

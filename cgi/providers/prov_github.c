@@ -13,34 +13,26 @@
 #include <json-c/json.h>
 
 #include "hs_buf.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
+
+static const struct hs_body_mac github_mac = {
+	.var = "HTTP_X_HUB_SIGNATURE_256",
+	.header = "X-Hub-Signature-256",
+	.prefix = "sha256=",
+	.digest = "SHA256",
+	.enc = HS_ENC_HEX,
+	.missing = "missing X-Hub-Signature-256",
+	.unprefixed = "X-Hub-Signature-256 lacks sha256=",
+};
 
 static int
 github_verify(const struct hs_endpoint *ep, const struct hs_request *req,
     long long now, const char **why)
 {
-	const char *sig = hs_request_var(req, "HTTP_X_HUB_SIGNATURE_256");
-
 	(void)now;
-	if (sig == NULL) {
-		*why = "missing X-Hub-Signature-256";
-		return -1;
-	}
-	if (strncmp(sig, "sha256=", 7) != 0) {
-		*why = "X-Hub-Signature-256 lacks sha256=";
-		return -1;
-	}
-	sig += 7;
-	if (!hs_provider_body_mac_matches(ep, "SHA256", HS_ENC_HEX, sig,
-	    strlen(sig), req->body, req->body_len)) {
-		*why = "bad signature";
-		return -1;
-	}
-	return 0;
+	return hs_provider_body_mac_verify(ep, req, &github_mac, why);
 }
 
 static int
@@ -69,21 +61,16 @@ github_sign(const struct hs_endpoint *ep, const struct hs_key *key,
     const char *body, size_t len, long long now, const char *delivery_id,
     struct hs_buf *headers)
 {
-	unsigned char mac[HS_MAC_MAX];
-	char	 hex[2 * HS_MAC_MAX + 1], id[33];
-	int	 n;
+	char	 id[33];
 
 	(void)ep;
 	(void)now;
-	if ((n = hs_hmac("SHA256", key, body, len, NULL, 0, NULL, 0, mac)) < 0)
-		return -1;
-	hs_hex_encode(mac, (size_t)n, hex);
 	if (delivery_id == NULL) {
 		hs_provider_random_hex(id);
 		delivery_id = id;
 	}
-	return hs_buf_printf(headers, "X-GitHub-Delivery: %s\n"
-	    "X-Hub-Signature-256: sha256=%s\n", delivery_id, hex);
+	hs_buf_printf(headers, "X-GitHub-Delivery: %s\n", delivery_id);
+	return hs_provider_body_mac_sign(&github_mac, key, body, len, headers);
 }
 
 static int

@@ -11,35 +11,35 @@
 #include <json-c/json.h>
 
 #include "hs_buf.h"
-#include "hs_codec.h"
 #include "hs_event.h"
 #include "hs_provider.h"
 #include "hs_request.h"
-#include "hs_verify.h"
+
+/* The endpoint's scheme; header (for sign) written into name. */
+static struct hs_body_mac
+hmac_scheme(const struct hs_endpoint *ep, char *name, size_t namelen)
+{
+	if (name)
+		hs_provider_header_name(ep->sig_header, name, namelen);
+	return (struct hs_body_mac){
+		.var = ep->sig_header,
+		.header = name,
+		.prefix = ep->sig_prefix,
+		.digest = ep->digest,
+		.enc = ep->encoding,
+		.missing = "missing signature header",
+		.unprefixed = "signature header lacks the configured prefix",
+	};
+}
 
 static int
 hmac_verify(const struct hs_endpoint *ep, const struct hs_request *req,
     long long now, const char **why)
 {
-	const char *sig = hs_request_var(req, ep->sig_header);
-	size_t	 plen = strlen(ep->sig_prefix);
+	struct hs_body_mac m = hmac_scheme(ep, NULL, 0);
 
 	(void)now;
-	if (sig == NULL) {
-		*why = "missing signature header";
-		return -1;
-	}
-	if (strncmp(sig, ep->sig_prefix, plen) != 0) {
-		*why = "signature header lacks the configured prefix";
-		return -1;
-	}
-	sig += plen;
-	if (!hs_provider_body_mac_matches(ep, ep->digest, ep->encoding, sig,
-	    strlen(sig), req->body, req->body_len)) {
-		*why = "bad signature";
-		return -1;
-	}
-	return 0;
+	return hs_provider_body_mac_verify(ep, req, &m, why);
 }
 
 static int
@@ -81,20 +81,12 @@ hmac_sign(const struct hs_endpoint *ep, const struct hs_key *key,
     const char *body, size_t len, long long now, const char *delivery_id,
     struct hs_buf *headers)
 {
-	unsigned char mac[HS_MAC_MAX];
-	char	 text[2 * HS_MAC_MAX + 1], name[128], id[33];
-	int	 n;
+	char	 name[128], id[33];
+	struct hs_body_mac m = hmac_scheme(ep, name, sizeof name);
 
 	(void)now;
-	if ((n = hs_hmac(ep->digest, key, body, len, NULL, 0, NULL, 0,
-	    mac)) < 0)
+	if (hs_provider_body_mac_sign(&m, key, body, len, headers) == -1)
 		return -1;
-	if (ep->encoding == HS_ENC_HEX)
-		hs_hex_encode(mac, (size_t)n, text);
-	else
-		hs_base64_encode(mac, (size_t)n, text);
-	hs_provider_header_name(ep->sig_header, name, sizeof name);
-	hs_buf_printf(headers, "%s: %s%s\n", name, ep->sig_prefix, text);
 	if (ep->delivery_header) {
 		if (delivery_id == NULL) {
 			hs_provider_random_hex(id);

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "hs_buf.h"
 #include "hs_codec.h"
 #include "hs_provider.h"
+#include "hs_request.h"
 #include "hs_verify.h"
 
 /*
@@ -16,6 +18,9 @@
 extern const struct hs_provider hs_provider_circularo;
 extern const struct hs_provider hs_provider_documenso;
 extern const struct hs_provider hs_provider_ignisign;
+extern const struct hs_provider hs_provider_docusign;
+extern const struct hs_provider hs_provider_yousign;
+extern const struct hs_provider hs_provider_zoho_sign;
 extern const struct hs_provider hs_provider_github;
 extern const struct hs_provider hs_provider_stripe;
 extern const struct hs_provider hs_provider_standard;
@@ -33,6 +38,9 @@ static const struct hs_provider *const providers[] = {
 	&hs_provider_circularo,
 	&hs_provider_documenso,
 	&hs_provider_ignisign,
+	&hs_provider_docusign,
+	&hs_provider_yousign,
+	&hs_provider_zoho_sign,
 	&hs_provider_github,
 	&hs_provider_stripe,
 	&hs_provider_standard,
@@ -87,6 +95,7 @@ hs_provider_all(void)
 	return providers;
 }
 
+/* Every key is tried even after a match: timing says nothing. */
 int
 hs_provider_body_mac_matches(const struct hs_endpoint *ep, const char *digest,
     enum hs_encoding enc, const char *sig, size_t siglen, const char *body,
@@ -96,7 +105,6 @@ hs_provider_body_mac_matches(const struct hs_endpoint *ep, const char *digest,
 	size_t	 i;
 	int	 n, match = 0;
 
-	/* Every key is tried even after a match: timing says nothing. */
 	for (i = 0; i < ep->nkeys; i++) {
 		n = hs_hmac(digest, &ep->keys[i], body, len, NULL, 0, NULL, 0,
 		    mac);
@@ -105,6 +113,51 @@ hs_provider_body_mac_matches(const struct hs_endpoint *ep, const char *digest,
 			    (size_t)n);
 	}
 	return match;
+}
+
+int
+hs_provider_body_mac_verify(const struct hs_endpoint *ep,
+    const struct hs_request *req, const struct hs_body_mac *m,
+    const char **why)
+{
+	const char *sig = hs_request_var(req, m->var);
+	size_t	 plen = strlen(m->prefix);
+
+	if (sig == NULL) {
+		*why = m->missing;
+		return -1;
+	}
+	if (strncmp(sig, m->prefix, plen) != 0) {
+		*why = m->unprefixed;
+		return -1;
+	}
+	sig += plen;
+	if (!hs_provider_body_mac_matches(ep, m->digest, m->enc, sig, strlen(sig),
+	    req->body, req->body_len)) {
+		*why = "bad signature";
+		return -1;
+	}
+	return 0;
+}
+
+int
+hs_provider_body_mac_sign(const struct hs_body_mac *m,
+    const struct hs_key *key, const char *body, size_t len,
+    struct hs_buf *headers)
+{
+	unsigned char mac[HS_MAC_MAX];
+	char	 text[2 * HS_MAC_MAX + 1];
+	int	 n;
+
+	if ((n = hs_hmac(m->digest, key, body, len, NULL, 0, NULL, 0,
+	    mac)) < 0)
+		return -1;
+	if (m->enc == HS_ENC_HEX)
+		hs_hex_encode(mac, (size_t)n, text);
+	else
+		hs_base64_encode(mac, (size_t)n, text);
+	return hs_buf_printf(headers, "%s: %s%s\n", m->header, m->prefix,
+	    text);
 }
 
 void

@@ -37,6 +37,9 @@ SWKEY=$FX_STANDARD_KEYHEX
 CONVOY=$FX_CONVOY_SECRET
 BOLDSIGN=$FX_BOLDSIGN_SECRET
 DOCUSEAL=$FX_DOCUSEAL_SECRET
+DOCUSIGN=$FX_DOCUSIGN_SECRET
+YOUSIGN=$FX_YOUSIGN_SECRET
+ZOHO=$FX_ZOHO_SECRET
 SPOOL=$T/spool
 CONF=$T/hookspool.json
 mkdir -p "$SPOOL"
@@ -48,9 +51,10 @@ mac_hex() { openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
 mac_b64() { openssl dgst "-$1" -mac HMAC -macopt "$2" -binary | base64 -w0; }
 
 # placeholder TOKEN BODYFILE: {circ} {CIRC} {gh} {convoy} {convoy_b64} {doc} {pd}
+# {ds} (DocuSign, base64) {ys} (Yousign, hex) {zs} (Zoho Sign, base64)
 # {ts:OFF} {stripe:OFF} {stripe_v1:OFF} {sw:ID:OFF} {v1a:ID:OFF}
-# {rep:CHAR:N} {bs:OFF} {bs_s0:OFF} {ds:OFF} {ds_hex:OFF}; a trailing /N
-# keeps the first N characters ({circ/63}).
+# {rep:CHAR:N} {bs:OFF} {bs_s0:OFF} {ds:OFF} (DocuSeal) {ds_hex:OFF}; a
+# trailing /N keeps the first N characters ({circ/63}).
 placeholder() {
 	local tok=${1%/*} cut='' f=$2 ts id
 	[[ $1 == */* ]] && cut=${1##*/}
@@ -60,6 +64,9 @@ placeholder() {
 	gh) v=$(mac_hex "$GH" < "$f") ;;
 	convoy) v=$(mac_hex "$CONVOY" < "$f") ;;
 	convoy_b64) v=$(mac_b64 sha256 "key:$CONVOY" < "$f") ;;
+	ds) v=$(mac_b64 sha256 "key:$DOCUSIGN" < "$f") ;;
+	ys) v=$(mac_hex "$YOUSIGN" < "$f") ;;
+	zs) v=$(mac_b64 sha256 "key:$ZOHO" < "$f") ;;
 	doc) v=$DOCS ;;
 	pd) v=$(mac_hex "$FX_PANDADOC_SECRET" < "$f") ;;	# #13
 	ts:*) v=$((NOW + ${tok#ts:})) ;;

@@ -227,6 +227,107 @@ check "hmac: Convoy vector accepted" "$(status) $(answer | jq -r .queue)" "Statu
 F=$SPOOL/charges/new/$(answer | jq -r .id)
 check "hmac: delivery id from header" "$(jq -r .delivery_id "$F")" "d-1"
 
+# --- DocuSign Connect (JSON SIM; the reference's vector) ---------------------------
+DS='{"event":"envelope-completed","apiVersion":"v2.1","uri":"/restapi/v2.1/accounts/a1/envelopes/e1","retryCount":0,"configurationId":1,"generatedDateTime":"2025-05-30T18:03:50.4233752Z","data":{"accountId":"a1","userId":"u1","envelopeId":"e1"}}'
+printf '%s' "$DS" > "$T/ds.json"
+check "docusign: the reference's vector" "$(hmac_b64 "$FX_DOCUSIGN_SECRET" "$DS")" "WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME="
+# the account holds two keys: header 1 is a key this endpoint does not know
+cgi docusign "$T/ds.json" HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 unknown-key "$DS")" \
+    HTTP_X_DOCUSIGN_SIGNATURE_2=WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME=
+check "docusign: header 2 matches" "$(status) $(answer | jq -r .status) $(answer | jq -r .queue)" "Status: 200 OK accepted envelopes"
+F=$SPOOL/envelopes/new/$(answer | jq -r .id)
+check "docusign: envelope" "$(jq -c '[.provider,.event,.delivery_id,.document_id,.occurred_at,.verified]' "$F")" \
+    '["docusign","envelope-completed",null,"e1","2025-05-30T18:03:50.4233752Z",true]'
+check "docusign: body verbatim" "$(grep -cF ",\"body\":$DS}" "$F")" "1"
+# a retry: DocuSign increments retryCount, nothing else changes
+DSR=${DS/\"retryCount\":0/\"retryCount\":12}
+printf '%s' "$DSR" > "$T/dsr.json"
+cgi docusign "$T/dsr.json" HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 "$FX_DOCUSIGN_SECRET" "$DSR")"
+check "docusign: a retry (retryCount 12) is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+DS2=${DS/50.4233752Z/51.0000001Z}
+printf '%s' "$DS2" > "$T/ds2.json"
+cgi docusign "$T/ds2.json" HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 old-connect-key "$DS2")"
+check "docusign: another message (generatedDateTime), the other secret" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+DS3=${DS/\"retryCount\":0,/}
+printf '%s' "$DS3" > "$T/ds3.json"
+cgi docusign "$T/ds3.json" HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 "$FX_DOCUSIGN_SECRET" "$DS3")"
+check "docusign: without retryCount, keyed by the body hash" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+BEFORE=$(nfiles)
+cgi docusign "$T/ds.json"
+check "docusign: no signature header" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-DocuSign-Signature-1"
+cgi docusign "$T/ds.json" HTTP_X_DOCUSIGN_SIGNATURE_101=WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME=
+check "docusign: header 101 is not read" "$(status)" "Status: 401 Unauthorized"
+cgi docusign "$T/ds.json" HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 unknown-key "$DS")"
+check "docusign: only an unknown key's MAC" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+printf '<?xml version="1.0" encoding="utf-8"?><DocuSignEnvelopeInformation><EnvelopeStatus><EnvelopeID>e1</EnvelopeID><Status>Completed</Status></EnvelopeStatus></DocuSignEnvelopeInformation>' > "$T/ds.xml"
+for ct in text/xml 'application/xml; charset=utf-8' TEXT/XML; do
+	cgi docusign "$T/ds.xml" CONTENT_TYPE="$ct" \
+	    HTTP_X_DOCUSIGN_SIGNATURE_1="$(hmac_b64 "$FX_DOCUSIGN_SECRET" "$(cat "$T/ds.xml")")"
+	check "docusign: XML ($ct) says to switch to JSON SIM" "$(status) $(answer | jq -r .error)" \
+	    "Status: 415 Unsupported Media Type DocuSign XML messages are not accepted: switch the Connect configuration to JSON SIM (data format REST v2.1, delivery mode SIM)"
+done
+cgi docusign "$T/ds.json" CONTENT_TYPE=text/plain HTTP_X_DOCUSIGN_SIGNATURE_1=WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME=
+check "docusign: another type, the common text" "$(status) $(answer | jq -r .error)" "Status: 415 Unsupported Media Type Content-Type must be application/json"
+cgi circularo "$T/ds.xml" CONTENT_TYPE=text/xml HTTP_X_CIRCULARO_SIGNATURE="$SIG"
+check "XML to another provider: the common text" "$(status) $(answer | jq -r .error)" "Status: 415 Unsupported Media Type Content-Type must be application/json"
+check "docusign: refusals wrote nothing" "$(nfiles)" "$BEFORE"
+
+# --- Yousign (the reference's vector) ------------------------------------------------
+Y='{"event_id":"b6c63685-c556-4a30-8fe9-b6f2b187d936","event_name":"signature_request.done","event_time":"1670855889","subscription_id":"s1","subscription_description":"d","sandbox":false,"data":{"signature_request":{"id":"sr1","status":"done"}}}'
+printf '%s' "$Y" > "$T/y.json"
+YSIG=sha256=5d724b030a5fecb7157045fdb6707cf56753172c8f3246705f1471162e9556a1
+check "yousign: the reference's vector" "sha256=$(hmac_hex "$FX_YOUSIGN_SECRET" "$Y")" "$YSIG"
+cgi yousign "$T/y.json" HTTP_X_YOUSIGN_SIGNATURE_256="$YSIG" HTTP_X_YOUSIGN_RETRY=0
+check "yousign: accepted" "$(status) $(answer | jq -r .status) $(answer | jq -r .queue)" "Status: 200 OK accepted signatures"
+F=$SPOOL/signatures/new/$(answer | jq -r .id)
+check "yousign: envelope (event_time, Unix seconds as a string, in RFC 3339)" \
+    "$(jq -c '[.provider,.event,.delivery_id,.document_id,.occurred_at,.verified]' "$F")" \
+    '["yousign","signature_request.done","b6c63685-c556-4a30-8fe9-b6f2b187d936","sr1","2022-12-12T14:38:09Z",true]'
+cgi yousign "$T/y.json" HTTP_X_YOUSIGN_SIGNATURE_256="$YSIG" HTTP_X_YOUSIGN_RETRY=1
+check "yousign: the retry is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+Y2=${Y/\"sandbox\":false/\"sandbox\":true}
+printf '%s' "$Y2" > "$T/y2.json"
+cgi yousign "$T/y2.json" HTTP_X_YOUSIGN_SIGNATURE_256="sha256=$(hmac_hex "$FX_YOUSIGN_SECRET" "$Y2")"
+check "yousign: other bytes, the same event_id: a duplicate (dedup on event_id)" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+Y3=${Y/b6c63685-c556/c7d74796-d667}
+printf '%s' "$Y3" > "$T/y3.json"
+cgi yousign "$T/y3.json" HTTP_X_YOUSIGN_SIGNATURE_256="sha256=$(hmac_hex "$FX_YOUSIGN_SECRET" "$Y3")"
+check "yousign: another event_id is another event" "$(status) $(answer | jq -r .status)" "Status: 200 OK accepted"
+BEFORE=$(nfiles)
+cgi yousign "$T/y.json"
+check "yousign: no signature" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-Yousign-Signature-256"
+cgi yousign "$T/y.json" HTTP_X_YOUSIGN_SIGNATURE_256="${YSIG#sha256=}"
+check "yousign: without sha256=" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized X-Yousign-Signature-256 lacks sha256="
+check "yousign: refusals wrote nothing" "$(nfiles)" "$BEFORE"
+
+# --- Zoho Sign (its documented vector) -----------------------------------------------
+# Zoho's page prints the payload with a stray "{{", and only those bytes give
+# its signature: the MAC passes, then the body is no JSON (400, not 401)
+printf '%s' '{{"requests":{"request_name":"Test Name"},"notifications":{"operation_type":"RequestSigningSuccess"}}' > "$T/zv.json"
+BEFORE=$(nfiles)
+cgi zoho-sign "$T/zv.json" HTTP_X_ZS_WEBHOOK_SIGNATURE=drbSrM4H816RYKpZiRBLddUa0yHaTrwjtY04sIZFZus=
+check "zoho-sign: the printed vector verifies, then is no JSON" "$(status)" "Status: 400 Bad Request"
+cgi zoho-sign "$T/zv.json"
+check "zoho-sign: no signature header" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized missing X-ZS-WEBHOOK-SIGNATURE"
+check "zoho-sign: refusals wrote nothing" "$(nfiles)" "$BEFORE"
+Z='{"requests":{"request_name":"Test Name","request_id":"2000000123456","request_status":"completed"},"notifications":{"operation_type":"RequestCompleted","performed_by_email":"signer@example.com","performed_at":1717247410123}}'
+printf '%s' "$Z" > "$T/z.json"
+cgi zoho-sign "$T/z.json" HTTP_X_ZS_WEBHOOK_SIGNATURE="$(hmac_b64 "$FX_ZOHO_SECRET" "$Z")"
+check "zoho-sign: accepted" "$(status) $(answer | jq -r .status) $(answer | jq -r .queue)" "Status: 200 OK accepted zoho"
+F=$SPOOL/zoho/new/$(answer | jq -r .id)
+check "zoho-sign: envelope" "$(jq -c '[.provider,.event,.delivery_id,.document_id,.actor,.occurred_at,.verified]' "$F")" \
+    '["zoho-sign","RequestCompleted",null,"2000000123456","signer@example.com","2024-06-01T13:10:10Z",true]'
+cgi zoho-sign "$T/z.json" HTTP_X_ZS_WEBHOOK_SIGNATURE="$(hmac_b64 "$FX_ZOHO_SECRET" "$Z")"
+check "zoho-sign: the same body again is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+cgi zoho-sign "$T/z.json" HTTP_X_ZS_WEBHOOK_SIGNATURE="$(hmac_hex "$FX_ZOHO_SECRET" "$Z")"
+check "zoho-sign: the MAC in hex" "$(status)" "Status: 401 Unauthorized"
+# Zoho can send unsigned webhooks; hookspool does not take them: no secrets, no endpoint
+printf '{"spool_dir":"/x","endpoints":{"z":{"provider":"zoho-sign","routes":{"*":"q"}}}}' > "$T/zbad.json"
+env -i HOOKSPOOL_CONFIG="$T/zbad.json" REQUEST_METHOD=POST PATH_INFO=/z CONTENT_LENGTH=${#Z} CONTENT_TYPE=application/json \
+    "$BIN" < "$T/z.json" > "$T/out" 2> "$T/err"
+check "zoho-sign without secrets: the config is refused" "$(status)" "Status: 500 Internal Server Error"
+check "zoho-sign without secrets: the log names the key" "$(grep -c 'endpoints.z.secrets: provider zoho-sign needs at least one secret' "$T/err")" "1"
+
 # --- refusals leave nothing behind ------------------------------------------------
 BEFORE=$(nfiles)
 env -i HOOKSPOOL_CONFIG="$CONF" REQUEST_METHOD=GET PATH_INFO=/circularo "$BIN" < /dev/null > "$T/out" 2>/dev/null

@@ -13,6 +13,11 @@ FX_STANDARD_B64=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 FX_STANDARD_SECRET=whsec_$FX_STANDARD_B64
 FX_STANDARD_KEYHEX=$(printf '%s' "$FX_STANDARD_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
 FX_CONVOY_SECRET=convoy-webhook-secret
+# the e-signature platforms' keys of the reference's vectors (Zoho Sign's
+# is its documented example)
+FX_DOCUSIGN_SECRET=test-connect-key
+FX_YOUSIGN_SECRET=test-yousign-secret
+FX_ZOHO_SECRET=thisisthesamplekeyfortestingpurposes
 FX_GENERIC_SECRET=generic-secret
 # e-signature platforms (#13). Adobe Sign: application client ids (not
 # secrets, but the receiver's allow-list); Dropbox Sign: the API key of its
@@ -81,6 +86,9 @@ FX_PANDADOC_SECRET=test-shared-key
 #              accept_unsigned_test
 #   pandadoc   ?signature=, a JSON array: document_state_changed and
 #              recipient_completed -> pandadoc, document_deleted -> pd-deleted
+#   docusign   envelope-* -> envelopes (two secrets: an old key first)
+#   yousign    signature_request.* -> signatures
+#   zoho-sign  -> zoho
 fx_config() {
 	cat > "$1" <<JSON
 {"spool_dir": "$2", ${3:-}
@@ -127,13 +135,21 @@ fx_config() {
   "pandadoc":  {"provider": "pandadoc", "secrets": ["$FX_PANDADOC_SECRET"],
                 "routes": {"document_state_changed": "pandadoc",
                            "recipient_completed": "pandadoc",
-                           "document_deleted": "pd-deleted"}}
+                           "document_deleted": "pd-deleted"}},
+  "docusign":  {"provider": "docusign", "secrets": ["old-connect-key", "$FX_DOCUSIGN_SECRET"],
+                "routes": {"envelope-*": "envelopes"}},
+  "yousign":   {"provider": "yousign", "secrets": ["$FX_YOUSIGN_SECRET"],
+                "routes": {"signature_request.*": "signatures"}},
+  "zoho-sign": {"provider": "zoho-sign", "secrets": ["$FX_ZOHO_SECRET"],
+                "routes": {"*": "zoho"}}
  }}
 JSON
 }
 
 # hmac_hex SECRET TEXT: hex HMAC-SHA256
 hmac_hex() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" | awk '{print $NF}'; }
+# hmac_b64 SECRET TEXT: base64 HMAC-SHA256 (DocuSign, Zoho Sign)
+hmac_b64() { printf '%s' "$2" | openssl dgst -sha256 -hmac "$1" -binary | base64 -w0; }
 # fx_stripe_sig TIMESTAMP BODY: Stripe-Signature's value (t=...,v1=...)
 fx_stripe_sig() { echo "t=$1,v1=$(hmac_hex "$FX_STRIPE_SECRET" "$1.$2")"; }
 # fx_standard_sig ID TIMESTAMP BODY: webhook-signature's value (v1,<base64>)

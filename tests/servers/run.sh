@@ -168,6 +168,25 @@ battery() {
 			bad "$kind: hookspool sign $p --send: $(cat "$W/sign.out")"
 		fi
 	done
+	# DocuSign: numbered headers (digits and dashes in the name), one per
+	# account key; header 1 carries a key this endpoint does not know
+	E='{"event":"envelope-sent","apiVersion":"v2.1","retryCount":0,"generatedDateTime":"2026-11-01T10:00:00.0000001Z","data":{"accountId":"a1","envelopeId":"env-'$kind'"}}'
+	post docusign "$E" -H "X-DocuSign-Signature-1: $(hmac_b64 unknown-key "$E")" \
+	    -H "X-DocuSign-Signature-2: $(hmac_b64 "$FX_DOCUSIGN_SECRET" "$E")"
+	check "$kind: docusign header 2 matches" "$CODE $(field .queue)" "200 envelopes"
+	f=$W/spool/envelopes/new/$(field .id)
+	check "$kind: docusign document id" "$(jq -r .document_id "$f" 2>/dev/null)" "env-$kind"
+	CT='text/xml; charset=utf-8' post docusign '<DocuSignEnvelopeInformation/>' \
+	    -H "X-DocuSign-Signature-1: $(hmac_b64 "$FX_DOCUSIGN_SECRET" '<DocuSignEnvelopeInformation/>')"
+	check "$kind: docusign XML 415" "$CODE $(field .error | cut -d: -f1)" "415 DocuSign XML messages are not accepted"
+
+	# Yousign and Zoho Sign
+	Y='{"event_id":"ev-'$kind'","event_name":"signature_request.done","event_time":"'$now'","data":{"signature_request":{"id":"sr-'$kind'"}}}'
+	post yousign "$Y" -H "X-Yousign-Signature-256: sha256=$(hmac_hex "$FX_YOUSIGN_SECRET" "$Y")"
+	check "$kind: yousign 200" "$CODE $(field .queue)" "200 signatures"
+	Z='{"requests":{"request_id":"rq-'$kind'"},"notifications":{"operation_type":"RequestCompleted","performed_at":'$now'000}}'
+	post zoho-sign "$Z" -H "X-ZS-WEBHOOK-SIGNATURE: $(hmac_b64 "$FX_ZOHO_SECRET" "$Z")"
+	check "$kind: zoho-sign 200" "$CODE $(field .queue)" "200 zoho"
 
 	# hookspool sign --send: the CLI signs exactly as the sender would
 	if "$CLI" -c "$W/hookspool.json" sign circularo --event documentSigned \

@@ -1,7 +1,9 @@
 /*
  * test_providers.c - every provider against the published vectors
  * (GitHub docs, Standard Webhooks library tests, Stripe's algorithm,
- * Convoy's vectors) and the ways a signature must fail.
+ * Convoy's vectors, Zoho Sign's page) or vectors computed from the
+ * documented formula (DocuSign, Yousign), and the ways a signature must
+ * fail.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 
 static struct hs_endpoint ep;
 static struct hs_key keys[4];
-static char *env[16];
+static char *env[128];
 static int nenv;
 
 static void
@@ -71,17 +73,19 @@ env_add(const char *name, const char *value)
 	env[++nenv] = NULL;
 }
 
+static const char *last_why;	/* verifies()'s last refusal */
+
 /* verify() of body under the current env at time now: 1 pass, 0 fail */
 static int
 verifies(const char *body, long long now)
 {
 	struct hs_request req;
-	const char *why = NULL;
 
+	last_why = NULL;
 	hs_request_init(&req, env);
 	req.body = (char *)body;
 	req.body_len = strlen(body);
-	return ep.provider->verify(&ep, &req, now, &why) == 0;
+	return ep.provider->verify(&ep, &req, now, &last_why) == 0;
 }
 
 static void
@@ -1097,6 +1101,161 @@ test_pandadoc(void)
 	json_object_put(root);
 }
 
+/* DocuSign Connect: self-made vector of the reference (key
+ * test-connect-key), cross-checked with openssl dgst -hmac | base64 */
+static void
+test_docusign(void)
+{
+	const char *secrets[] = { "test-connect-key", NULL };
+	const char *rotated[] = { "old-connect-key", "test-connect-key", NULL };
+	const char *body = "{\"event\":\"envelope-completed\",\"apiVersion\":"
+	    "\"v2.1\",\"uri\":\"/restapi/v2.1/accounts/a1/envelopes/e1\","
+	    "\"retryCount\":0,\"configurationId\":1,\"generatedDateTime\":"
+	    "\"2025-05-30T18:03:50.4233752Z\",\"data\":{\"accountId\":\"a1\","
+	    "\"userId\":\"u1\",\"envelopeId\":\"e1\"}}";
+	const char *good = "WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME=";
+	/* the same body's MAC under old-connect-key: another account key */
+	const char *other = "HM2xLFnGcJoq/awjQswXUsJR9iGLzAsTMqCsHAoqwJY=";
+	char	 name[64];
+	int	 i;
+
+	setup(hs_provider_find("docusign"), secrets);
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1", good);
+	CHECK(verifies(body, 0), "DocuSign vector in header 1");
+	CHECK(!verifies("{\"event\":\"envelope-completed\"}", 0),
+	    "DocuSign tampered body");
+	CHECK_STR(last_why, "bad signature", "DocuSign tampered: why");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1", other);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_2", good);
+	CHECK(verifies(body, 0), "DocuSign: header 2 matches, header 1 "
+	    "holds an unknown key's MAC");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1", other);
+	CHECK(!verifies(body, 0), "DocuSign: only an unknown key's MAC");
+	setup(hs_provider_find("docusign"), rotated);
+	CHECK(verifies(body, 0), "DocuSign: a second secret (rotation)");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_3", good);
+	CHECK(verifies(body, 0), "DocuSign: header 3 alone (1 and 2 absent)");
+
+	setup(hs_provider_find("docusign"), secrets);
+	env_reset();
+	CHECK(!verifies(body, 0), "DocuSign: no header");
+	CHECK_STR(last_why, "missing X-DocuSign-Signature-1",
+	    "DocuSign: no header: why");
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1", "");
+	CHECK(!verifies(body, 0), "DocuSign: an empty header is none");
+	CHECK_STR(last_why, "missing X-DocuSign-Signature-1",
+	    "DocuSign: empty header: why");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_100", good);
+	CHECK(verifies(body, 0), "DocuSign: header 100 is read");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_101", good);
+	CHECK(!verifies(body, 0), "DocuSign: header 101 is not read");
+	CHECK_STR(last_why, "missing X-DocuSign-Signature-1",
+	    "DocuSign: header 101: why");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_0", good);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_01", good);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1X", good);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_", good);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE", good);
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1000", good);
+	CHECK(!verifies(body, 0), "DocuSign: -0, -01, -1X, -, no number and "
+	    "-1000 are not signature headers");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1",
+	    "WlrQl9TEDXkkRh3HXIvLZB2Nl+nWLvQI9EoCjHiPWME");
+	CHECK(!verifies(body, 0), "DocuSign: base64 without its padding");
+	env_reset();
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_1", "5a5ad097d4c40d7924461dc75c8bcb"
+	    "641d8d97e9d62ef408f44a028c788f58c1");
+	CHECK(!verifies(body, 0), "DocuSign: the MAC in hex");
+	/* every number 1..100 taken by a wrong MAC, the good one last */
+	env_reset();
+	for (i = 1; i < 100; i++) {
+		snprintf(name, sizeof name, "HTTP_X_DOCUSIGN_SIGNATURE_%d", i);
+		env_add(name, other);
+	}
+	CHECK(!verifies(body, 0), "DocuSign: 99 wrong headers");
+	env_add("HTTP_X_DOCUSIGN_SIGNATURE_100", good);
+	CHECK(verifies(body, 0), "DocuSign: 99 wrong headers, then 100 good");
+	env_reset();
+}
+
+/* Yousign: self-made vector of the reference (secret test-yousign-secret) */
+static void
+test_yousign(void)
+{
+	const char *secrets[] = { "test-yousign-secret", NULL };
+	const char *body = "{\"event_id\":\"b6c63685-c556-4a30-8fe9-"
+	    "b6f2b187d936\",\"event_name\":\"signature_request.done\","
+	    "\"event_time\":\"1670855889\",\"subscription_id\":\"s1\","
+	    "\"subscription_description\":\"d\",\"sandbox\":false,\"data\":{"
+	    "\"signature_request\":{\"id\":\"sr1\",\"status\":\"done\"}}}";
+	const char *good = "sha256=5d724b030a5fecb7157045fdb6707cf56753172c8f"
+	    "3246705f1471162e9556a1";
+
+	setup(hs_provider_find("yousign"), secrets);
+	env_reset();
+	env_add("HTTP_X_YOUSIGN_SIGNATURE_256", good);
+	CHECK(verifies(body, 0), "Yousign vector");
+	CHECK(!verifies("{\"event_id\":\"b6c63685\"}", 0), "Yousign tampered");
+	env_reset();
+	env_add("HTTP_X_YOUSIGN_SIGNATURE_256", good + 7);
+	CHECK(!verifies(body, 0), "Yousign without sha256=");
+	CHECK_STR(last_why, "X-Yousign-Signature-256 lacks sha256=",
+	    "Yousign without sha256=: why");
+	env_reset();
+	CHECK(!verifies(body, 0), "Yousign missing header");
+	CHECK_STR(last_why, "missing X-Yousign-Signature-256",
+	    "Yousign missing header: why");
+	env_reset();
+	env_add("HTTP_X_HUB_SIGNATURE_256", good);
+	CHECK(!verifies(body, 0), "Yousign: GitHub's header is not Yousign's");
+}
+
+/* Zoho Sign: the vector on Zoho's HMAC page, payload exactly as printed
+ * there, stray "{{" included: only those bytes reproduce the signature */
+static void
+test_zoho_sign(void)
+{
+	const char *secrets[] = { "thisisthesamplekeyfortestingpurposes", NULL };
+	const char *printed = "{{\"requests\":{\"request_name\":\"Test Name\"},"
+	    "\"notifications\":{\"operation_type\":\"RequestSigningSuccess\"}}";
+	const char *good = "drbSrM4H816RYKpZiRBLddUa0yHaTrwjtY04sIZFZus=";
+
+	setup(hs_provider_find("zoho-sign"), secrets);
+	env_reset();
+	env_add("HTTP_X_ZS_WEBHOOK_SIGNATURE", good);
+	CHECK(verifies(printed, 0), "Zoho Sign published vector, as printed");
+	CHECK(!verifies(printed + 1, 0), "Zoho Sign vector without the stray "
+	    "brace does not match");
+	env_reset();
+	env_add("HTTP_X_ZS_WEBHOOK_SIGNATURE", "76b6d2acce07f35e9160aa5989104b"
+	    "75d51ad321da4ebc23b58d38b0864566eb");
+	CHECK(!verifies(printed, 0), "Zoho Sign: the MAC in hex");
+	env_reset();
+	CHECK(!verifies(printed, 0), "Zoho Sign: no header (required when "
+	    "secrets are set)");
+	CHECK_STR(last_why, "missing X-ZS-WEBHOOK-SIGNATURE",
+	    "Zoho Sign: no header: why");
+	{
+		const char *wrong[] = { "thisisthesamplekeyfortestingpurpose",
+		    NULL };
+
+		setup(hs_provider_find("zoho-sign"), wrong);
+		env_reset();
+		env_add("HTTP_X_ZS_WEBHOOK_SIGNATURE", good);
+		CHECK(!verifies(printed, 0), "Zoho Sign: wrong secret");
+	}
+	CHECK(hs_provider_find("zoho-sign")->flags & HS_PROV_NEEDS_SECRET,
+	    "Zoho Sign: an endpoint needs a secret");
+}
+
 /* sign() and verify() must agree for every provider that signs. */
 static void
 test_roundtrip(void)
@@ -1407,6 +1566,9 @@ main(void)
 	test_boldsign();
 	test_docuseal();
 	test_pandadoc();	/* #13 */
+	test_docusign();
+	test_yousign();
+	test_zoho_sign();
 	test_roundtrip();
 	test_dropbox();
 	test_adobe();
