@@ -19,8 +19,8 @@ hs_hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hex_value(unsigned char c)
+int
+hs_hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -40,8 +40,8 @@ hs_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outlen)
 	if (inlen != 2 * outlen)
 		return -1;
 	for (i = 0; i < outlen; i++) {
-		hi = hex_value((unsigned char)in[2 * i]);
-		lo = hex_value((unsigned char)in[2 * i + 1]);
+		hi = hs_hex_value((unsigned char)in[2 * i]);
+		lo = hs_hex_value((unsigned char)in[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

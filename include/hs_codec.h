@@ -7,6 +7,8 @@
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void	hs_hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decodes exactly 2*outlen hex digits (either case). 0 on success, -1 otherwise. */
+/* The value of one hex digit, either case; -1 for any other byte. */
+int	hs_hex_value(unsigned char c);
 int	hs_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outlen);
 
 /*

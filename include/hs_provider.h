@@ -193,6 +193,13 @@ int	hs_provider_body_mac_verify(const struct hs_endpoint *ep,
 int	hs_provider_body_mac_matches(const struct hs_endpoint *ep,
 	    const char *digest, enum hs_encoding enc, const char *sig,
 	    size_t siglen, const char *body, size_t len);
+/*
+ * The timestamped scheme's signature (Stripe, BoldSign, DocuSeal): ts gets
+ * now in decimal, hex (room for 2 * HS_MAC_MAX + 1) the HMAC-SHA256 of
+ * "<ts>.<body>" under key. -1 when libcrypto cannot MAC.
+ */
+int	hs_provider_ts_mac_hex(const struct hs_key *key, long long now,
+	    const char *body, size_t len, char ts[24], char *hex);
 /* Appends "<header>: <prefix><MAC>\n" for key. */
 int	hs_provider_body_mac_sign(const struct hs_body_mac *m,
 	    const struct hs_key *key, const char *body, size_t len,

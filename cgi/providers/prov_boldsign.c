@@ -149,17 +149,12 @@ boldsign_sign(const struct hs_endpoint *ep, const struct hs_key *key,
     const char *body, size_t len, long long now, const char *delivery_id,
     struct hs_buf *headers)
 {
-	unsigned char mac[HS_MAC_MAX];
 	char	 hex[2 * HS_MAC_MAX + 1], ts[24];
-	int	 n, tn;
 
 	(void)ep;
 	(void)delivery_id;
-	tn = snprintf(ts, sizeof ts, "%lld", now);
-	if ((n = hs_hmac("SHA256", key, ts, (size_t)tn, ".", 1, body, len,
-	    mac)) < 0)
+	if (hs_provider_ts_mac_hex(key, now, body, len, ts, hex) == -1)
 		return -1;
-	hs_hex_encode(mac, (size_t)n, hex);
 	/* the space after the comma is in every example BoldSign shows */
 	return hs_buf_printf(headers, "X-BoldSign-Signature: t=%s, s0=%s\n",
 	    ts, hex);

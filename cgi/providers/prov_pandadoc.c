@@ -25,18 +25,6 @@
 #define PARAMS_MAX	32
 #define SIG_MAX		128
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * s[0..len) with %XX decoded into out (a query string is copied as it
  * came when it holds no '%'). -1 for a malformed escape or a NUL, -2
@@ -52,8 +40,9 @@ query_decode(const char *s, size_t len, char *out, size_t outlen,
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = unhex(s[i + 1])) == -1 ||
-			    (lo = unhex(s[i + 2])) == -1)
+			if (len - i < 3 ||
+			    (hi = hs_hex_value((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hs_hex_value((unsigned char)s[i + 2])) == -1)
 				return -1;
 			c = hi << 4 | lo;
 			i += 2;

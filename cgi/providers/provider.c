@@ -141,6 +141,21 @@ hs_provider_body_mac_verify(const struct hs_endpoint *ep,
 }
 
 int
+hs_provider_ts_mac_hex(const struct hs_key *key, long long now,
+    const char *body, size_t len, char ts[24], char *hex)
+{
+	unsigned char mac[HS_MAC_MAX];
+	int	 n, tn;
+
+	tn = snprintf(ts, 24, "%lld", now);
+	if ((n = hs_hmac("SHA256", key, ts, (size_t)tn, ".", 1, body, len,
+	    mac)) < 0)
+		return -1;
+	hs_hex_encode(mac, (size_t)n, hex);
+	return 0;
+}
+
+int
 hs_provider_body_mac_sign(const struct hs_body_mac *m,
     const struct hs_key *key, const char *body, size_t len,
     struct hs_buf *headers)
