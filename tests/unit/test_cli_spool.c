@@ -34,66 +34,12 @@
 #include "hs_cli_spool.h"
 #include "hs_spool.h"
 #include "check.h"
+#include "fault.h"
 
 /* --- the fault shim ------------------------------------------------------ */
 
-#define NFAULT	2
-static struct fault {
-	const char *call;	/* NULL: nothing armed */
-	int	 nth;		/* which call of that name, from 1 */
-	int	 err;		/* 0: only the hook */
-	void	(*hook)(void);
-	int	 seen;
-} faults[NFAULT];
 static int	 calls_fsync;	/* every fsync, armed or not */
 static int	 readdir_unknown;	/* readdir says DT_UNKNOWN */
-
-static void
-fault_on(const char *call, int nth, int err, void (*hook)(void))
-{
-	int	 i;
-
-	for (i = 0; i < NFAULT && faults[i].call != NULL; i++)
-		;
-	if (i == NFAULT) {
-		CHECK(0, "fault_on(%s): too many armed", call);
-		return;
-	}
-	faults[i] = (struct fault){ call, nth, err, hook, 0 };
-}
-
-static void
-fault_off(void)
-{
-	memset(faults, 0, sizeof faults);
-}
-
-static int
-faulted(const char *call)
-{
-	struct fault *f;
-	int	 i;
-
-	for (i = 0; i < NFAULT; i++) {
-		f = &faults[i];
-		if (f->call == NULL || strcmp(call, f->call) != 0 ||
-		    ++f->seen != f->nth)
-			continue;
-		f->call = NULL;
-		if (f->hook != NULL)
-			f->hook();
-		if (f->err == 0)
-			return 0;
-		errno = f->err;
-		return 1;
-	}
-	return 0;
-}
-
-#define REAL(ret, name, ...) \
-	static ret (*real)(__VA_ARGS__); \
-	if (real == NULL) \
-		real = (ret (*)(__VA_ARGS__))dlsym(RTLD_NEXT, name)
 
 int
 open(const char *path, int flags, ...)
