@@ -583,4 +583,50 @@ check "dropbox: inside tolerance_seconds" "$(status) $(answer | jq -r .status)" 
 cgi dropbox-window "$T/dbx.form" CONTENT_TYPE='multipart/form-data; boundary=XyZ' HOOKSPOOL_NOW=1700000100
 check "dropbox: outside tolerance_seconds" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized timestamp too old"
 
+# --- PandaDoc: ?signature= over the whole body; a JSON array, one stored
+# event per routed element, each its own bytes, all or none
+E1='{"event":"document_state_changed","data":{"id":"doc-1","name":"NDA","status":"document.completed","date_modified":"2024-07-31T16:06:09.157758Z"}}'
+E2='{"event":"recipient_completed","data":{"id":"doc-1","name":"NDA","status":"document.completed"}}'
+E3='{"event":"document_updated","data":{"id":"doc-1"}}'
+E4='{"event":"document_deleted","data":{"id":"doc-2"}}'
+PD="[$E1, $E2,$E3 ,$E4]"
+printf '%s' "$PD" > "$T/pd.json"
+BEFORE=$(nfiles)
+cgi pandadoc "$T/pd.json" QUERY_STRING="signature=$(fx_pandadoc_sig "$PD")"
+check "pandadoc: batch accepted" "$(status) $(answer | jq -r .status) $(answer | jq -r '.ids|length')" \
+    "Status: 200 OK accepted 3"
+check "pandadoc: three files (the unrouted element skipped)" "$(nfiles)" "$((BEFORE + 3))"
+PDSHA=$(printf '%s' "$PD" | sha256sum | cut -d' ' -f1)
+i=0
+for want in "$E1 pandadoc 0" "$E2 pandadoc 1" "$E4 pd-deleted 3"; do
+	el=${want% * *}; rest=${want#"$el" }; q=${rest% *}; idx=${rest#* }
+	F=$SPOOL/$q/new/$(answer | jq -r ".ids[$i]")
+	check "pandadoc: element $idx in $q/, its own bytes spliced" "$(grep -cF ",\"body\":$el}" "$F")" 1
+	check "pandadoc: element $idx envelope" \
+	    "$(jq -c '[.provider,.event,.document_id,.batch_index,.batch_sha256,.body_sha256,.verified_scope]' "$F")" \
+	    "$(printf '["pandadoc","%s","%s",%s,"%s","%s","body"]' "$(jq -r .event <<< "$el")" \
+	    "$(jq -r .data.id <<< "$el")" "$idx" "$PDSHA" "$(printf '%s' "$el" | sha256sum | cut -d' ' -f1)")"
+	i=$((i + 1))
+done
+BEFORE=$(nfiles)
+cgi pandadoc "$T/pd.json" QUERY_STRING="signature=$(fx_pandadoc_sig "$PD")"
+check "pandadoc: the same batch again is a duplicate" "$(status) $(answer | jq -r .status)" "Status: 200 OK duplicate"
+cgi pandadoc "$T/pd.json" QUERY_STRING="signature=$(hmac_hex wrong-key "$PD")"
+check "pandadoc: wrong key" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+cgi pandadoc "$T/pd.json"
+check "pandadoc: no signature" "$(status)" "Status: 401 Unauthorized"
+printf '%s' "${PD/doc-2/doc-3}" > "$T/pd2.json"
+cgi pandadoc "$T/pd2.json" QUERY_STRING="signature=$(fx_pandadoc_sig "$PD")"
+check "pandadoc: one byte changed" "$(status) $(answer | jq -r .error)" "Status: 401 Unauthorized bad signature"
+printf '[]' > "$T/pd3.json"
+cgi pandadoc "$T/pd3.json" QUERY_STRING="signature=$(fx_pandadoc_sig '[]')"
+check "pandadoc: an empty array is 400" "$(status)" "Status: 400 Bad Request"
+printf '[%s,7]' "$E1" > "$T/pd4.json"
+cgi pandadoc "$T/pd4.json" QUERY_STRING="signature=$(fx_pandadoc_sig "[$E1,7]")"
+check "pandadoc: a non-object element is 400, nothing stored of the others" "$(status)" "Status: 400 Bad Request"
+printf '[%s]' "$E3" > "$T/pd5.json"
+cgi pandadoc "$T/pd5.json" QUERY_STRING="signature=$(fx_pandadoc_sig "[$E3]")"
+check "pandadoc: all unrouted is 200 ignored" "$(status) $(answer | jq -r .status)" "Status: 200 OK ignored"
+check "pandadoc: refusals, duplicates and ignored write nothing" "$(nfiles)" "$BEFORE"
+
 hs_summary cgi

@@ -188,6 +188,20 @@ battery() {
 	post zoho-sign "$Z" -H "X-ZS-WEBHOOK-SIGNATURE: $(hmac_b64 "$FX_ZOHO_SECRET" "$Z")"
 	check "$kind: zoho-sign 200" "$CODE $(field .queue)" "200 zoho"
 
+	# PandaDoc: the signature in the query string (servers must pass it
+	# through as QUERY_STRING), a JSON array stored element by element
+	P1='{"event":"document_state_changed","data":{"id":"pd-'$kind'","status":"document.completed"}}'
+	P2='{"event":"document_deleted","data":{"id":"pd-'$kind'"}}'
+	PB="[$P1,$P2]"
+	post "pandadoc?signature=$(fx_pandadoc_sig "$PB")" "$PB"
+	check "$kind: pandadoc batch 200" "$CODE $(field .status) $(field '.ids|length')" "200 accepted 2"
+	f=$W/spool/pd-deleted/new/$(field '.ids[1]')
+	check "$kind: pandadoc element 1 stored as itself" \
+	    "$(jq -c '[.event,.batch_index,.document_id]' "$f" 2>/dev/null) $(grep -cF ",\"body\":$P2}" "$f" 2>/dev/null)" \
+	    '["document_deleted",1,"pd-'$kind'"] 1'
+	post "pandadoc?signature=$(fx_pandadoc_sig "$PB")&signature=00" "$PB"
+	check "$kind: pandadoc two signature parameters 401" "$CODE" "401"
+
 	# hookspool sign --send: the CLI signs exactly as the sender would
 	if "$CLI" -c "$W/hookspool.json" sign circularo --event documentSigned \
 	    --send "$HS_URL/webhooks/circularo" > "$W/sign.out" 2>&1; then
