@@ -191,6 +191,21 @@ main(void)
 	    "endpoints.e.max_pending_bytes: must be between 1024 and");
 	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"max_pending_bytes\":\"1M\"}"),
 	    "endpoints.e.max_pending_bytes: must be an integer");
+	/* Adobe Sign's client ids: the receiver compares and echoes them */
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"}}"),
+	    "endpoints.e.client_ids: required");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":[]}"),
+	    "endpoints.e.client_ids: must be an array of 1 to 16 strings");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":\"UB7E5BXCXY\"}"),
+	    "endpoints.e.client_ids: must be an array of 1 to 16 strings");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":[7]}"),
+	    "endpoints.e.client_ids[0]: must be a string");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":[\"UB7E5 BXCXY\"]}"),
+	    "endpoints.e.client_ids[0]: must be 1 to");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":[\"ok\",\"x\\r\\nX-Injected: 1\"]}"),
+	    "endpoints.e.client_ids[1]: must be 1 to");
+	refused(EP("{\"provider\":\"adobe-sign\",\"routes\":{\"*\":\"q\"},\"client_ids\":[\"env:HS_TEST_NO_SUCH_VARIABLE\"]}"),
+	    "endpoints.e.client_ids[0]");
 	refused(EP("{\"provider\":\"ignisign\",\"routes\":{\"*\":\"q\"},\"api_timeout_seconds\":0}"),
 	    "endpoints.e.api_timeout_seconds: must be between 1 and 300");
 
