@@ -114,6 +114,12 @@ struct hs_provider {
 	 */
 	const char	*form_field;
 	/*
+	 * The largest body this sender is known to send (Adobe Sign: 10 MB
+	 * with documents inline), or 0. check-config warns when the config's
+	 * max_body_bytes is smaller: such deliveries get 413 and are lost.
+	 */
+	unsigned long long body_hint;
+	/*
 	 * A document that carries several events (PandaDoc's JSON array):
 	 * the span of each, in order, into spans (at most HS_SPLIT_MAX).
 	 * Each span is then checked strictly, described, routed, deduped

@@ -528,9 +528,11 @@ secret_file_check(json_object *warnings, const char *where, const char *spec,
 	json_object_array_add(warnings, json_object_new_string(msg));
 }
 
-/* The secret specs as the config file has them (cfg keeps only keys). */
+/* What check-config warns about: secret files others may read or replace
+ * (from the specs as the config file has them; cfg keeps only keys), and
+ * a max_body_bytes smaller than what a provider says its sender sends. */
 static json_object *
-secret_warnings(const struct hs_config *cfg)
+config_warnings(const struct hs_config *cfg)
 {
 	json_object *warnings = json_object_new_array(), *root, *eps, *v, *one;
 	char	 where[HS_NAME_MAX + 64];
@@ -567,6 +569,19 @@ secret_warnings(const struct hs_config *cfg)
 		}
 	}
 	json_object_put(root);
+	for (i = 0; i < cfg->nendpoints; i++) {
+		const struct hs_endpoint *ep = &cfg->endpoints[i];
+		char	 msg[HS_NAME_MAX + 256];
+
+		if (ep->provider->body_hint <= cfg->max_body_bytes)
+			continue;
+		snprintf(msg, sizeof msg, "endpoints.%s: %s sends bodies of up "
+		    "to %llu bytes, max_body_bytes is %lu: larger deliveries "
+		    "get 413 and are lost", ep->name, ep->provider->name,
+		    ep->provider->body_hint, (unsigned long)cfg->max_body_bytes);
+		fprintf(stderr, "hookspool: warning: %s\n", msg);
+		json_object_array_add(warnings, json_object_new_string(msg));
+	}
 	return warnings;
 }
 
@@ -743,7 +758,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 				    json_object_new_string(qn));
 		}
 	json_object_object_add(root, "queues", qs);
-	json_object_object_add(root, "warnings", secret_warnings(&cfg));
+	json_object_object_add(root, "warnings", config_warnings(&cfg));
 
 	if (json)
 		hs_cli_print_json(root);

@@ -223,6 +223,7 @@ const struct hs_provider hs_provider_adobesign = {
 	.fields = adobe_fields,
 	.options = adobe_options,
 	.configure = adobe_configure,
+	.body_hint = 10485760,
 	.name = "adobe-sign",
 	.handshake = adobe_handshake,
 	.reply = adobe_reply,

@@ -508,6 +508,17 @@ holds "show --json: the stderr as it was (JSON escapes)" \
 holds "backoff 0: \"next attempt now\"" grep -q "attempt 1 of 3, next attempt now" "$T/esc.err"
 holds "backoff 0: no 1970" sh -c "! grep -q 1970 '$T/esc.err'"
 
+# ----------------- check-config: a body limit smaller than the sender's bodies
+cat >"$T/adobe.json" <<JSON
+{"spool_dir": "$T/adobespool", "endpoints": {"a": {"provider": "adobe-sign",
+ "client_ids": ["UB7E5BXCXY"], "routes": {"*": "q"}}}}
+JSON
+check "check-config: Adobe Sign with the 1 MiB default is warned about" \
+    "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -c 'endpoints.a: adobe-sign sends bodies of up to 10485760 bytes, max_body_bytes is 1048576')" 1
+sed -i 's/"spool_dir"/"max_body_bytes": 10485760, "spool_dir"/' "$T/adobe.json"
+check "check-config: Adobe Sign with max_body_bytes 10 MB: no warning" \
+    "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -r '.warnings|length')" 0
+
 # ------------------------- sign: the event in a header where the sender puts it
 cat >"$T/evh.json" <<JSON
 {"spool_dir": "$T/evhspool", "endpoints": {
