@@ -445,14 +445,17 @@ hs_json_scan(const char *str, size_t n, struct hs_json_want *want,
 }
 
 /*
- * The end of the object whose '{' is at p: braces counted, strings
- * skipped by the scanner's own string rule (so a brace or bracket inside
- * a string is never counted). Its contents are checked later.
+ * The end of the object whose '{' is at p: brackets matched by kind,
+ * strings skipped by the scanner's own string rule (so a brace or bracket
+ * inside a string is never counted). Its contents are checked later; a
+ * closer of the wrong kind ends nothing (fuzz_json found "{...]" taken
+ * for an element).
  */
 static cur_t
 object_end(struct scan *s, cur_t p)
 {
 	cur_t	 end = s->end;
+	char	 want[HS_JSON_MAX_DEPTH];
 	int	 depth = 0;
 
 	while (p < end) {
@@ -463,11 +466,14 @@ object_end(struct scan *s, cur_t p)
 			continue;
 		case '{':
 		case '[':
-			if (++depth > HS_JSON_MAX_DEPTH)
+			if (depth == HS_JSON_MAX_DEPTH)
 				return fail_at(s, "JSON nested too deep");
+			want[depth++] = *p == '{' ? '}' : ']';
 			break;
 		case '}':
 		case ']':
+			if (depth == 0 || want[depth - 1] != (char)*p)
+				return fail_at(s, "mismatched brackets");
 			if (--depth == 0)
 				return p + 1;
 			break;

@@ -227,6 +227,52 @@ ref_validate(const uint8_t *d, size_t n, size_t *members)
 	return r.p == r.end ? 0 : -1;
 }
 
+/*
+ * hs_json_split_array (PandaDoc's batches): the spans lie inside the
+ * input, in order, each an object; and when every element is strict JSON
+ * (one level shallower), json-c's strict parser takes the whole array: a
+ * batch stored element by element was well-formed JSON as a whole.
+ */
+#define SPLIT_MAX	128
+static void
+check_split(const uint8_t *data, size_t size)
+{
+	struct hs_json_span sp[SPLIT_MAX];
+	const char *in = (const char *)data, *prev = in, *why = NULL;
+	size_t	 m = 0;
+	int	 k, i, all_strict = 1;
+
+	if ((k = hs_json_split_array(in, size, sp, SPLIT_MAX, &why)) <= 0)
+		return;
+	for (i = 0; i < k; i++) {
+		if (sp[i].p < prev || sp[i].len < 2 ||
+		    sp[i].p + sp[i].len > in + size)
+			fz_die("split: span %d outside the input or out of "
+			    "order", i);
+		if (sp[i].p[0] != '{' || sp[i].p[sp[i].len - 1] != '}')
+			fz_die("split: span %d is not an object", i);
+		prev = sp[i].p + sp[i].len;
+		if (hs_json_validate(sp[i].p, sp[i].len, HS_JSON_MAX_DEPTH - 1,
+		    &m, &why) != 0)
+			all_strict = 0;
+	}
+	if (all_strict) {
+		struct json_tokener *tok;
+		struct json_object *o;
+
+		if ((tok = json_tokener_new_ex(HS_JSON_MAX_DEPTH + 1)) == NULL)
+			return;
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		o = json_tokener_parse_ex(tok, in, (int)size);
+		if (o == NULL || json_tokener_get_parse_end(tok) != size)
+			fz_die("split: every element strict, but json-c "
+			    "refuses the array: %s", json_tokener_error_desc(
+			    json_tokener_get_error(tok)));
+		json_object_put(o);
+		json_tokener_free(tok);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -236,6 +282,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t	 m1 = 0, m2 = 0;
 	int	 ours, theirs, dup_jc;
 
+	check_split(data, size);
 	ours = hs_json_validate((const char *)data, size, HS_JSON_MAX_DEPTH,
 	    &m1, &why);
 	theirs = ref_validate(data, size, &m2);

@@ -1078,6 +1078,11 @@ test_pandadoc(void)
 	CHECK_INT(p->split(&ep, "[{},]", 5, spans, 4, &why), -1,
 	    "PD: a trailing comma");
 	CHECK_INT(p->split(&ep, "[{}", 3, spans, 4, &why), -1, "PD: unclosed");
+	/* found by fuzz_json: a "]" closed the element's "{" */
+	CHECK_INT(p->split(&ep, "[{\"a\":{\"b\":1}]]", 15, spans, 4, &why),
+	    -1, "PD: an element closed by the wrong bracket");
+	CHECK_INT(p->split(&ep, "[{\"a\":{]}]", 10, spans, 4, &why), -1,
+	    "PD: brackets crossed inside an element");
 	CHECK_INT(p->split(&ep, "[{}] {}", 7, spans, 4, &why), -1,
 	    "PD: trailing bytes");
 	CHECK_INT(p->split(&ep, "[{},{},{},{},{}]", 16, spans, 4, &why), -1,
