@@ -13,7 +13,8 @@
 
 const char *const fz_names[FZ_NENDPOINTS] = {
 	"circularo", "documenso", "ignisign", "github", "stripe", "svix",
-	"hmac-hex", "hmac-b64", "docusign", "yousign", "zoho-sign"
+	"hmac-hex", "hmac-b64", "docusign", "yousign", "zoho-sign",
+	"pandadoc", "boldsign", "docuseal"
 };
 
 const char *const fz_secrets[FZ_NENDPOINTS] = {
@@ -21,7 +22,8 @@ const char *const fz_secrets[FZ_NENDPOINTS] = {
 	"It's a Secret to Everybody", "whsec_test_secret",
 	"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "generic-hex-secret",
 	"generic-b64-secret", "test-connect-key", "test-yousign-secret",
-	"thisisthesamplekeyfortestingpurposes"
+	"thisisthesamplekeyfortestingpurposes", "test-shared-key",
+	"test-boldsign-secret", "whsec_q83vEjRWeJq83vEjRWeJq83vEjRWeJq8"
 };
 
 static char	 dir[64];
@@ -92,12 +94,21 @@ fz_setup(const char **spool)
 	    "\"yousign\": {\"provider\": \"yousign\", \"secrets\": [\"%s\"],"
 	    " \"routes\": {\"*\": \"signatures\"}},\n"
 	    "\"zoho-sign\": {\"provider\": \"zoho-sign\", \"secrets\": [\"%s\"],"
-	    " \"routes\": {\"Request*\": \"zoho\"}}\n}}\n", sp,
+	    " \"routes\": {\"Request*\": \"zoho\"}},\n"
+	    "\"pandadoc\": {\"provider\": \"pandadoc\", \"secrets\": [\"%s\"],"
+	    " \"routes\": {\"document_*\": \"pandadoc\"}},\n"
+	    "\"boldsign\": {\"provider\": \"boldsign\", \"secrets\": [\"%s\"],"
+	    " \"routes\": {\"*\": \"esign\"}},\n"
+	    "\"docuseal\": {\"provider\": \"docuseal\", \"secrets\": [\"%s\"],"
+	    " \"accept_unsigned_test\": true, \"routes\": {\"form.*\": \"esign\"}}"
+	    "\n}}\n", sp,
 	    fz_secrets[FZ_CIRCULARO], fz_secrets[FZ_DOCUMENSO],
 	    fz_secrets[FZ_GITHUB], fz_secrets[FZ_STRIPE],
 	    fz_secrets[FZ_STANDARD], fz_secrets[FZ_HMAC_HEX],
 	    fz_secrets[FZ_HMAC_B64], fz_secrets[FZ_DOCUSIGN],
-	    fz_secrets[FZ_YOUSIGN], fz_secrets[FZ_ZOHO_SIGN]);
+	    fz_secrets[FZ_YOUSIGN], fz_secrets[FZ_ZOHO_SIGN],
+	    fz_secrets[FZ_PANDADOC], fz_secrets[FZ_BOLDSIGN],
+	    fz_secrets[FZ_DOCUSEAL]);
 	if (fclose(f) != 0)
 		fz_die("cannot write %s", conf);
 	snprintf(now, sizeof now, "%lld", FZ_NOW);

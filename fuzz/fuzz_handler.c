@@ -93,7 +93,7 @@ allowed_dir(const char *rel, int depth)
 	static const char *const queues[] = { "completed", "docs", "inbox",
 	    "documents", "signing", "deploy", "issues", "payments",
 	    "standard", "generic", "generic2", "envelopes", "signatures",
-	    "zoho", NULL };
+	    "zoho", "pandadoc", "esign", NULL };
 	const char *slash = strchr(rel, '/'), *leaf;
 	size_t	 qlen = slash ? (size_t)(slash - rel) : strlen(rel);
 	int	 i;

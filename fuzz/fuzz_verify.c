@@ -9,7 +9,9 @@
  *   flags & 0x08  tolerance 0 instead of the endpoint's (window off)
  *   flags & 0x10  timestamp check: past only (Stripe) instead of +-
  *   flags & 0x20  endpoint 8 + (flags & 7): the e-signature platforms
- *                 (DocuSign, Yousign, Zoho Sign; beyond them, from 0 again)
+ *                 (DocuSign, Yousign, Zoho Sign, PandaDoc, BoldSign,
+ *                 DocuSeal; beyond them, from 0 again). A "QUERY_STRING="
+ *                 line reaches PandaDoc's query parser.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -97,7 +99,13 @@ headers_to_env(const char *h, char vars[][512], int n)
 	size_t	 i, k;
 
 	for (; *h && n < MAX_VARS; h = nl + 1) {
-		if ((nl = strchr(h, '\n')) == NULL ||
+		if ((nl = strchr(h, '\n')) != NULL && *h == '?') {
+			/* "?name=value": the query string (PandaDoc) */
+			snprintf(vars[n++], 512, "QUERY_STRING=%.*s",
+			    (int)(nl - h - 1), h + 1);
+			continue;
+		}
+		if (nl == NULL ||
 		    (colon = memchr(h, ':', (size_t)(nl - h))) == NULL)
 			fz_die("sign() wrote a bad header line");
 		k = 5;
@@ -253,7 +261,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = ep->provider->describe(ep, &req, root, &ev, &why);
 		if (rc == 0)
 			check_event(&ev);
-		else if (rc != HS_DESCRIBE_BAD && rc != HS_DESCRIBE_AUTH)
+		else if (rc != HS_DESCRIBE_BAD && rc != HS_DESCRIBE_AUTH &&
+		    rc != HS_DESCRIBE_ACK)
 			fz_die("%s: describe returned %d", ep->name, rc);
 		json_object_put(root);
 	}
