@@ -104,17 +104,26 @@ _hs_dump_logs() {
     done
 }
 
+# Any socket on the port, listening or connected: a client's ephemeral
+# port blocks a server's bind as well.
 _hs_port_in_use() {
     if command -v ss >/dev/null 2>&1; then
-        [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]] && return 0
+        [[ -n $(ss -Htan "sport = :$1" 2>/dev/null) ]] && return 0
     fi
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# A free port below the kernel's ephemeral range (ip_local_port_range):
+# a port inside it, free when checked, can be taken by any outgoing
+# connection (curl, the server's own FastCGI sockets) before the server
+# binds it ("Address already in use" on 127.0.0.1:49408 in CI).
 hs_free_port() {
-    local port i
+    local port i low=32768 span
+    read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+    ((low > 12000)) || low=32768
+    span=$((low - 10000))
     for ((i = 0; i < 200; i++)); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        port=$((10000 + (RANDOM * 32768 + RANDOM) % span))
         if ! _hs_port_in_use "$port"; then
             printf '%s\n' "$port"
             return 0
