@@ -363,6 +363,38 @@ struct slot {
 	int	 at;		/* 0 nowhere, 1 in tmp/, 2 in state/ */
 };
 
+/*
+ * The file half of the durability rule, for every writer of the spool:
+ * writes iov to fd, fsyncs it when sync (after a failed fsync the data is
+ * gone: never retry, just refuse), closes it. fd is closed either way;
+ * -1 with errno and *why.
+ */
+static int
+write_whole(int fd, const struct iovec *iov, int iovcnt, int sync,
+    const char **why)
+{
+	int	 saved;
+
+	if (hs_writev_all(fd, iov, iovcnt) == -1) {
+		*why = "write failed";
+		goto fail;
+	}
+	if (sync && fsync(fd) == -1) {
+		*why = "fsync failed";
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		*why = "close failed";
+		return -1;
+	}
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 int
 hs_spool_deliver_all(const char *spool, const struct hs_spool_item *items,
     size_t n, int durable, const char **why)
@@ -406,25 +438,9 @@ hs_spool_deliver_all(const char *spool, const struct hs_spool_item *items,
 			goto fail;
 		}
 		sl[i].at = 1;
-		if (hs_writev_all(fd, items[i].iov, items[i].iovcnt) == -1) {
-			*why = "write failed";
-			saved = errno;
-			close(fd);
-			errno = saved;
+		if (write_whole(fd, items[i].iov, items[i].iovcnt, durable,
+		    why) == -1)
 			goto fail;
-		}
-		/* after a failed fsync the data is gone: never retry */
-		if (durable && fsync(fd) == -1) {
-			*why = "fsync failed";
-			saved = errno;
-			close(fd);
-			errno = saved;
-			goto fail;
-		}
-		if (close(fd) == -1) {
-			*why = "close failed";
-			goto fail;
-		}
 	}
 	/* 2: into the queues, where readers look */
 	for (i = 0; i < n; i++) {
@@ -473,21 +489,9 @@ hs_spool_commit(int fd, int tmpdir, const char *tmpname, int dstdir,
 {
 	int	 saved;
 
-	if (hs_writev_all(fd, iov, iovcnt) == -1) {
-		*why = "write failed";
+	if (write_whole(fd, iov, iovcnt, flags & HS_COMMIT_SYNC_FILE,
+	    why) == -1)
 		goto fail;
-	}
-	/* After a failed fsync the data is gone: never retry, just refuse. */
-	if ((flags & HS_COMMIT_SYNC_FILE) && fsync(fd) == -1) {
-		*why = "fsync failed";
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		*why = "close failed";
-		goto fail;
-	}
-	fd = -1;
 	if ((flags & HS_COMMIT_NEW ?
 	    hs_spool_renameat_noreplace(tmpdir, tmpname, dstdir, dstname) :
 	    renameat(tmpdir, tmpname, dstdir, dstname)) == -1) {
@@ -507,8 +511,6 @@ hs_spool_commit(int fd, int tmpdir, const char *tmpname, int dstdir,
 	return 0;
 fail:
 	saved = errno;
-	if (fd != -1)
-		close(fd);
 	unlinkat(tmpdir, tmpname, 0);
 	errno = saved;
 	return -1;
