@@ -301,6 +301,41 @@ pending_full(const struct run *r)
 	    bytes + (long long)r->req.doc_len > ep->max_pending_bytes;
 }
 
+/* 503 when an unverified event would overfill pending/; else 0. */
+static int
+pending_refused(struct run *r)
+{
+	if (r->ev.verified || !pending_full(r))
+		return 0;
+	hs_log_msg("pending", "pending/ is full for this endpoint "
+	    "(max_pending, max_pending_bytes): run hookspool verify");
+	return answer(r, 503, "error", "too many events awaiting "
+	    "verification; retry later");
+}
+
+/*
+ * What a dedup_begin result other than NEW or DUP means for the answer,
+ * the same for one event and for a batch: BUSY and REFUSE answer 503,
+ * OFF stores anyway (said once). 0 when storing may go on.
+ */
+static int
+dedup_refused(struct run *r, int rc, const char *why)
+{
+	switch (rc) {
+	case HS_DEDUP_BUSY:
+		return answer(r, 503, "error", "the same delivery is being "
+		    "stored; retry later");
+	case HS_DEDUP_REFUSE:
+		hs_log_msg("dedup", why);
+		return answer(r, 503, "error", "could not store the event; "
+		    "retry later");
+	case HS_DEDUP_OFF:
+		log_once("dedup disabled, duplicates are stored", why);
+		break;
+	}
+	return 0;
+}
+
 static int
 spool(struct run *r, const char *queue)
 {
@@ -312,30 +347,16 @@ spool(struct run *r, const char *queue)
 	const char *why = NULL, *state;
 	int	 rc;
 
-	if (!r->ev.verified && pending_full(r)) {
-		hs_log_msg("pending", "pending/ is full for this endpoint "
-		    "(max_pending, max_pending_bytes): run hookspool verify");
-		return answer(r, 503, "error", "too many events awaiting "
-		    "verification; retry later");
-	}
+	if (pending_refused(r))
+		return r->ans.status;
 	if (r->ep->dedup) {
 		dedup_key(r->ep, &r->ev, key);
 		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,
 		    key, HS_DEDUP_WAIT_MS, &dd, &why);
-		switch (rc) {
-		case HS_DEDUP_DUP:
+		if (rc == HS_DEDUP_DUP)
 			return answer(r, 200, "duplicate", NULL);
-		case HS_DEDUP_BUSY:
-			return answer(r, 503, "error", "the same delivery is "
-			    "being stored; retry later");
-		case HS_DEDUP_REFUSE:
-			hs_log_msg("dedup", why);
-			return answer(r, 503, "error", "could not store the "
-			    "event; retry later");
-		case HS_DEDUP_OFF:
-			log_once("dedup disabled, duplicates are stored", why);
-			break;
-		}
+		if (dedup_refused(r, rc, why) != 0)
+			return r->ans.status;
 	}
 	hs_clock_rfc3339(r->start, received);
 	hs_spool_new_id(r->start, r->id);
@@ -397,23 +418,10 @@ batch_dedup(struct run *r)
 		}
 		rc = hs_spool_dedup_begin(r->cfg->spool_dir, r->ep->name,
 		    e->key, HS_DEDUP_WAIT_MS, &e->dd, &why);
-		switch (rc) {
-		case HS_DEDUP_DUP:
+		if (rc == HS_DEDUP_DUP)
 			e->store = 0;
-			break;
-		case HS_DEDUP_BUSY:
-			answer(r, 503, "error", "the same delivery is being "
-			    "stored; retry later");
+		else if (dedup_refused(r, rc, why) != 0)
 			goto fail;
-		case HS_DEDUP_REFUSE:
-			hs_log_msg("dedup", why);
-			answer(r, 503, "error", "could not store the event; "
-			    "retry later");
-			goto fail;
-		case HS_DEDUP_OFF:
-			log_once("dedup disabled, duplicates are stored", why);
-			break;
-		}
 	}
 	return 0;
 fail:
@@ -435,12 +443,8 @@ batch_spool(struct run *r)
 	size_t	 i, n = 0;
 	int	 rc = -1;
 
-	if (!r->ev.verified && pending_full(r)) {
-		hs_log_msg("pending", "pending/ is full for this endpoint "
-		    "(max_pending, max_pending_bytes): run hookspool verify");
-		return answer(r, 503, "error", "too many events awaiting "
-		    "verification; retry later");
-	}
+	if (pending_refused(r))
+		return r->ans.status;
 	if (batch_dedup(r) != 0)
 		return r->ans.status;
 	state = r->ev.verified ? HS_STATE_NEW : HS_STATE_PENDING;
