@@ -1,5 +1,6 @@
 # hookspool - see README.md. `make` builds build/hookspool.fcgi and
 # build/hookspool; `make check` runs every test suite.
+.DEFAULT_GOAL := all
 PREFIX	?= /usr/local
 DESTDIR	?=
 BUILD	?= build
