@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -453,6 +454,121 @@ load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
 	return fail(c, "%s: unknown option kind", where);
 }
 
+/* Largest file: address list, and the longest line in one. */
+#define CIDR_FILE_MAX	(1 << 20)
+
+static int
+cidr_add(struct ctx *c, const char *where, const char *file, size_t line,
+    struct hs_cidrlist *l, const char *entry)
+{
+	const char *why;
+
+	if (hs_cidrlist_add(l, entry, &why) == 0)
+		return 0;
+	if (file)
+		return fail(c, "%s: %s line %zu: \"%.64s\": %s", where, file,
+		    line, entry, why);
+	return fail(c, "%s: \"%.64s\": %s", where, entry, why);
+}
+
+/*
+ * "file:/path": one entry per line, '#' starts a comment, blank lines
+ * skipped (a platform's published ranges, refreshed by cron). Watched
+ * like a secret file, so a refresh reloads the config.
+ */
+static int
+cidr_file(struct ctx *c, const char *where, const char *path,
+    struct hs_cidrlist *l)
+{
+	struct stat st;
+	char	*text, *line, *next, *hash, *end;
+	size_t	 len, lineno = 0;
+	int	 rc = 0;
+
+	if ((text = slurp(path, CIDR_FILE_MAX, &len, &st)) == NULL)
+		return fail(c, "%s: cannot read %s: %s", where, path,
+		    strerror(errno));
+	if (strlen(text) != len)
+		rc = fail(c, "%s: %s contains a NUL byte", where, path);
+	else if (watch_add(c, path, &st) == -1)
+		rc = fail(c, "out of memory");
+	for (line = text; rc == 0 && line && *line; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		line += strspn(line, " \t\r");
+		end = line + strcspn(line, " \t\r");
+		if (end[strspn(end, " \t\r")] != '\0') {
+			rc = fail(c, "%s: %s line %zu: one entry per line",
+			    where, path, lineno);
+			break;
+		}
+		*end = '\0';
+		if (*line != '\0')
+			rc = cidr_add(c, where, path, lineno, l, line);
+	}
+	free(text);
+	return rc;
+}
+
+/* allow_from, trusted_proxies: "entry" or ["entry", ...]; an entry is a
+ * CIDR block or "file:/path". An empty result is an error. */
+static int
+load_cidrs(struct ctx *c, const char *where, json_object *v,
+    struct hs_cidrlist *l)
+{
+	json_object *one;
+	const char *s;
+	size_t	 i, n;
+
+	if (l->n != 0)
+		return fail(c, "%s: given twice", where);
+	if (json_object_is_type(v, json_type_string))
+		n = 1;
+	else if (json_object_is_type(v, json_type_array))
+		n = json_object_array_length(v);
+	else
+		return fail(c, "%s: must be a list of CIDR blocks", where);
+	for (i = 0; i < n; i++) {
+		one = json_object_is_type(v, json_type_array) ?
+		    json_object_array_get_idx(v, i) : v;
+		if (!json_object_is_type(one, json_type_string))
+			return fail(c, "%s[%zu]: must be a string", where, i);
+		s = json_object_get_string(one);
+		if (strncmp(s, "file:", 5) == 0) {
+			if (cidr_file(c, where, s + 5, l) == -1)
+				return -1;
+		} else if (cidr_add(c, where, NULL, 0, l, s) == -1)
+			return -1;
+	}
+	if (l->n == 0)
+		return fail(c, "%s: empty (no address could send; remove the "
+		    "key to allow any)", where);
+	return 0;
+}
+
+static int
+load_forwarded_header(struct ctx *c, const char *where, json_object *v,
+    enum hs_forward_header *out)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, "%s: must be \"X-Forwarded-For\" or "
+		    "\"Forwarded\"", where);
+	s = json_object_get_string(v);
+	if (strcasecmp(s, "X-Forwarded-For") == 0)
+		*out = HS_FWD_XFF;
+	else if (strcasecmp(s, "Forwarded") == 0)
+		*out = HS_FWD_FORWARDED;
+	else
+		return fail(c, "%s: must be \"X-Forwarded-For\" or "
+		    "\"Forwarded\"", where);
+	return 0;
+}
+
 static void
 keylist_free(struct hs_keylist *l)
 {
@@ -498,6 +614,7 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 	json_object *v;
 	char	 where[160];
 	long	 tol;
+	int	 fwd_header = 0;
 
 	if (!hs_name_valid(name))
 		return fail(c, "endpoints.%.64s: bad endpoint name (use "
@@ -550,6 +667,17 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 		} else if (strcmp(key, "dedup") == 0) {
 			if (get_bool(c, where, val, &e->dedup) == -1)
 				return -1;
+		} else if (strcmp(key, "allow_from") == 0) {
+			if (load_cidrs(c, where, val, &e->source.allow) == -1)
+				return -1;
+		} else if (strcmp(key, "trusted_proxies") == 0) {
+			if (load_cidrs(c, where, val, &e->source.proxies) == -1)
+				return -1;
+		} else if (strcmp(key, "forwarded_header") == 0) {
+			if (load_forwarded_header(c, where, val,
+			    &e->source.header) == -1)
+				return -1;
+			fwd_header = 1;
 		} else if ((opt = hs_provider_option(e->provider, key)) != NULL) {
 			if (load_option(c, where, e, opt, val) == -1)
 				return -1;
@@ -559,6 +687,12 @@ load_endpoint(struct ctx *c, const char *name, json_object *obj,
 	}
 	if (e->routes == NULL)
 		return fail(c, "endpoints.%s.routes: required", name);
+	/* a proxy is trusted only to say who it forwards for: without a list
+	 * of who may send, that would decide nothing */
+	if ((e->source.proxies.n || fwd_header) && e->source.allow.n == 0)
+		return fail(c, "endpoints.%s.%s: needs allow_from", name,
+		    e->source.proxies.n ? "trusted_proxies" :
+		    "forwarded_header");
 	if ((e->provider->flags & HS_PROV_NEEDS_SECRET) && e->nkeys == 0)
 		return fail(c, "endpoints.%s.secrets: provider %s needs at least"
 		    " one secret", name, e->provider->name);
@@ -606,6 +740,41 @@ load_retry(struct ctx *c, json_object *obj, struct hs_retry *r)
 }
 
 static int
+load_queues(struct ctx *c, json_object *obj, struct hs_config *cfg)
+{
+	struct hs_queue_conf *q;
+	char	 where[120];
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "queues: must be an object");
+	if ((cfg->queues = calloc((size_t)json_object_object_length(obj) + 1,
+	    sizeof *cfg->queues)) == NULL)
+		return fail(c, "out of memory");
+	json_object_object_foreach(obj, name, val) {
+		if (is_comment(name))
+			continue;
+		if (!hs_name_valid(name))
+			return fail(c, "queues.%.64s: bad queue name", name);
+		if (!json_object_is_type(val, json_type_object))
+			return fail(c, "queues.%s: must be an object", name);
+		q = &cfg->queues[cfg->nqueues++];
+		if ((q->name = strdup(name)) == NULL)
+			return fail(c, "out of memory");
+		json_object_object_foreach(val, key, v) {
+			snprintf(where, sizeof where, "queues.%s.%s", name,
+			    key);
+			if (is_comment(key))
+				continue;
+			if (strcmp(key, "verified_only") != 0)
+				return fail(c, "%s: unknown key", where);
+			if (get_bool(c, where, v, &q->verified_only) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
 load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 {
 	json_object *eps = NULL;
@@ -641,6 +810,11 @@ load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 			cfg->verify_now = n;
 		} else if (strcmp(key, "retry") == 0) {
 			if (load_retry(c, val, &cfg->retry) == -1)
+				return -1;
+		} else if (strcmp(key, "queues") == 0) {
+			if (cfg->queues != NULL)
+				return fail(c, "queues: given twice");
+			if (load_queues(c, val, cfg) == -1)
 				return -1;
 		} else if (strcmp(key, "endpoints") == 0)
 			eps = val;
@@ -743,10 +917,15 @@ hs_config_free(struct hs_config *cfg)
 		free(e->routes);
 		free(e->name);
 		free_options(e);
+		hs_cidrlist_free(&e->source.allow);
+		hs_cidrlist_free(&e->source.proxies);
 		key_free(&e->api_key);
 		key_free(&e->app_secret);
 	}
 	free(cfg->endpoints);
+	for (i = 0; i < cfg->nqueues; i++)
+		free(cfg->queues[i].name);
+	free(cfg->queues);
 	for (i = 0; i < cfg->nwatch; i++)
 		free(cfg->watch[i].path);
 	free(cfg->watch);
@@ -805,6 +984,17 @@ hs_config_changed(const struct hs_config *cfg)
 		    !hs_config_same_file(&st, &cfg->watch[i].st))
 			return 1;
 	return 0;
+}
+
+const struct hs_queue_conf *
+hs_config_queue(const struct hs_config *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->nqueues; i++)
+		if (strcmp(cfg->queues[i].name, name) == 0)
+			return &cfg->queues[i];
+	return NULL;
 }
 
 const struct hs_endpoint *

@@ -36,11 +36,19 @@ member(struct hs_buf *b, const char *key, const char *val, int null_if_empty)
 		hs_buf_add_json_string(b, val, strlen(val));
 }
 
+const char *
+hs_envelope_scope(const struct hs_event *ev)
+{
+	if (ev->verified_scope)
+		return ev->verified_scope;
+	return ev->verified ? "body" : "none";
+}
+
 int
 hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out)
 {
 	const struct hs_event *ev = env->ev;
-	const char *actor;
+	const char *actor, *scope = hs_envelope_scope(ev);
 
 	hs_buf_reserve(out, 512);	/* one allocation for the usual head */
 	hs_buf_adds(out, "{\"hookspool\":");
@@ -51,10 +59,12 @@ hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out)
 	member(out, "event", ev->name, 0);
 	member(out, "queue", env->queue, 0);
 	member(out, "received_at", env->received_at, 0);
-	hs_buf_adds(out, ev->verified ? ",\"verified\":true" :
+	/* true only where the body itself was authenticated */
+	hs_buf_adds(out, strcmp(scope, "body") == 0 ? ",\"verified\":true" :
 	    ",\"verified\":false");
-	member(out, "verified_scope", ev->verified_scope ? ev->verified_scope :
-	    "body", 0);
+	member(out, "verified_scope", scope, 0);
+	hs_buf_adds(out, ev->source_checked ? ",\"source_checked\":true" :
+	    ",\"source_checked\":false");
 	member(out, "delivery_id", ev->delivery_id, 1);
 	member(out, "document_id", ev->document_id, 1);
 	hs_buf_adds(out, ",\"actor\":");

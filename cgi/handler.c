@@ -1,6 +1,6 @@
 /*
  * handler.c - the request pipeline, cheapest refusal first:
- *   config -> method -> endpoint -> length -> content type -> body ->
+ *   config -> method -> endpoint -> source -> length -> content type -> body ->
  *   signature -> strict JSON -> event -> route -> dedup -> spool -> 2xx.
  * Nothing touches the spool before every check has passed. What a sender
  * needs beyond that (a handshake by GET, another content type, a JSON
@@ -25,6 +25,7 @@
 #include "hs_provider.h"
 #include "hs_response.h"
 #include "hs_route.h"
+#include "hs_source.h"
 #include "hs_spool.h"
 #include "hs_verify.h"
 
@@ -88,6 +89,30 @@ answer(struct run *r, int status, const char *state, const char *error)
 	return status;
 }
 
+/*
+ * allow_from: the endpoint's first check, before a handshake or the body.
+ * The address refused is logged (formatted by inet_ntop, so no request
+ * byte reaches the log as sent); an unknown client is refused too.
+ */
+static int
+source_refused(struct run *r, const struct hs_endpoint *ep)
+{
+	unsigned char addr[16];
+	char	 text[64], what[200];
+	int	 known;
+
+	if (ep->source.allow.n == 0 ||
+	    hs_source_allowed(&ep->source, &r->req, addr, &known))
+		return 0;
+	if (known)
+		hs_addr_format(addr, text, sizeof text);
+	snprintf(what, sizeof what, "endpoint %s: source %s not in "
+	    "allow_from", ep->name, known ? text : "(unknown: no usable "
+	    "REMOTE_ADDR or forwarding header)");
+	hs_log_msg(what, "refused 403");
+	return answer(r, 403, "error", "source address not allowed");
+}
+
 /* Every check before the body is read; answers > 0 stop the pipeline. */
 static int
 check_head(struct run *r, char **envp)
@@ -95,6 +120,7 @@ check_head(struct run *r, char **envp)
 	const char *cl = hs_request_var(&r->req, "CONTENT_LENGTH");
 
 	struct hs_handler *h = r->h;
+	const struct hs_endpoint *ep;
 	const struct hs_provider *prov;
 	const char *stale, *why = "unsupported Content-Type";
 	char	 what[4200];
@@ -112,11 +138,12 @@ check_head(struct run *r, char **envp)
 		    "last good config stays in service)", h->path);
 		hs_log_msg(what, stale);
 	}
+	ep = hs_config_endpoint(r->cfg, r->req.endpoint);
 	if (r->req.method == NULL || strcmp(r->req.method, "POST") != 0) {
-		const struct hs_endpoint *ep = hs_config_endpoint(r->cfg,
-		    r->req.endpoint);
 		int	 status;
 
+		if (ep && (status = source_refused(r, ep)) != 0)
+			return status;
 		if (ep && ep->provider->handshake && (status =
 		    ep->provider->handshake(ep, &r->req, &r->ans)) != 0) {
 			r->ep = ep;
@@ -124,8 +151,12 @@ check_head(struct run *r, char **envp)
 		}
 		return answer(r, 405, "error", "method not allowed; use POST");
 	}
-	if ((r->ep = hs_config_endpoint(r->cfg, r->req.endpoint)) == NULL)
+	if (ep == NULL)
 		return answer(r, 404, "error", "unknown endpoint");
+	if (source_refused(r, ep) != 0)
+		return 403;	/* no reply rule: it never saw this sender */
+	r->ep = ep;
+	r->ev.source_checked = ep->source.allow.n != 0;
 	prov = r->ep->provider;
 	if (cl == NULL)
 		return answer(r, 411, "error", "Content-Length required");
@@ -533,6 +564,7 @@ batch(struct run *r)
 		e->dd = (struct hs_dedup){ -1, -1, "" };
 		hs_buf_init(&e->head);
 		e->ev.verified = r->ev.verified;
+		e->ev.source_checked = r->ev.source_checked;
 		e->doc = spans[i].p;
 		e->len = spans[i].len;
 		e->ev.batch_index = i;

@@ -150,5 +150,11 @@ long long hs_cli_next_attempt(const struct stat *st, struct json_object *meta);
 int	hs_cli_event_load(const char *path, struct hs_envelope_file *ev);
 int	hs_cli_event_loadat(int dirfd, const char *name,
 	    struct hs_envelope_file *ev);
+/*
+ * What the sender's check authenticated: "body", "event" or "none". A
+ * file from before the field was honest counts as "body" only where it
+ * says "verified": true and "verified_scope": "body" (or no scope).
+ */
+const char *hs_cli_event_scope(const struct hs_envelope_file *ev);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "hs_source.h"
+
 #define HS_CONFIG_MAX_BYTES	(1 << 20)
 #define HS_BODY_HARD_MAX	(64UL << 20)
 #define HS_DEFAULT_BODY_MAX	1048576UL
@@ -51,6 +53,9 @@ enum hs_encoding { HS_ENC_HEX, HS_ENC_BASE64 };
 struct hs_endpoint {
 	char		*name;
 	const struct hs_provider *provider;
+	/* allow_from, trusted_proxies, forwarded_header; source.allow.n == 0:
+	 * any source */
+	struct hs_source source;
 	struct hs_key	*keys;
 	size_t		 nkeys;
 	struct hs_route	*routes;
@@ -101,6 +106,12 @@ struct hs_retry {
 	long	keep_done_seconds;	/* 0: delete handled events */
 };
 
+/* "queues": {"NAME": {...}}: what `hookspool run` does by default. */
+struct hs_queue_conf {
+	char	*name;
+	int	 verified_only;	/* hand a handler body-verified events only */
+};
+
 /* A file the config was read from, and its identity when read. */
 struct hs_watch {
 	char		*path;
@@ -120,6 +131,8 @@ struct hs_config {
 	struct hs_retry	 retry;
 	struct hs_endpoint *endpoints;
 	size_t		 nendpoints;
+	struct hs_queue_conf *queues;
+	size_t		 nqueues;
 };
 
 /*
@@ -161,6 +174,10 @@ int	hs_config_changed(const struct hs_config *cfg);
 int	hs_config_locate(char **envp, char *out, size_t outlen);
 
 const struct hs_endpoint *hs_config_endpoint(const struct hs_config *cfg,
+	    const char *name);
+
+/* The queue's settings, or NULL when the config names none for it. */
+const struct hs_queue_conf *hs_config_queue(const struct hs_config *cfg,
 	    const char *name);
 
 /* "X-Hub-Signature-256" -> "HTTP_X_HUB_SIGNATURE_256"; NULL if invalid. */

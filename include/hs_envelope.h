@@ -4,7 +4,7 @@
  * sender's bytes verbatim:
  *   {"hookspool":1,"id":...,"endpoint":...,"provider":...,"event":...,
  *    "queue":...,"received_at":...,"verified":...,"verified_scope":...,
- *    "delivery_id":...,
+ *    "source_checked":...,"delivery_id":...,
  *    "document_id":...,"actor":...,"occurred_at":...,"body_sha256":...,
  *    ["batch_index":...,"batch_sha256":...,] "body":<raw body>}\n
  * (the batch fields only for one element of a batch, hs_provider.h split)
@@ -33,6 +33,9 @@ struct hs_envelope {
  * Appends everything up to and including "\"body\":" to out; the caller
  * writes the body and then HS_ENVELOPE_TAIL.
  */
+/* "body", "event" or "none": what the sender's check authenticated. */
+const char *hs_envelope_scope(const struct hs_event *ev);
+
 int	hs_envelope_head(const struct hs_envelope *env, struct hs_buf *out);
 
 #define HS_ENVELOPE_TAIL	"}\n"

@@ -20,10 +20,19 @@ struct hs_event {
 	/* what makes this delivery unique, as the provider knows it (the
 	 * dedup key is SHA-256 of endpoint + this); "" means the body hash */
 	char	 dedup_extra[3 * HS_ID_MAX + 3];
-	int	 verified;			/* signature checked here */
-	/* what the check covers: NULL for the whole body ("body"); Dropbox
-	 * Sign's hash covers only the event's time and type ("event") */
+	/* stored in new/ (1) or held in pending/ until `hookspool verify`
+	 * (0): the signature, if any, was checked here */
+	int	 verified;
+	/*
+	 * What that check authenticated, as the spool's verified_scope says:
+	 * NULL means "body" when verified, "none" when held. A provider
+	 * whose check covers less says so: Dropbox Sign's hash covers the
+	 * event's time and type only ("event"), Adobe Acrobat Sign's client
+	 * id authenticates nothing ("none"). The spool's "verified" is true
+	 * only for "body" (hs_envelope_scope).
+	 */
 	const char *verified_scope;
+	int	 source_checked;		/* allow_from passed */
 	char	 body_sha256[65];
 	/* one element of a document split() into several events: its place
 	 * (0-based) and the SHA-256 of the whole delivery; "" for a

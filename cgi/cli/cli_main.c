@@ -22,7 +22,8 @@ static const struct command commands[] = {
 	{ "show", hs_cmd_show, "show ID [--json]" },
 	{ "stats", hs_cmd_stats, "stats [--json]" },
 	{ "run", hs_cmd_run, "run QUEUE [--max N] [--for SECONDS] "
-	    "[--timeout SECONDS] [-v] -- CMD [ARGS...]" },
+	    "[--timeout SECONDS] [--verified-only|--unverified-only|--any] "
+	    "[-v] -- CMD [ARGS...]" },
 	{ "retry", hs_cmd_retry, "retry ID\nretry --failed [QUEUE]" },
 	{ "purge", hs_cmd_purge, "purge --older-than DURATION [--done] "
 	    "[--failed] [--rejected] [--json]" },

@@ -44,9 +44,14 @@
 
 #define KILL_GRACE	5	/* seconds between TERM and KILL */
 
+/* Which events this runner hands its handler (--verified-only, ...). */
+enum pick { PICK_ANY, PICK_VERIFIED, PICK_UNVERIFIED };
+
 struct runner {
 	const struct hs_config *cfg;
 	const char	*queue;
+	enum pick	 pick;
+	int		 pick_set;	/* given on the command line */
 	char		**cmd;
 	long long	 max;		/* 0: no limit */
 	long long	 budget;	/* --for; 0: no limit */
@@ -411,6 +416,11 @@ exec_handler(const struct runner *r, const struct hs_envelope_file *ev,
 	json_object_object_get_ex(ev->head, "verified", &v);
 	put_env("HOOKSPOOL_VERIFIED", json_object_get_boolean(v) ? "true" :
 	    "false");
+	put_env("HOOKSPOOL_VERIFIED_SCOPE", hs_cli_event_scope(ev));
+	v = NULL;
+	json_object_object_get_ex(ev->head, "source_checked", &v);
+	put_env("HOOKSPOOL_SOURCE_CHECKED", json_object_get_boolean(v) ?
+	    "true" : "false");
 	snprintf(num, sizeof num, "%lld", attempt);
 	put_env("HOOKSPOOL_ATTEMPT", num);
 	snprintf(num, sizeof num, "%ld", r->cfg->retry.max_attempts);
@@ -822,6 +832,25 @@ out_of_budget(const struct runner *r)
 	return 0;
 }
 
+/*
+ * Is this event one the runner hands out? Only read when a filter is on.
+ * An unreadable file is "yes": run_one moves it to failed/ as it would.
+ */
+static int
+picked(const struct runner *r, const char *id)
+{
+	struct hs_envelope_file ev;
+	int	 body;
+
+	if (r->pick == PICK_ANY)
+		return 1;
+	if (hs_cli_event_loadat(r->newfd, id, &ev) == -1)
+		return errno == ENOENT ? 0 : 1;
+	body = strcmp(hs_cli_event_scope(&ev), "body") == 0;
+	hs_envelope_free(&ev);
+	return r->pick == PICK_VERIFIED ? body : !body;
+}
+
 /* The events in new/ that are due, oldest first. What is not a regular
  * file is reported on the first pass (report), never read. */
 static int
@@ -854,6 +883,8 @@ due_events(struct runner *r, struct hs_cli_names *due, int report)
 			ok = hs_cli_next_attempt(&st, m) <= now;
 			json_object_put(m);
 		}
+		if (ok && !picked(r, l.v[i]))
+			ok = 0;
 		if (ok)
 			l.v[o++] = l.v[i];
 		else
@@ -886,6 +917,13 @@ parse_args(struct runner *r, int argc, char **argv)
 		} else if (strcmp(a, "--for") == 0 && i + 1 < argc) {
 			if (hs_cli_parse_duration(argv[++i], &r->budget) == -1)
 				return -1;
+		} else if (strcmp(a, "--verified-only") == 0 ||
+		    strcmp(a, "--unverified-only") == 0 ||
+		    strcmp(a, "--any") == 0) {
+			if (r->pick_set++)
+				return -1;	/* one of them */
+			r->pick = a[2] == 'v' ? PICK_VERIFIED : a[2] == 'u' ?
+			    PICK_UNVERIFIED : PICK_ANY;
 		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
 			if (hs_cli_parse_duration(argv[++i], &r->timeout) == -1)
 				return -1;
@@ -983,6 +1021,9 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	r.cfg = &cfg;
+	if (!r.pick_set && hs_config_queue(&cfg, r.queue) &&
+	    hs_config_queue(&cfg, r.queue)->verified_only)
+		r.pick = PICK_VERIFIED;
 	if (r.timeout < 0)
 		r.timeout = cfg.retry.timeout_seconds;
 	if ((ready = open_dirs(&r)) <= 0) {

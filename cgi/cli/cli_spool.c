@@ -823,6 +823,21 @@ hs_cli_event_loadat(int dirfd, const char *name, struct hs_envelope_file *ev)
 	return rc;
 }
 
+const char *
+hs_cli_event_scope(const struct hs_envelope_file *ev)
+{
+	json_object *v = NULL;
+	const char *scope = hs_envelope_str(ev, "verified_scope");
+
+	json_object_object_get_ex(ev->head, "verified", &v);
+	if (!json_object_is_type(v, json_type_boolean) ||
+	    !json_object_get_boolean(v))
+		return strcmp(scope, "event") == 0 ? "event" : "none";
+	if (*scope == '\0' || strcmp(scope, "body") == 0)
+		return "body";
+	return strcmp(scope, "event") == 0 ? "event" : "none";
+}
+
 int
 hs_cli_event_load(const char *path, struct hs_envelope_file *ev)
 {

@@ -420,31 +420,42 @@ body_str(json_object *root, const char *key)
 }
 
 /*
- * Replaces STATE/ID (pending/ or held/) by a copy saying "verified":true
- * (tmp/, fsync, rename): never an edit in place. A crash leaves either
- * copy, both complete.
+ * Replaces STATE/ID (pending/ or held/) by a copy saying "verified":true,
+ * "verified_scope":"body" (the API confirmed the token, so the body is
+ * Ignisign's): tmp/, fsync, rename, never an edit in place. A crash
+ * leaves either copy, both complete. Files from before verified_scope
+ * was honest ("verified":false,"verified_scope":"body") get the first
+ * half only.
  */
 static int
 mark_verified(const struct hs_config *cfg, const char *queue,
     const char *state, const char *id, const struct hs_envelope_file *ev)
 {
-	static const char no[] = "\"verified\":false", yes[] = "\"verified\":true";
+	static const char no[] = "\"verified\":false,\"verified_scope\":\"none\"",
+	    yes[] = "\"verified\":true,\"verified_scope\":\"body\"";
 	char	 tmp[PATH_MAX], dst[PATH_MAX];
-	const char *at;
+	const char *at, *from = no, *to = yes;
 	struct iovec iov[3];
-	size_t	 pre;
+	size_t	 pre, fromlen = sizeof no - 1, tolen = sizeof yes - 1;
 	int	 fd;
 
 	/* ours, made by json-c: exactly once before ,"body": */
-	if ((at = memmem(ev->data, ev->head_len, no, sizeof no - 1)) == NULL) {
-		errno = EINVAL;
-		return -1;
+	if ((at = memmem(ev->data, ev->head_len, no, fromlen)) == NULL) {
+		from = "\"verified\":false";
+		to = "\"verified\":true";
+		fromlen = strlen(from);
+		tolen = strlen(to);
+		if ((at = memmem(ev->data, ev->head_len, from, fromlen)) ==
+		    NULL) {
+			errno = EINVAL;
+			return -1;
+		}
 	}
 	pre = (size_t)(at - ev->data);
 	iov[0] = (struct iovec){ ev->data, pre };
-	iov[1] = (struct iovec){ (void *)yes, sizeof yes - 1 };
-	iov[2] = (struct iovec){ ev->data + pre + sizeof no - 1,
-	    ev->len - pre - (sizeof no - 1) };
+	iov[1] = (struct iovec){ (void *)to, tolen };
+	iov[2] = (struct iovec){ ev->data + pre + fromlen,
+	    ev->len - pre - fromlen };
 	if (hs_cli_path(dst, sizeof dst, cfg, queue, state, id) == -1)
 		return -1;
 	/* tmp/ opened the spool way: a symlinked tmp/ is refused */

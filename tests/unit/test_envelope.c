@@ -45,6 +45,7 @@ round_trip(const char *actor_json, const char *body)
 	int	 fd;
 
 	memset(&ev, 0, sizeof ev);
+	ev.verified = 1;
 	snprintf(ev.name, sizeof ev.name, "DOCUMENT_SIGNED");
 	snprintf(ev.document_id, sizeof ev.document_id, "42");
 	snprintf(ev.body_sha256, sizeof ev.body_sha256, "%064d", 0);
@@ -90,6 +91,43 @@ round_trip(const char *actor_json, const char *body)
 	hs_buf_free(&b);
 }
 
+/* "verified" is true only for a body-authenticated event (#19). */
+static void
+scope_is(int verified, const char *scope, int source_checked,
+    const char *want)
+{
+	struct hs_event ev;
+	struct hs_envelope env = { "1764583200.M1P2R3Q1.host", "e", "p", "q",
+	    "2026-12-01T10:00:00Z", &ev };
+	struct hs_buf b;
+
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.name, sizeof ev.name, "x");
+	snprintf(ev.body_sha256, sizeof ev.body_sha256, "%064d", 0);
+	ev.verified = verified;
+	ev.verified_scope = scope;
+	ev.source_checked = source_checked;
+	hs_buf_init(&b);
+	CHECK(hs_envelope_head(&env, &b) == 0, "head");
+	hs_buf_adds(&b, "");
+	CHECK(b.data && strstr(b.data, want) != NULL, "head has %s: %.*s",
+	    want, (int)b.len, b.data ? b.data : "");
+	hs_buf_free(&b);
+}
+
+static void
+scopes(void)
+{
+	scope_is(1, NULL, 0, "\"verified\":true,\"verified_scope\":\"body\","
+	    "\"source_checked\":false,");
+	scope_is(0, NULL, 0, "\"verified\":false,\"verified_scope\":\"none\","
+	    "\"source_checked\":false,");
+	scope_is(1, "event", 1, "\"verified\":false,\"verified_scope\":"
+	    "\"event\",\"source_checked\":true,");
+	scope_is(1, "none", 0, "\"verified\":false,\"verified_scope\":"
+	    "\"none\",");
+}
+
 int
 main(void)
 {
@@ -97,6 +135,7 @@ main(void)
 	int	 fd;
 
 	tap_suite = "test_envelope";
+	scopes();
 	round_trip(NULL, "{\"event\":\"DOCUMENT_SIGNED\",\"payload\":{}}");
 	/* the sender's actor may hold a "body" key and braces in strings */
 	round_trip("{\"name\":\"x\",\"body\":\"}{,\\\"body\\\":\"}",

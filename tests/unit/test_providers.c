@@ -1545,7 +1545,8 @@ test_adobe(void)
 	CHECK_STR(ev.document_id, "CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_",
 	    "Adobe agreement.id");
 	CHECK_STR(ev.occurred_at, "2024-05-30T22:57:28Z", "Adobe eventDate");
-	CHECK_STR(ev.verified_scope, "client_id", "Adobe verified_scope");
+	CHECK_STR(ev.verified_scope, "none", "Adobe verified_scope: the "
+	    "client id authenticates nothing");
 	CHECK_INT(describes("{\"event\":\"WIDGET_CREATED\",\"widget\":{\"id\":"
 	    "\"W1\"}}", 0, &ev), 0, "Adobe widget event");
 	CHECK_STR(ev.document_id, "W1", "Adobe widget.id");
