@@ -161,6 +161,13 @@ struct hs_provider {
 	 */
 	int	(*event_header)(const struct hs_endpoint *ep, char *out,
 		    size_t outlen);
+	/*
+	 * For a sender whose check leaves the body unauthenticated on this
+	 * endpoint: what `check-config` tells a user who set no allow_from
+	 * (one sentence, config text only). NULL, or NULL returned: the
+	 * body is signed.
+	 */
+	const char *(*weak_auth)(const struct hs_endpoint *ep);
 	/* A realistic sample body for `hookspool sign` (event substituted). */
 	int	(*sample)(const struct hs_endpoint *ep, const char *event,
 		    struct hs_buf *body);

@@ -571,8 +571,18 @@ config_warnings(const struct hs_config *cfg)
 	json_object_put(root);
 	for (i = 0; i < cfg->nendpoints; i++) {
 		const struct hs_endpoint *ep = &cfg->endpoints[i];
-		char	 msg[HS_NAME_MAX + 256];
+		char	 msg[HS_NAME_MAX + 512];
 
+		const char *weak = ep->provider->weak_auth ?
+		    ep->provider->weak_auth(ep) : NULL;
+
+		if (weak && ep->source.allow.n == 0) {
+			snprintf(msg, sizeof msg, "endpoints.%s: no allow_from: "
+			    "%s", ep->name, weak);
+			fprintf(stderr, "hookspool: warning: %s\n", msg);
+			json_object_array_add(warnings,
+			    json_object_new_string(msg));
+		}
 		if (ep->provider->body_hint <= cfg->max_body_bytes)
 			continue;
 		snprintf(msg, sizeof msg, "endpoints.%s: %s sends bodies of up "
@@ -691,6 +701,16 @@ endpoint_json(const struct hs_endpoint *e)
 	json_object_object_add(o, "tolerance_seconds",
 	    json_object_new_int64(e->tolerance));
 	json_object_object_add(o, "dedup", json_object_new_boolean(e->dedup));
+	/* how many blocks; the lists themselves are in the config */
+	json_object_object_add(o, "allow_from", e->source.allow.n ?
+	    json_object_new_int64((long long)e->source.allow.n) : NULL);
+	json_object_object_add(o, "trusted_proxies", e->source.proxies.n ?
+	    json_object_new_int64((long long)e->source.proxies.n) : NULL);
+	if (e->source.allow.n)
+		json_object_object_add(o, "forwarded_header",
+		    json_object_new_string(e->source.proxies.n == 0 ? "none" :
+		    e->source.header == HS_FWD_FORWARDED ? "Forwarded" :
+		    "X-Forwarded-For"));
 	provider_options_json(e, o);
 	return o;
 }
@@ -758,6 +778,12 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 				    json_object_new_string(qn));
 		}
 	json_object_object_add(root, "queues", qs);
+	qs = json_object_new_array();
+	for (i = 0; i < cfg.nqueues; i++)
+		if (cfg.queues[i].verified_only)
+			json_object_array_add(qs,
+			    json_object_new_string(cfg.queues[i].name));
+	json_object_object_add(root, "verified_only_queues", qs);
 	json_object_object_add(root, "warnings", config_warnings(&cfg));
 
 	if (json)
@@ -779,10 +805,21 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 			    e->name, e->provider->name, e->nkeys,
 			    e->nkeys == 1 ? "" : "s");
 			print_options(e);
+			if (e->source.allow.n)
+				printf("  allow_from: %zu block%s%s%s\n",
+				    e->source.allow.n, e->source.allow.n == 1 ?
+				    "" : "s", e->source.proxies.n ?
+				    ", client from " : "", e->source.proxies.n ?
+				    (e->source.header == HS_FWD_FORWARDED ?
+				    "Forwarded" : "X-Forwarded-For") : "");
 			for (j = 0; j < e->nroutes; j++)
 				printf("  route %s -> %s\n", e->routes[j].pattern,
 				    e->routes[j].queue);
 		}
+		for (i = 0; i < cfg.nqueues; i++)
+			if (cfg.queues[i].verified_only)
+				printf("queue %s: run hands out body-verified "
+				    "events only\n", cfg.queues[i].name);
 	}
 	json_object_put(root);
 	for (i = 0; i < cfg.nendpoints; i++)

@@ -223,7 +223,18 @@ adobe_configure(struct hs_endpoint *ep, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *
+adobe_weak_auth(const struct hs_endpoint *ep)
+{
+	(void)ep;
+	return "Adobe Acrobat Sign signs nothing (anyone who learns the client"
+	    " id can send): set allow_from to Adobe's published ranges or put"
+	    " mTLS in front, and fetch the agreement from Adobe's API before "
+	    "acting on an event";
+}
+
 const struct hs_provider hs_provider_adobesign = {
+	.weak_auth = adobe_weak_auth,
 	.fields = adobe_fields,
 	.options = adobe_options,
 	.configure = adobe_configure,

@@ -205,7 +205,18 @@ static const struct hs_option docuseal_options[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 };
 
+static const char *
+docuseal_weak_auth(const struct hs_endpoint *ep)
+{
+	if (!ep->accept_unsigned_test)
+		return NULL;
+	return "accept_unsigned_test takes DocuSeal's unsigned test event "
+	    "(pending/, verified_scope \"none\"): set allow_from, or turn it "
+	    "off once the webhook is set up";
+}
+
 const struct hs_provider hs_provider_docuseal = {
+	.weak_auth = docuseal_weak_auth,
 	.fields = docuseal_fields,
 	.options = docuseal_options,
 	.name = "docuseal",

@@ -211,7 +211,17 @@ static const char *const dropbox_fields[] = {
 	"signature_request.signature_request_id", NULL
 };
 
+static const char *
+dropbox_weak_auth(const struct hs_endpoint *ep)
+{
+	(void)ep;
+	return "Dropbox Sign's event_hash covers the event's time and type, "
+	    "not the body: set allow_from to Dropbox Sign's ranges, and "
+	    "re-fetch the signature request from its API before acting";
+}
+
 const struct hs_provider hs_provider_dropboxsign = {
+	.weak_auth = dropbox_weak_auth,
 	.fields = dropbox_fields,
 	.name = "dropbox-sign",
 	.flags = HS_PROV_NEEDS_SECRET | HS_PROV_NO_WINDOW,

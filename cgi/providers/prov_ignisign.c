@@ -180,7 +180,18 @@ ignisign_configure(struct hs_endpoint *ep, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *
+ignisign_weak_auth(const struct hs_endpoint *ep)
+{
+	(void)ep;
+	return "Ignisign signs nothing: events wait in pending/ until "
+	    "`hookspool verify` confirms their token; set allow_from to "
+	    "Ignisign's ranges so forged ones cannot fill pending/, and handle "
+	    "verified events only";
+}
+
 const struct hs_provider hs_provider_ignisign = {
+	.weak_auth = ignisign_weak_auth,
 	.fields = ignisign_fields,
 	.options = ignisign_options,
 	.configure = ignisign_configure,

@@ -171,7 +171,7 @@ check "v1a: openssl's signature accepted" "$(status) $(answer | jq -r .queue)" "
 ID=$(answer | jq -r .id)
 F=$SPOOL/v1a/new/$ID
 check "v1a: the spool file" "$(jq -c --arg id "$ID" 'del(.received_at) | .id == $id, del(.id, .received_at)' "$F" | tr '\n' ' ')" \
-    'true {"hookspool":1,"endpoint":"standard-v1a","provider":"standard-webhooks","event":"contract.signed","queue":"v1a","verified":true,"verified_scope":"body","delivery_id":"msg_v1a_1","document_id":"ctr_7","actor":null,"occurred_at":"2024-05-01T10:00:00Z","body_sha256":"'"$(printf '%s' "$V" | sha256sum | cut -d' ' -f1)"'","body":{"type":"contract.signed","timestamp":"2024-05-01T10:00:00Z","data":{"id":"ctr_7"}}} '
+    'true {"hookspool":1,"endpoint":"standard-v1a","provider":"standard-webhooks","event":"contract.signed","queue":"v1a","verified":true,"verified_scope":"body","source_checked":false,"delivery_id":"msg_v1a_1","document_id":"ctr_7","actor":null,"occurred_at":"2024-05-01T10:00:00Z","body_sha256":"'"$(printf '%s' "$V" | sha256sum | cut -d' ' -f1)"'","body":{"type":"contract.signed","timestamp":"2024-05-01T10:00:00Z","data":{"id":"ctr_7"}}} '
 check "v1a: raw bytes spliced" "$(grep -cF ",\"body\":$V}" "$F")" "1"
 check "v1a: one new file" "$(nfiles)" "$((BEFORE + 1))"
 check "v1a: log has no signature" "$(grep -c "${VS#v1a,}" "$T/err")" "0"
@@ -541,7 +541,7 @@ check "adobe: accepted" "$(status) $(answer | jq -r .queue)" "Status: 200 OK agr
 check "adobe: POST echoes the second client id" "$(hdr X-AdobeSign-ClientId)" "X-AdobeSign-ClientId: $FX_ADOBE_CLIENT_ID2"
 F=$SPOOL/agreements/new/$(answer | jq -r .id)
 check "adobe: envelope" "$(jq -c '[.provider,.event,.verified,.verified_scope,.delivery_id,.document_id,.actor,.occurred_at]' "$F")" \
-    '["adobe-sign","AGREEMENT_WORKFLOW_COMPLETED",true,"client_id","d20d758a-f8b2-41b7-8c20-016312de7978","CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_","cjones@adobe.com","2024-05-30T22:57:28Z"]'
+    '["adobe-sign","AGREEMENT_WORKFLOW_COMPLETED",false,"none","d20d758a-f8b2-41b7-8c20-016312de7978","CBJCHBCAABAA2XhaLGV0pKssKU03QXTcTXS4ebPyoSL_","cjones@adobe.com","2024-05-30T22:57:28Z"]'
 check "adobe: body verbatim" "$(grep -cF ",\"body\":$ADOBE_B}" "$F")" "1"
 check "adobe: one more file" "$(nfiles)" "$((BEFORE + 1))"
 cgi adobe-sign "$T/adobe.json" HTTP_X_ADOBESIGN_CLIENTID="$FX_ADOBE_CLIENT_ID"
@@ -559,7 +559,7 @@ check "dropbox: official key and vector accepted" "$(status) $(answer | jq -r .s
 check "dropbox: the reply text" "$(answer | jq -r .message)" "Hello API Event Received"
 F=$SPOOL/esign/new/$(answer | jq -r .id)
 check "dropbox: envelope" "$(jq -c '[.provider,.event,.verified,.verified_scope,.delivery_id,.document_id,.occurred_at]' "$F")" \
-    '["dropbox-sign","account_confirmed",true,"event",null,"fa5c8a0b0f492d768749333ad6fcc214c111e967","2022-12-01T20:27:43Z"]'
+    '["dropbox-sign","account_confirmed",false,"event",null,"fa5c8a0b0f492d768749333ad6fcc214c111e967","2022-12-01T20:27:43Z"]'
 check "dropbox: body is the json field verbatim" "$(grep -cF ",\"body\":$DBX_J}" "$F")" "1"
 check "dropbox: body_sha256 of the field" "$(jq -r .body_sha256 "$F")" "$(printf '%s' "$DBX_J" | sha256sum | cut -d' ' -f1)"
 check "dropbox: log has no API key or hash" "$(grep -cE "$FX_DROPBOX_API_KEY|ff8b0343" "$T/err")" "0"

@@ -158,8 +158,8 @@ check "a held event is never asked about again" "$(wc -l <"$T/stub.log")" "$befo
 check "release: exits 0" "$(hs verify --release "$h1" >/dev/null 2>&1; echo $?)" 0
 check "release: in new/" "$(state_of "$h1")" new
 check "release: only there" "$(copies "$h1")" 1
-holds "release: the copy differs from the original only in verified" \
-    cmp -s <(sed 's/"verified":false/"verified":true/' "$T/h1.orig") "$SPOOL/signed/new/$h1"
+holds "release: the copy differs from the original only in verified and verified_scope" \
+    cmp -s <(sed 's/"verified":false,"verified_scope":"none"/"verified":true,"verified_scope":"body"/' "$T/h1.orig") "$SPOOL/signed/new/$h1"
 holds "release: byte for byte what verify releases" \
     cmp -s <(sed "s/$n2/$h1/g; s/tok-valid-msg/tok-hang-1/g; s/\"INFO\"/\"SUCCESS\"/" \
     "$SPOOL/signed/new/$n2" | jq -c 'del(.received_at, .body_sha256)') \

@@ -275,8 +275,8 @@ cp "$SPOOL/signed/pending/$v1" "$T/v1.orig"
 check "verify with a 503 exits 1" "$(hs verify 2>"$T/verify.err"; echo $?)" 1
 check "valid token: released into new/" "$(test -f "$SPOOL/signed/new/$v1" && echo yes)" yes
 check "released copy says verified" "$(jq .verified "$SPOOL/signed/new/$v1")" true
-holds "released copy differs only in verified" \
-    cmp -s <(sed 's/"verified":false/"verified":true/' "$T/v1.orig") "$SPOOL/signed/new/$v1"
+holds "released copy differs only in verified and verified_scope" \
+    cmp -s <(sed 's/"verified":false,"verified_scope":"none"/"verified":true,"verified_scope":"body"/' "$T/v1.orig") "$SPOOL/signed/new/$v1"
 check "used token: rejected/" "$(test -f "$SPOOL/signed/rejected/$v2" && echo yes)" yes
 check "rejection reason recorded" "$(jq -r .verify.reason "$SPOOL/signed/meta/$v2.json")" alreadyConsumed
 check "503: stays pending" "$(test -f "$SPOOL/signed/pending/$v3" && echo yes)" yes
@@ -516,8 +516,15 @@ JSON
 check "check-config: Adobe Sign with the 1 MiB default is warned about" \
     "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -r '.warnings[]' | grep -c 'endpoints.a: adobe-sign sends bodies of up to 10485760 bytes, max_body_bytes is 1048576')" 1
 sed -i 's/"spool_dir"/"max_body_bytes": 10485760, "spool_dir"/' "$T/adobe.json"
-check "check-config: Adobe Sign with max_body_bytes 10 MB: no warning" \
+check "check-config: Adobe Sign without allow_from: the advice, nothing else" \
+    "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -r '.warnings[]')" \
+    "endpoints.a: no allow_from: Adobe Acrobat Sign signs nothing (anyone who learns the client id can send): set allow_from to Adobe's published ranges or put mTLS in front, and fetch the agreement from Adobe's API before acting on an event"
+holds "check-config: ... on stderr too" sh -c "'$HS' -c '$T/adobe.json' check-config 2>&1 >/dev/null | grep -q '^hookspool: warning: endpoints.a: no allow_from: Adobe'"
+sed -i 's/"client_ids"/"allow_from": ["192.0.2.0\/24"], "client_ids"/' "$T/adobe.json"
+check "check-config: Adobe Sign with max_body_bytes 10 MB and allow_from: no warning" \
     "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -r '.warnings|length')" 0
+check "check-config --json: allow_from shown as a count" \
+    "$("$HS" -c "$T/adobe.json" check-config --json 2>/dev/null | jq -c '.endpoints.a | [.allow_from, .trusted_proxies, .forwarded_header]')" '[1,null,"none"]'
 
 # ------------------------- sign: the event in a header where the sender puts it
 cat >"$T/evh.json" <<JSON
@@ -576,12 +583,14 @@ cat >"$T/cc.json" <<JSON
 { "spool_dir": "$SP",
   "endpoints": {
     "circ": { "provider": "circularo", "secrets": ["file:$T/wh.secret"], "routes": { "*": "q" } },
-    "ign": { "provider": "ignisign", "api_key": "file:$T/cc.key", "routes": { "*": "q" } } } }
+    "ign": { "provider": "ignisign", "api_key": "file:$T/cc.key", "allow_from": ["192.0.2.0/24"], "routes": { "*": "q" } } } }
 JSON
 ccwarn() { "$HS" -c "$T/cc.json" check-config --json 2>/dev/null | jq -r '.warnings[]'; }
 chmod 640 "$T/wh.secret"; chmod 600 "$T/cc.key"
 check "check-config: group-readable webhook secret, owner-only api key: no warning" "$(ccwarn | wc -l)" 0
-check "check-config: the suite's own config has no warning" "$(hs check-config --json | jq '.warnings | length')" 0
+check "check-config: the suite's own config warns only of its senders that sign nothing" \
+    "$(hs check-config --json 2>/dev/null | jq -r '.warnings[]' | sed 's/: no allow_from: .*//' | sort | tr '\n' ' ')" \
+    "$(hs check-config --json 2>/dev/null | jq -r '.endpoints | to_entries[] | select(.value.provider == "ignisign" or .value.provider == "adobe-sign" or .value.provider == "dropbox-sign") | "endpoints." + .key' | sort | tr '\n' ' ')"
 chmod 644 "$T/wh.secret"
 holds "check-config: a webhook secret readable by others is a warning" \
     sh -c "'$HS' -c '$T/cc.json' check-config 2>&1 >/dev/null | grep -qF 'endpoints.circ.secrets[0]: $T/wh.secret is readable by others (mode 0644)'"
