@@ -113,7 +113,8 @@ check-unit: $(UNIT:%=$(BUILD)/tests/%)
 	@rc=0; for t in $(UNIT); do $(BUILD)/tests/$$t 2>$(BUILD)/tests/$$t.stderr || rc=1; done; exit $$rc
 
 check-cgi: all
-	bash tests/cgi/run.sh $(BUILD)
+	@rc=0; bash tests/cgi/run.sh $(BUILD) || rc=1; \
+	bash tests/cgi/source.sh $(BUILD) || rc=1; exit $$rc
 
 check-cli: all
 	@rc=0; bash tests/cli/run.sh $(BUILD) || rc=1; \
