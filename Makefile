@@ -121,8 +121,9 @@ check-cli: all
 	bash tests/cli/ignisign.sh $(BUILD) || rc=1; exit $$rc
 
 check-servers: all
-	bash tests/servers/selftest.sh
-	bash tests/servers/run.sh $(BUILD)
+	@rc=0; bash tests/servers/selftest.sh || rc=1; \
+	bash tests/servers/run.sh $(BUILD) || rc=1; \
+	bash tests/servers/source.sh $(BUILD) || rc=1; exit $$rc
 
 # The senders' own npm libraries sign; runs `npm ci` in tests/senders when
 # node_modules is missing (needs the npm registry once).
