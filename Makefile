@@ -200,7 +200,7 @@ asan:
 FUZZ_BUILD	 = build/fuzz
 FUZZ_CC		 = clang
 FUZZ_SECONDS	?= 60
-FUZZERS		 = handler verify json multipart
+FUZZERS		 = handler verify json multipart source
 FUZZ_CFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Ifuzz \
 		   $(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all
