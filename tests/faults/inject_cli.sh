@@ -255,7 +255,7 @@ setup_held() {
 	check "verify: set up a held event" "$(where_is)" "1 held"
 	rm -f "$T"/ok.*
 	cp "$Q/held/$RID" "$T/ok.orig"
-	sed 's/"verified":false/"verified":true/' "$T/ok.orig" > "$T/ok.verified"
+	sed 's/"verified":false,"verified_scope":"none"/"verified":true,"verified_scope":"body"/' "$T/ok.orig" > "$T/ok.verified"
 	save_tpl held
 }
 act_release() { hs "$T/c3.json" "$@" -- verify --release "$RID"; }
