@@ -226,7 +226,7 @@ check "a recorded release is finished by the next verify" "$(state_of "$d3")" ne
 check "  verified" "$(jq .verified "$SPOOL/signed/new/$d3")" true
 check "  one copy" "$(copies "$d3")" 1
 # the verified copy replaced held/ID, the move did not happen
-sed 's/"verified":false/"verified":true/' "$SPOOL/signed/held/$d4" >"$T/v" &&
+sed 's/"verified":false,"verified_scope":"none"/"verified":true,"verified_scope":"body"/' "$SPOOL/signed/held/$d4" >"$T/v" &&
     mv "$T/v" "$SPOOL/signed/held/$d4"
 jq '.verify.outcome = "valid" | .verify.decision = "released"' \
     "$SPOOL/signed/meta/$d4.json" >"$T/m" && mv "$T/m" "$SPOOL/signed/meta/$d4.json"
@@ -234,6 +234,8 @@ check "a release rerun after the copy was made: exits 0" \
     "$(hs verify --release "$d4" >/dev/null 2>&1; echo $?)" 0
 check "  in new/, verified once" "$(state_of "$d4") $(grep -o '"verified":true' "$SPOOL/signed/new/$d4" | wc -l)" "new 1"
 check "  one copy" "$(copies "$d4")" 1
+check "  verified_scope body, once" "$(grep -o '"verified_scope":"[a-z]*"' "$SPOOL/signed/new/$d4" | tr '\n' ' ')" '"verified_scope":"body" '
+
 # a crash after the answer "held" was recorded, before the move
 x1=$(post_ign tok-used-x1)
 mkdir -p "$SPOOL/signed/meta"
@@ -276,6 +278,17 @@ hs verify >/dev/null 2>&1
 check "valid then a dropped answer in one run: released" "$(state_of "$w1")" new
 check "the dropped one was not resent and rejected: pending" "$(state_of "$w2")" pending
 check "  sent once" "$(requests tok-drop-w2)" 1
+
+# ---------- a file pending since before verified_scope was honest (#19)
+old=$(post_ign tok-valid-old)
+f=$SPOOL/signed/pending/$old
+sed 's/"verified":false,"verified_scope":"none"/"verified":false,"verified_scope":"body"/' "$f" >"$T/o" &&
+    cat "$T/o" >"$f"
+check "an old-format pending file: as written then" "$(jq -c '[.verified, .verified_scope]' "$f")" '[false,"body"]'
+hs verify >/dev/null 2>&1
+check "  released" "$(state_of "$old")" new
+check "  verified true, scope body" "$(jq -c '[.verified, .verified_scope]' "$SPOOL/signed/new/$old")" '[true,"body"]'
+check "  body untouched" "$(jq -r .body_sha256 "$SPOOL/signed/new/$old")" "$(jq -r .body_sha256 "$T/o")"
 
 # ------------------------- old-style credentials: app secret -> JWT
 : >"$T/stub.log"
