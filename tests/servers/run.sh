@@ -3,8 +3,13 @@
 # 127.0.0.1: lighttpd + mod_fastcgi, Apache + mod_fcgid (vhost), Apache +
 # mod_cgi through www/.htaccess (plain CGI, config found by the ../ fallback),
 # Apache + mod_fcgid through www/.htaccess, Apache + mod_proxy_fcgi +
-# spawn-fcgi. Every provider signed as its sender signs, bad requests, and
-# the servers' own quirks; exact status codes and exact spool contents.
+# spawn-fcgi, nginx + spawn-fcgi (nginx/hookspool.conf), nginx + fcgiwrap
+# (plain CGI, nginx/hookspool-fcgiwrap.conf), Caddy + reverse_proxy's
+# fastcgi transport + spawn-fcgi (caddy/Caddyfile). Every provider signed
+# as its sender signs, bad requests, and the servers' own quirks (header
+# names with '_', bodies over each server's own limit, chunked bodies);
+# exact status codes and exact spool contents. A server that is not
+# installed fails its setup: nothing is skipped.
 # Then slow clients in front of one mod_proxy_fcgi receiver process.
 set -u
 BUILD=${1:-build}
@@ -226,14 +231,16 @@ battery() {
 	check "$kind: malformed JSON 400" "$CODE" "400"
 	CT=text/plain post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	check "$kind: text/plain 415" "$CODE" "415"
-	# Apache drops header names with '_'; lighttpd maps '_' like '-'.
+	# Apache and nginx drop header names with '_' (nginx: its defaults
+	# underscores_in_headers off, ignore_invalid_headers on); lighttpd and
+	# Caddy map '_' like '-', so it arrives as HTTP_X_CIRCULARO_SIGNATURE.
 	B4='{"documentId":"u","event":"documentEdited"}'
 	post circularo "$B4" -H "X_Circularo_Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B4")"
 	accepted=2	# the Circularo event and the one `hookspool sign` sent
 	case $kind in
-	lighttpd) check "$kind: underscore header reaches the receiver" "$CODE" "200"
+	lighttpd|caddy) check "$kind: underscore header reaches the receiver" "$CODE $(field .status)" "200 accepted"
 		before=$((before + 1)) accepted=3 ;;
-	*) check "$kind: underscore header dropped by Apache" "$CODE" "401" ;;
+	*) check "$kind: underscore header dropped by the server" "$CODE $(field .error)" "401 missing X-Circularo-Signature" ;;
 	esac
 	# Over max_body_bytes (1 MiB): who answers depends on the server.
 	big=$W/big.json
@@ -244,6 +251,16 @@ battery() {
 	lighttpd) check "$kind: over-size body 413 (server.max-request-size)" "$CODE" "413" ;;
 	apache-fcgid|apache-htaccess-fcgid)
 		check "$kind: over-size body 500 (FcgidMaxRequestLen)" "$CODE" "500" ;;
+	nginx|nginx-fcgiwrap)
+		# client_max_body_size: nginx's own page, the receiver never asked
+		check "$kind: over-size body 413 (client_max_body_size), nginx's HTML" \
+		    "$CODE $(grep -c '<title>413 Request Entity Too Large</title>' "$W/answer")" "413 1" ;;
+	caddy)
+		# request_body max_size: Caddy's 413 with an empty body (its
+		# fastcgi client hits the limit while sending the body, before it
+		# reads the receiver's answer)
+		check "$kind: over-size body 413 (request_body max_size), empty" \
+		    "$CODE $(wc -c < "$W/answer")" "413 0" ;;
 	*) check "$kind: over-size body 413 (receiver)" "$CODE $(jq -r .status "$W/answer" 2>/dev/null)" "413 error" ;;
 	esac
 	check "$kind: refusals wrote nothing" "$(spooled)" "$before"
@@ -319,6 +336,44 @@ esign_battery() {
 	check "$kind: esign stored exactly what was accepted" "$(spooled)" "$((before + 4))"
 }
 
+# Chunked request bodies (no Content-Length from the client): whether the
+# server de-chunks and sends CONTENT_LENGTH decides what the receiver does;
+# and a chunked body over the server's limit, which only the server can
+# count. Exact answers per server; nothing refused may be stored.
+chunked_battery() {
+	local kind=$1 before C big
+	before=$(spooled)
+	C='{"ref":"refs/heads/chunked","sender":{"login":"octocat"}}'
+	post github "$C" -H 'Transfer-Encoding: chunked' -H 'X-GitHub-Event: push' \
+	    -H "X-GitHub-Delivery: chunked-$kind" -H "X-Hub-Signature-256: sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$C")"
+	case $kind in
+	caddy)
+		# Caddy 2.6's fastcgi transport sends the client's length as Go
+		# has it: CONTENT_LENGTH=-1 for "unknown" (it neither buffers nor
+		# counts), which the receiver refuses as malformed
+		check "$kind: chunked body 400 (CONTENT_LENGTH=-1)" "$CODE $(field .error)" "400 malformed Content-Length" ;;
+	*)	# nginx (fcgiwrap too) reads the whole body first and sends
+		# CONTENT_LENGTH = the bytes received
+		check "$kind: chunked body de-chunked, 200" "$CODE $(field .status)" "200 accepted"
+		check "$kind: chunked body stored byte for byte" \
+		    "$(jq -r .body_sha256 "$W/spool/deploy/new/$(field .id)" 2>/dev/null)" \
+		    "$(printf '%s' "$C" | sha256sum | cut -d' ' -f1)"
+		before=$((before + 1)) ;;
+	esac
+	big=$W/big.json
+	CODE=$(curl -sS -o "$W/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
+	    -H 'Transfer-Encoding: chunked' -H 'X-Circularo-Signature: 00' \
+	    --data-binary @"$big" "$HS_URL/webhooks/circularo")
+	case $kind in
+	nginx|nginx-fcgiwrap)
+		check "$kind: over-size chunked body 413, nginx's HTML" \
+		    "$CODE $(grep -c '<title>413 Request Entity Too Large</title>' "$W/answer")" "413 1" ;;
+	caddy)
+		check "$kind: over-size chunked body 413, empty" "$CODE $(wc -c < "$W/answer")" "413 0" ;;
+	esac
+	check "$kind: chunked refusals wrote nothing" "$(spooled)" "$before"
+}
+
 run_setup() { # NAME START_FUNCTION [extra args]
 	local kind=$1 start=$2; shift 2
 	W=$T/$kind
@@ -333,6 +388,7 @@ run_setup() { # NAME START_FUNCTION [extra args]
 	ok "$kind: started on $HS_URL"
 	battery "$kind"
 	esign_battery "$kind"
+	case $kind in nginx*|caddy) chunked_battery "$kind" ;; esac
 	hs_stop_server
 }
 
@@ -425,6 +481,9 @@ run_setup apache-fcgid hs_start_apache_fcgid
 run_setup apache-cgi hs_start_apache_htaccess cgi fallback
 run_setup apache-htaccess-fcgid hs_start_apache_htaccess fcgid setenv
 run_setup apache-proxy-fcgi hs_start_apache_proxy_fcgi
+run_setup nginx hs_start_nginx
+run_setup nginx-fcgiwrap hs_start_nginx_fcgiwrap
+run_setup caddy hs_start_caddy
 slow_clients
 
 hs_summary servers
