@@ -348,9 +348,10 @@ chunked_battery() {
 	    -H "X-GitHub-Delivery: chunked-$kind" -H "X-Hub-Signature-256: sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$C")"
 	case $kind in
 	caddy)
-		# Caddy 2.6's fastcgi transport sends the client's length as Go
-		# has it: CONTENT_LENGTH=-1 for "unknown" (it neither buffers nor
-		# counts), which the receiver refuses as malformed
+		# Caddy 2.6's fastcgi transport streams the body and sends the
+		# request's length as Go's net/http has it: CONTENT_LENGTH=-1,
+		# "unknown", which the receiver refuses as malformed (later Caddy
+		# answers 411 itself or buffers: caddyserver/caddy#6637)
 		check "$kind: chunked body 400 (CONTENT_LENGTH=-1)" "$CODE $(field .error)" "400 malformed Content-Length" ;;
 	*)	# nginx (fcgiwrap too) reads the whole body first and sends
 		# CONTENT_LENGTH = the bytes received
