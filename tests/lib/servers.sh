@@ -471,6 +471,7 @@ _hs_spawn_fcgi() {
         -u "$HS_APACHE_USER" -g "$HS_APACHE_GROUP" -- "$bin" || return 1
     for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
         [[ -S $sock ]] && return 0
+        [[ -n $(_hs_group_members "$_HS_LAST_PGID") ]] || break
         sleep 0.1
     done
     _hs_err "spawn-fcgi did not create $sock"
@@ -566,6 +567,7 @@ hs_start_nginx_fcgiwrap() {
     _hs_spawn "$nd/fcgiwrap.log" "${cmd[@]}" || return 1
     for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
         [[ -S $sock ]] && break
+        [[ -n $(_hs_group_members "$_HS_LAST_PGID") ]] || break
         sleep 0.1
     done
     if [[ ! -S $sock ]]; then

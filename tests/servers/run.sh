@@ -384,6 +384,7 @@ run_setup() { # NAME START_FUNCTION [extra args]
 	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
 	if ! "$start" "$BIN" "$W/hookspool.json" "$W" "$@" > "$W/start.log" 2>&1; then
 		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		hs_stop_server	# what did start (spawn-fcgi) must not linger
 		return
 	fi
 	ok "$kind: started on $HS_URL"
