@@ -478,6 +478,50 @@ slow_clients() {
 	hs_stop_server
 }
 
+# A client that sends 10 of its 1000 body bytes and stalls, then 0.5 s
+# later a normal signed delivery, with ONE receiver process and
+# body_timeout_seconds 2: nginx (and fcgiwrap behind it) reads whole bodies
+# before it connects, so the delivery is served at once; Caddy 2.6 streams
+# the body, so the stalled client holds the receiver until its deadline.
+stalled_client() { # NAME START_FUNCTION
+	local kind=$1-stalled start=$2 t0 ms B us stall
+	W=$T/$kind
+	mkdir -p "$W"
+	chmod 0755 "$W"
+	write_config "$W" '"body_timeout_seconds": 2,'
+	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
+	if ! "$start" "$BIN" "$W/hookspool.json" "$W" > "$W/start.log" 2>&1; then
+		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		hs_stop_server
+		return
+	fi
+	B='{"documentId":"stalled","event":"documentCompleted"}'
+	t0=$(date +%s%N)
+	# the stalled client gives up by itself after 4 s
+	timeout 4 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+		printf "POST /webhooks/circularo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Circularo-Signature: 00\r\n\r\n{\"pad\":\"xx" >&3
+		cat <&3 > "$1"' "$HS_PORT" "$W/stalled.out" &
+	stall=$!
+	sleep 0.5
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "$kind: the delivery behind a stalled client is accepted" "$CODE $(field .status)" "200 accepted"
+	case $kind in
+	caddy-stalled)
+		# it queued behind the stalled body until the receiver gave up
+		within "$kind: ...after body_timeout_seconds (2 s), ms" "$ms" 1900 3500
+		us=$(grep -ho 'status=408 outcome="error" endpoint="circularo" error="body not received in time" us=[0-9]*' \
+		    "$W"/*/*.log | head -1 | sed 's/.*us=//')
+		within "$kind: the receiver logged 408 after 2 s, us" "${us:-0}" 2000000 2300000 ;;
+	*)	# 0.5 s head start + a few ms
+		within "$kind: ...at once, the receiver never saw the stalled one, ms" "$ms" 500 1200
+		check "$kind: no 408 logged" "$(cat "$W"/*/*.log | grep -c 'status=408')" "0" ;;
+	esac
+	wait "$stall"
+	check "$kind: only the delivery was spooled" "$(spooled)" "1"
+	hs_stop_server
+}
+
 run_setup lighttpd hs_start_lighttpd
 run_setup apache-fcgid hs_start_apache_fcgid
 run_setup apache-cgi hs_start_apache_htaccess cgi fallback
@@ -487,5 +531,8 @@ run_setup nginx hs_start_nginx
 run_setup nginx-fcgiwrap hs_start_nginx_fcgiwrap
 run_setup caddy hs_start_caddy
 slow_clients
+stalled_client nginx hs_start_nginx
+stalled_client nginx-fcgiwrap hs_start_nginx_fcgiwrap
+stalled_client caddy hs_start_caddy
 
 hs_summary servers
