@@ -5,7 +5,7 @@
 # and caddy/ too.
 #
 # Needs: cc, libfcgi-dev, lighttpd, apache2, libapache2-mod-fcgid, spawn-fcgi,
-# nginx-light, fcgiwrap, caddy, curl, jq; run as root (Apache then runs as
+# nginx-light, fcgiwrap, caddy, systemd (systemd-analyze), curl, jq; run as root (Apache then runs as
 # www-data / nobody; nginx, fcgiwrap and Caddy as that user too).
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -u
@@ -350,5 +350,31 @@ else
 fi
 hs_stop_server
 no_leftovers "$k"
+
+# 10. the systemd units (nginx/hookspool.socket + .service): systemd itself
+# is not run here, so: systemd-analyze verify has nothing to say (with
+# ExecStart pointed at an existing binary), the service takes the socket as
+# stdin and logs elsewhere, and the socket is the one the nginx and Caddy
+# configs name by default.
+k=systemd-units
+mkdir -p "$work/units"
+cp -- "$here/../nginx/hookspool.socket" "$work/units/" &&
+    sed "s|^ExecStart=/srv/hookspool/hookspool.fcgi$|ExecStart=$standin|" \
+        "$here/../nginx/hookspool.service" >"$work/units/hookspool.service"
+check "$k: ExecStart substituted" "$(grep -c "^ExecStart=$standin$" "$work/units/hookspool.service")" 1
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "$k: systemd-analyze verify is silent" \
+        "$(systemd-analyze verify "$work/units/hookspool.socket" "$work/units/hookspool.service" 2>&1; echo "rc=$?")" "rc=0"
+else
+    bad "$k: systemd-analyze missing"
+fi
+check "$k: stdin is the socket, stdout/stderr the journal" \
+    "$(grep -E '^Standard(Input|Output|Error)=' "$here/../nginx/hookspool.service" | tr '\n' ' ')" \
+    "StandardInput=socket StandardOutput=journal StandardError=journal "
+sock=$(sed -n 's/^ListenStream=//p' "$here/../nginx/hookspool.socket")
+check "$k: nginx/hookspool.conf passes to ListenStream" \
+    "$(grep -c "fastcgi_pass unix:$sock;" "$here/../nginx/hookspool.conf")" 1
+check "$k: caddy/Caddyfile defaults to ListenStream" \
+    "$(grep -c "{\$HOOKSPOOL_SOCKET:$sock}" "$here/../caddy/Caddyfile")" 1
 
 finish
