@@ -5,8 +5,9 @@
 # and caddy/ too.
 #
 # Needs: cc, libfcgi-dev, lighttpd, apache2, libapache2-mod-fcgid, spawn-fcgi,
-# nginx-light, fcgiwrap, caddy, systemd (systemd-analyze), curl, jq; run as root (Apache then runs as
-# www-data / nobody; nginx, fcgiwrap and Caddy as that user too).
+# nginx-light, fcgiwrap, caddy, systemd (systemd-analyze), curl, jq; run as
+# root (Apache then runs as www-data / nobody; nginx, fcgiwrap and Caddy as
+# that user too).
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -u
 
