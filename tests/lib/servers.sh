@@ -586,8 +586,9 @@ hs_start_nginx_fcgiwrap() {
 }
 
 # Caddy + caddy/Caddyfile (its {$HOOKSPOOL_*} parameters from the
-# environment) + the receiver under spawn-fcgi; admin API off, no HTTPS,
-# HOME and XDG dirs in CD, as HS_APACHE_USER.
+# environment) + the receiver under spawn-fcgi; admin API off, an http://
+# site address (so no automatic HTTPS), HOME and XDG dirs in CD, as
+# HS_APACHE_USER.
 hs_start_caddy() {
     local bin=${1:-} config=${2:-} workdir=${3:-} cd sock b
     local -a cmd
@@ -608,7 +609,7 @@ hs_start_caddy() {
     [[ $(id -u) -ne 0 ]] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$cd"
     mapfile -d '' cmd < <(_hs_as_user env HOME="$cd/home" XDG_DATA_HOME="$cd/home/data" \
         XDG_CONFIG_HOME="$cd/home/config" HOOKSPOOL_SITE="http://127.0.0.1:$HS_PORT" \
-        HOOKSPOOL_BIND=127.0.0.1 HOOKSPOOL_ADMIN=off HOOKSPOOL_AUTO_HTTPS=off \
+        HOOKSPOOL_BIND=127.0.0.1 HOOKSPOOL_ADMIN=off \
         HOOKSPOOL_SOCKET="$sock" HOOKSPOOL_CONFIG="$config" HOOKSPOOL_MAX_BODY="${b}B" \
         "$HS_CADDY_BIN")
     if ! "${cmd[@]}" validate --config "$cd/Caddyfile" --adapter caddyfile >"$cd/configtest.log" 2>&1; then

@@ -334,6 +334,9 @@ if hs_start_caddy "$standin" "$config" "$work"; then
     ok "$k: started at $HS_URL"
     echo_checks "$k" fcgi request
     check "$k: SCRIPT_NAME (split /webhooks)" "$(jqr .SCRIPT_NAME)" /webhooks
+    # the http:// site address alone turns automatic HTTPS off
+    check "$k: no automatic HTTPS for the http:// site" \
+        "$(grep -c 'automatic HTTPS is completely disabled' "$work/caddy/configtest.log")" 1
     post "$HS_URL/webhooks/circularo?signature=abc"
     check "$k: QUERY_STRING" "$(jqr .QUERY_STRING)" signature=abc
     # Caddy 2.6 neither buffers nor counts a chunked body: CONTENT_LENGTH
@@ -352,7 +355,29 @@ fi
 hs_stop_server
 no_leftovers "$k"
 
-# 10. the systemd units (nginx/hookspool.socket + .service): systemd itself
+# 10. the shipped files as they are, with no substitution and no
+# environment: nginx -t with each server block inside `http`, caddy
+# validate (the {$HOOKSPOOL_*} defaults must make a valid config)
+k=as-shipped
+mkdir -p "$work/shipped/tmp" "$work/shipped/home"
+cp -- /etc/nginx/fastcgi_params "$work/shipped/"
+for f in hookspool.conf hookspool-fcgiwrap.conf; do
+    {
+        printf 'pid %s/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n' "$work/shipped"
+        for t in client_body proxy fastcgi uwsgi scgi; do
+            printf '    %s_temp_path %s/tmp/%s;\n' "$t" "$work/shipped" "$t"
+        done
+        printf '    include %s;\n}\n' "$here/../nginx/$f"
+    } >"$work/shipped/nginx.conf"
+    check "$k: nginx -t with nginx/$f" \
+        "$("$HS_NGINX_BIN" -t -p "$work/shipped" -c "$work/shipped/nginx.conf" 2>&1 | grep -c 'test is successful')" 1
+done
+check "$k: caddy validate caddy/Caddyfile" \
+    "$(cd "$work/shipped" && env -u HOOKSPOOL_CONFIG HOME="$work/shipped/home" \
+        XDG_DATA_HOME="$work/shipped/home/data" XDG_CONFIG_HOME="$work/shipped/home/config" \
+        "$HS_CADDY_BIN" validate --config "$here/../caddy/Caddyfile" 2>&1 | tail -1)" "Valid configuration"
+
+# 11. the systemd units (nginx/hookspool.socket + .service): systemd itself
 # is not run here, so: systemd-analyze verify has nothing to say (with
 # ExecStart pointed at an existing binary), the service takes the socket as
 # stdin and logs elsewhere, and the socket is the one the nginx and Caddy
