@@ -590,34 +590,34 @@ hs_start_nginx_fcgiwrap() {
 # site address (so no automatic HTTPS), HOME and XDG dirs in CD, as
 # HS_APACHE_USER.
 hs_start_caddy() {
-    local bin=${1:-} config=${2:-} workdir=${3:-} cd sock b
+    local bin=${1:-} config=${2:-} workdir=${3:-} cdir sock b
     local -a cmd
     _hs_check_args "$bin" "$config" "$workdir" || return 1
-    cd=$(_hs_server_dir "$workdir" caddy) || return 1
+    cdir=$(_hs_server_dir "$workdir" caddy) || return 1
     HS_PORT=$(hs_free_port) || return 1
-    HS_BIN_PATH=$(_hs_install_bin "$bin" "$cd/bin") || return 1
+    HS_BIN_PATH=$(_hs_install_bin "$bin" "$cdir/bin") || return 1
     HS_DOCROOT=""
     HS_SERVER_KIND=caddy
     HS_URL=http://127.0.0.1:$HS_PORT
-    HS_SERVER_LOG=$cd/caddy.log
+    HS_SERVER_LOG=$cdir/caddy.log
     _hs_check_readable "$config"
-    sock=$cd/sock/hookspool.sock
-    _hs_spawn_fcgi "$HS_BIN_PATH" "$config" "$sock" "$cd/spawn-fcgi.log" "$cd/bin" || return 1
-    _HS_LOGS+=("$cd/caddy.log")
+    sock=$cdir/sock/hookspool.sock
+    _hs_spawn_fcgi "$HS_BIN_PATH" "$config" "$sock" "$cdir/spawn-fcgi.log" "$cdir/bin" || return 1
+    _HS_LOGS+=("$cdir/caddy.log")
     b=${HS_MAX_BODY:-1048576}
-    mkdir -p -- "$cd/home" && cp -- "$HS_REPO/caddy/Caddyfile" "$cd/Caddyfile" || return 1
-    [[ $(id -u) -ne 0 ]] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$cd"
-    mapfile -d '' cmd < <(_hs_as_user env HOME="$cd/home" XDG_DATA_HOME="$cd/home/data" \
-        XDG_CONFIG_HOME="$cd/home/config" HOOKSPOOL_SITE="http://127.0.0.1:$HS_PORT" \
+    mkdir -p -- "$cdir/home" && cp -- "$HS_REPO/caddy/Caddyfile" "$cdir/Caddyfile" || return 1
+    [[ $(id -u) -ne 0 ]] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$cdir"
+    mapfile -d '' cmd < <(_hs_as_user env HOME="$cdir/home" XDG_DATA_HOME="$cdir/home/data" \
+        XDG_CONFIG_HOME="$cdir/home/config" HOOKSPOOL_SITE="http://127.0.0.1:$HS_PORT" \
         HOOKSPOOL_BIND=127.0.0.1 HOOKSPOOL_ADMIN=off \
         HOOKSPOOL_SOCKET="$sock" HOOKSPOOL_CONFIG="$config" HOOKSPOOL_MAX_BODY="${b}B" \
         "$HS_CADDY_BIN")
-    if ! "${cmd[@]}" validate --config "$cd/Caddyfile" --adapter caddyfile >"$cd/configtest.log" 2>&1; then
-        _hs_err "caddy validate failed for $cd/Caddyfile"
-        _hs_dump_logs "$cd/configtest.log"
+    if ! "${cmd[@]}" validate --config "$cdir/Caddyfile" --adapter caddyfile >"$cdir/configtest.log" 2>&1; then
+        _hs_err "caddy validate failed for $cdir/Caddyfile"
+        _hs_dump_logs "$cdir/configtest.log"
         return 1
     fi
-    _hs_spawn "$cd/caddy.log" "${cmd[@]}" run --config "$cd/Caddyfile" --adapter caddyfile || return 1
+    _hs_spawn "$cdir/caddy.log" "${cmd[@]}" run --config "$cdir/Caddyfile" --adapter caddyfile || return 1
     _hs_wait_ready "$_HS_LAST_PGID"
 }
 
