@@ -268,7 +268,7 @@ install: all
 	install -m 0755 $(BUILD)/hookspool.fcgi \
 	    $(DESTDIR)$(PREFIX)/lib/hookspool/hookspool.fcgi
 	-install -m 0644 man/hookspool.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	cp -R www apache lighttpd $(DESTDIR)$(PREFIX)/share/hookspool/
+	cp -R www apache lighttpd nginx caddy $(DESTDIR)$(PREFIX)/share/hookspool/
 
 clean:
 	rm -rf build

@@ -5,7 +5,7 @@
 set -eu
 BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
-CHECK_PKGS="$RUN_PKGS apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm"
+CHECK_PKGS="$RUN_PKGS apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm"
 BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs npm procps util-linux"
 COVERAGE_PKGS="$CHECK_PKGS gcovr"
 
@@ -38,7 +38,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "hookspool: installing$missing" >&2
-# Keep lighttpd/apache2 from starting their default sites on port 80.
+# Keep lighttpd/apache2/nginx/caddy from starting their default sites on port 80.
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

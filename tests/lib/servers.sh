@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034 # HS_* globals are for the sourcing script
-# tests/lib/servers.sh - start real web servers (lighttpd, Apache) in front of
-# a FastCGI/CGI receiver binary, for integration tests.  Source it:
+# tests/lib/servers.sh - start real web servers (lighttpd, Apache, nginx,
+# Caddy) in front of a FastCGI/CGI receiver binary, for integration tests.
+# Source it:
 #
 #   . "$(dirname "$0")/lib/servers.sh"
 #   trap hs_stop_server EXIT
@@ -25,6 +26,16 @@
 #   hs_start_apache_proxy_fcgi BIN CONFIG WORKDIR
 #                                              Apache + mod_proxy_fcgi + spawn-fcgi
 #                                              via apache/hookspool-proxy-fcgi.conf
+#   hs_start_nginx BIN CONFIG WORKDIR          nginx + spawn-fcgi via nginx/hookspool.conf
+#   hs_start_nginx_fcgiwrap BIN CONFIG WORKDIR nginx + fcgiwrap (plain CGI per
+#                                              request) via nginx/hookspool-fcgiwrap.conf
+#   hs_start_caddy BIN CONFIG WORKDIR          Caddy + reverse_proxy/fastcgi +
+#                                              spawn-fcgi via caddy/Caddyfile
+#   (nginx, fcgiwrap and Caddy run as HS_APACHE_USER when we are root, in
+#   the foreground, with pid, logs, temp files and Caddy's HOME/XDG dirs in
+#   WORKDIR/nginx, WORKDIR/nginx-fcgiwrap or WORKDIR/caddy; the shipped
+#   nginx files' values are replaced by _hs_subst, which fails if one is
+#   gone; the Caddyfile's {$HOOKSPOOL_*} come from the environment)
 #   hs_stop_server                             stop everything started; idempotent
 #
 # CFGMODE (how the .htaccess layout finds the config):
@@ -38,9 +49,11 @@
 #   HS_URL         http://127.0.0.1:PORT   (receiver at $HS_URL/webhooks/<endpoint>)
 #   HS_PORT        the port
 #   HS_SERVER_LOG  the server's error log (lighttpd: also the receiver's stderr;
-#                  Apache: ErrorLog, which gets the receiver's stderr too)
+#                  Apache: ErrorLog, which gets the receiver's stderr too;
+#                  nginx, Caddy: the receiver's stderr is spawn-fcgi.log or
+#                  fcgiwrap.log next to it)
 #   HS_SERVER_KIND lighttpd | apache-fcgid | apache-cgi | apache-htaccess-fcgid |
-#                  apache-proxy-fcgi
+#                  apache-proxy-fcgi | nginx | nginx-fcgiwrap | caddy
 #   HS_DOCROOT     the document root (for the .htaccess layout: the directory
 #                  holding .htaccess and hookspool.fcgi)
 #   HS_BIN_PATH    the path the server runs (Apache: a copy of BIN in WORKDIR)
@@ -48,7 +61,8 @@
 # Tunables (environment, read at start):
 #   HS_WAIT_SECS   [10]        how long to wait for the port to answer
 #   HS_PROCS       [2]         lighttpd max-procs / mod_fcgid MaxProcessesPerClass
-#   HS_MAX_BODY    [1048576]   FcgidMaxRequestLen / LimitRequestBody (bytes);
+#   HS_MAX_BODY    [1048576]   FcgidMaxRequestLen / LimitRequestBody /
+#                              client_max_body_size / request_body max_size (bytes);
 #                              match it to the config's max_body_bytes
 #   HS_APACHE_USER / HS_APACHE_GROUP  [www-data, else nobody/nogroup]
 #                              Apache refuses to run as root; the receiver runs
@@ -72,6 +86,9 @@ HS_APACHE_BIN=${HS_APACHE_BIN:-/usr/sbin/apache2}
 HS_APACHE_MODDIR=${HS_APACHE_MODDIR:-/usr/lib/apache2/modules}
 HS_LIGHTTPD_BIN=${HS_LIGHTTPD_BIN:-$(command -v lighttpd || echo /usr/sbin/lighttpd)}
 HS_SPAWN_FCGI_BIN=${HS_SPAWN_FCGI_BIN:-$(command -v spawn-fcgi || echo /usr/bin/spawn-fcgi)}
+HS_NGINX_BIN=${HS_NGINX_BIN:-/usr/sbin/nginx}
+HS_FCGIWRAP_BIN=${HS_FCGIWRAP_BIN:-/usr/sbin/fcgiwrap}
+HS_CADDY_BIN=${HS_CADDY_BIN:-/usr/bin/caddy}
 
 if [[ -z ${HS_APACHE_USER:-} ]]; then
     if getent passwd www-data >/dev/null 2>&1; then
@@ -411,6 +428,197 @@ hs_start_apache_proxy_fcgi() {
         printf 'Include "%s/apache/hookspool-proxy-fcgi.conf"\n' "$HS_REPO"
     )" || return 1
     _hs_apache_start "$ad" apache-proxy-fcgi
+}
+
+# _hs_subst IN OUT OLD NEW [OLD NEW...] : copy IN to OUT with each literal
+# OLD replaced by NEW; fails if an OLD does not occur in IN (the shipped
+# file changed and the test would run its defaults).
+_hs_subst() {
+    local in=$1 out=$2 text
+    shift 2
+    text=$(<"$in") || return 1
+    while (($# >= 2)); do
+        if [[ $text != *"$1"* ]]; then
+            _hs_err "$in: no '$1' to replace"
+            return 1
+        fi
+        text=${text//"$1"/"$2"}
+        shift 2
+    done
+    printf '%s\n' "$text" >"$out"
+}
+
+# _hs_as_user CMD... : the command line that runs CMD as HS_APACHE_USER when
+# we are root (web servers refuse or should not run as root), else as is.
+_hs_as_user() {
+    if [[ $(id -u) -eq 0 ]]; then
+        printf '%s\0' setpriv --reuid="$HS_APACHE_USER" --regid="$HS_APACHE_GROUP" \
+            --init-groups -- "$@"
+    else
+        printf '%s\0' "$@"
+    fi
+}
+
+# _hs_spawn_fcgi BIN CONFIG SOCK LOG DIR : spawn-fcgi -n runs BIN (one
+# process, cwd DIR) as HS_APACHE_USER on the unix socket SOCK (0660, group
+# HS_APACHE_GROUP), its stderr to LOG; waits for the socket.
+_hs_spawn_fcgi() {
+    local bin=$1 config=$2 sock=$3 log=$4 dir=$5 i
+    _HS_LOGS+=("$log")
+    HOOKSPOOL_CONFIG=$config _hs_spawn "$log" \
+        "$HS_SPAWN_FCGI_BIN" -n -d "$dir" -s "$sock" -M 0660 \
+        -U "$HS_APACHE_USER" -G "$HS_APACHE_GROUP" \
+        -u "$HS_APACHE_USER" -g "$HS_APACHE_GROUP" -- "$bin" || return 1
+    for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
+        [[ -S $sock ]] && return 0
+        [[ -n $(_hs_group_members "$_HS_LAST_PGID") ]] || break
+        sleep 0.1
+    done
+    _hs_err "spawn-fcgi did not create $sock"
+    _hs_dump_logs
+    return 1
+}
+
+# _hs_server_dir WORKDIR NAME : make WORKDIR/NAME (owned by the server's
+# user, HS_APACHE_USER, when we are root); prints the directory.
+_hs_server_dir() {
+    local d=$1/$2
+    mkdir -p -- "$d/tmp" "$d/sock" || return 1
+    chmod 0755 -- "$1" "$d" || return 1
+    if [[ $(id -u) -eq 0 ]]; then
+        chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$d" || return 1
+    fi
+    _hs_open_path "$1" || return 1
+    printf '%s\n' "$d"
+}
+
+# _hs_nginx_start ND KIND SITE : ND/nginx.conf around ND/SITE (the shipped
+# server block, substituted), `nginx -t`, then nginx in the foreground as
+# HS_APACHE_USER; pid, logs and temp files in ND.
+_hs_nginx_start() {
+    local nd=$1 site=$3 t
+    local -a cmd
+    HS_SERVER_KIND=$2
+    HS_URL=http://127.0.0.1:$HS_PORT
+    HS_SERVER_LOG=$nd/error.log
+    _HS_LOGS+=("$nd/stderr.log" "$nd/error.log")
+    cp -- /etc/nginx/fastcgi_params "$nd/fastcgi_params" || return 1
+    {
+        printf '# generated by tests/lib/servers.sh\n'
+        printf 'daemon off;\nmaster_process on;\nworker_processes 1;\n'
+        printf 'pid %s/nginx.pid;\n' "$nd"
+        printf 'error_log %s/error.log warn;\n' "$nd"
+        printf 'events {\n    worker_connections 64;\n}\n'
+        printf 'http {\n'
+        printf '    access_log %s/access.log;\n' "$nd"
+        for t in client_body proxy fastcgi uwsgi scgi; do
+            printf '    %s_temp_path %s/tmp/%s;\n' "$t" "$nd" "$t"
+        done
+        printf '    default_type application/octet-stream;\n'
+        printf '    include %s;\n' "$site"
+        printf '}\n'
+    } >"$nd/nginx.conf" || return 1
+    [[ $(id -u) -ne 0 ]] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$nd"
+    mapfile -d '' cmd < <(_hs_as_user "$HS_NGINX_BIN" -p "$nd" -e "$nd/error.log" -c "$nd/nginx.conf")
+    if ! "${cmd[@]}" -t >"$nd/configtest.log" 2>&1; then
+        _hs_err "nginx -t failed for $nd/nginx.conf"
+        _hs_dump_logs "$nd/configtest.log"
+        return 1
+    fi
+    _hs_spawn "$nd/stderr.log" "${cmd[@]}" || return 1
+    _hs_wait_ready "$_HS_LAST_PGID"
+}
+
+# nginx + nginx/hookspool.conf + the receiver under spawn-fcgi (one process)
+hs_start_nginx() {
+    local bin=${1:-} config=${2:-} workdir=${3:-} nd sock
+    _hs_check_args "$bin" "$config" "$workdir" || return 1
+    nd=$(_hs_server_dir "$workdir" nginx) || return 1
+    HS_PORT=$(hs_free_port) || return 1
+    HS_BIN_PATH=$(_hs_install_bin "$bin" "$nd/bin") || return 1
+    HS_DOCROOT=""
+    _hs_check_readable "$config"
+    sock=$nd/sock/hookspool.sock
+    _hs_spawn_fcgi "$HS_BIN_PATH" "$config" "$sock" "$nd/spawn-fcgi.log" "$nd/bin" || return 1
+    _hs_subst "$HS_REPO/nginx/hookspool.conf" "$nd/hookspool.conf" \
+        'listen 80;' "listen 127.0.0.1:$HS_PORT;" \
+        'hooks.example.org' 127.0.0.1 \
+        /run/hookspool/hookspool.sock "$sock" \
+        /srv/hookspool/hookspool.json "$config" \
+        'client_max_body_size 1m;' "client_max_body_size ${HS_MAX_BODY:-1048576};" || return 1
+    _hs_nginx_start "$nd" nginx "$nd/hookspool.conf"
+}
+
+# nginx + nginx/hookspool-fcgiwrap.conf: fcgiwrap (restricted to the
+# receiver with -p) forks it as plain CGI per request. Without -f: the
+# receiver's stderr is fcgiwrap's, ND/fcgiwrap.log.
+hs_start_nginx_fcgiwrap() {
+    local bin=${1:-} config=${2:-} workdir=${3:-} nd sock i
+    local -a cmd
+    _hs_check_args "$bin" "$config" "$workdir" || return 1
+    nd=$(_hs_server_dir "$workdir" nginx-fcgiwrap) || return 1
+    HS_PORT=$(hs_free_port) || return 1
+    HS_BIN_PATH=$(_hs_install_bin "$bin" "$nd/bin") || return 1
+    HS_DOCROOT=""
+    _hs_check_readable "$config"
+    sock=$nd/sock/fcgiwrap.sock
+    _HS_LOGS+=("$nd/fcgiwrap.log")
+    mapfile -d '' cmd < <(_hs_as_user "$HS_FCGIWRAP_BIN" -s "unix:$sock" -p "$HS_BIN_PATH")
+    _hs_spawn "$nd/fcgiwrap.log" "${cmd[@]}" || return 1
+    for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
+        [[ -S $sock ]] && break
+        [[ -n $(_hs_group_members "$_HS_LAST_PGID") ]] || break
+        sleep 0.1
+    done
+    if [[ ! -S $sock ]]; then
+        _hs_err "fcgiwrap did not create $sock"
+        _hs_dump_logs
+        return 1
+    fi
+    _hs_subst "$HS_REPO/nginx/hookspool-fcgiwrap.conf" "$nd/hookspool.conf" \
+        'listen 80;' "listen 127.0.0.1:$HS_PORT;" \
+        'hooks.example.org' 127.0.0.1 \
+        /run/fcgiwrap.socket "$sock" \
+        /srv/hookspool/hookspool.fcgi "$HS_BIN_PATH" \
+        /srv/hookspool/hookspool.json "$config" \
+        'client_max_body_size 1m;' "client_max_body_size ${HS_MAX_BODY:-1048576};" || return 1
+    _hs_nginx_start "$nd" nginx-fcgiwrap "$nd/hookspool.conf"
+}
+
+# Caddy + caddy/Caddyfile (its {$HOOKSPOOL_*} parameters from the
+# environment) + the receiver under spawn-fcgi; admin API off, an http://
+# site address (so no automatic HTTPS), HOME and XDG dirs in CD, as
+# HS_APACHE_USER.
+hs_start_caddy() {
+    local bin=${1:-} config=${2:-} workdir=${3:-} cdir sock b
+    local -a cmd
+    _hs_check_args "$bin" "$config" "$workdir" || return 1
+    cdir=$(_hs_server_dir "$workdir" caddy) || return 1
+    HS_PORT=$(hs_free_port) || return 1
+    HS_BIN_PATH=$(_hs_install_bin "$bin" "$cdir/bin") || return 1
+    HS_DOCROOT=""
+    HS_SERVER_KIND=caddy
+    HS_URL=http://127.0.0.1:$HS_PORT
+    HS_SERVER_LOG=$cdir/caddy.log
+    _hs_check_readable "$config"
+    sock=$cdir/sock/hookspool.sock
+    _hs_spawn_fcgi "$HS_BIN_PATH" "$config" "$sock" "$cdir/spawn-fcgi.log" "$cdir/bin" || return 1
+    _HS_LOGS+=("$cdir/caddy.log")
+    b=${HS_MAX_BODY:-1048576}
+    mkdir -p -- "$cdir/home" && cp -- "$HS_REPO/caddy/Caddyfile" "$cdir/Caddyfile" || return 1
+    [[ $(id -u) -ne 0 ]] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$cdir"
+    mapfile -d '' cmd < <(_hs_as_user env HOME="$cdir/home" XDG_DATA_HOME="$cdir/home/data" \
+        XDG_CONFIG_HOME="$cdir/home/config" HOOKSPOOL_SITE="http://127.0.0.1:$HS_PORT" \
+        HOOKSPOOL_BIND=127.0.0.1 HOOKSPOOL_ADMIN=off \
+        HOOKSPOOL_SOCKET="$sock" HOOKSPOOL_CONFIG="$config" HOOKSPOOL_MAX_BODY="${b}B" \
+        "$HS_CADDY_BIN")
+    if ! "${cmd[@]}" validate --config "$cdir/Caddyfile" --adapter caddyfile >"$cdir/configtest.log" 2>&1; then
+        _hs_err "caddy validate failed for $cdir/Caddyfile"
+        _hs_dump_logs "$cdir/configtest.log"
+        return 1
+    fi
+    _hs_spawn "$cdir/caddy.log" "${cmd[@]}" run --config "$cdir/Caddyfile" --adapter caddyfile || return 1
+    _hs_wait_ready "$_HS_LAST_PGID"
 }
 
 hs_start_apache_htaccess() {

@@ -3,8 +3,13 @@
 # 127.0.0.1: lighttpd + mod_fastcgi, Apache + mod_fcgid (vhost), Apache +
 # mod_cgi through www/.htaccess (plain CGI, config found by the ../ fallback),
 # Apache + mod_fcgid through www/.htaccess, Apache + mod_proxy_fcgi +
-# spawn-fcgi. Every provider signed as its sender signs, bad requests, and
-# the servers' own quirks; exact status codes and exact spool contents.
+# spawn-fcgi, nginx + spawn-fcgi (nginx/hookspool.conf), nginx + fcgiwrap
+# (plain CGI, nginx/hookspool-fcgiwrap.conf), Caddy + reverse_proxy's
+# fastcgi transport + spawn-fcgi (caddy/Caddyfile). Every provider signed
+# as its sender signs, bad requests, and the servers' own quirks (header
+# names with '_', bodies over each server's own limit, chunked bodies);
+# exact status codes and exact spool contents. A server that is not
+# installed fails its setup: nothing is skipped.
 # Then slow clients in front of one mod_proxy_fcgi receiver process.
 set -u
 BUILD=${1:-build}
@@ -226,14 +231,16 @@ battery() {
 	check "$kind: malformed JSON 400" "$CODE" "400"
 	CT=text/plain post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
 	check "$kind: text/plain 415" "$CODE" "415"
-	# Apache drops header names with '_'; lighttpd maps '_' like '-'.
+	# Apache and nginx drop header names with '_' (nginx: its defaults
+	# underscores_in_headers off, ignore_invalid_headers on); lighttpd and
+	# Caddy map '_' like '-', so it arrives as HTTP_X_CIRCULARO_SIGNATURE.
 	B4='{"documentId":"u","event":"documentEdited"}'
 	post circularo "$B4" -H "X_Circularo_Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B4")"
 	accepted=2	# the Circularo event and the one `hookspool sign` sent
 	case $kind in
-	lighttpd) check "$kind: underscore header reaches the receiver" "$CODE" "200"
+	lighttpd|caddy) check "$kind: underscore header reaches the receiver" "$CODE $(field .status)" "200 accepted"
 		before=$((before + 1)) accepted=3 ;;
-	*) check "$kind: underscore header dropped by Apache" "$CODE" "401" ;;
+	*) check "$kind: underscore header dropped by the server" "$CODE $(field .error)" "401 missing X-Circularo-Signature" ;;
 	esac
 	# Over max_body_bytes (1 MiB): who answers depends on the server.
 	big=$W/big.json
@@ -244,6 +251,16 @@ battery() {
 	lighttpd) check "$kind: over-size body 413 (server.max-request-size)" "$CODE" "413" ;;
 	apache-fcgid|apache-htaccess-fcgid)
 		check "$kind: over-size body 500 (FcgidMaxRequestLen)" "$CODE" "500" ;;
+	nginx|nginx-fcgiwrap)
+		# client_max_body_size: nginx's own page, the receiver never asked
+		check "$kind: over-size body 413 (client_max_body_size), nginx's HTML" \
+		    "$CODE $(grep -c '<title>413 Request Entity Too Large</title>' "$W/answer")" "413 1" ;;
+	caddy)
+		# request_body max_size: Caddy's 413 with an empty body (its
+		# fastcgi client hits the limit while sending the body, before it
+		# reads the receiver's answer)
+		check "$kind: over-size body 413 (request_body max_size), empty" \
+		    "$CODE $(wc -c < "$W/answer")" "413 0" ;;
 	*) check "$kind: over-size body 413 (receiver)" "$CODE $(jq -r .status "$W/answer" 2>/dev/null)" "413 error" ;;
 	esac
 	check "$kind: refusals wrote nothing" "$(spooled)" "$before"
@@ -319,6 +336,45 @@ esign_battery() {
 	check "$kind: esign stored exactly what was accepted" "$(spooled)" "$((before + 4))"
 }
 
+# Chunked request bodies (no Content-Length from the client): whether the
+# server de-chunks and sends CONTENT_LENGTH decides what the receiver does;
+# and a chunked body over the server's limit, which only the server can
+# count. Exact answers per server; nothing refused may be stored.
+chunked_battery() {
+	local kind=$1 before C big
+	before=$(spooled)
+	C='{"ref":"refs/heads/chunked","sender":{"login":"octocat"}}'
+	post github "$C" -H 'Transfer-Encoding: chunked' -H 'X-GitHub-Event: push' \
+	    -H "X-GitHub-Delivery: chunked-$kind" -H "X-Hub-Signature-256: sha256=$(hmac_hex "$FX_GITHUB_SECRET" "$C")"
+	case $kind in
+	caddy)
+		# Caddy 2.6's fastcgi transport streams the body and sends the
+		# request's length as Go's net/http has it: CONTENT_LENGTH=-1,
+		# "unknown", which the receiver refuses as malformed (later Caddy
+		# answers 411 itself or buffers: caddyserver/caddy#6637)
+		check "$kind: chunked body 400 (CONTENT_LENGTH=-1)" "$CODE $(field .error)" "400 malformed Content-Length" ;;
+	*)	# nginx (fcgiwrap too) reads the whole body first and sends
+		# CONTENT_LENGTH = the bytes received
+		check "$kind: chunked body de-chunked, 200" "$CODE $(field .status)" "200 accepted"
+		check "$kind: chunked body stored byte for byte" \
+		    "$(jq -r .body_sha256 "$W/spool/deploy/new/$(field .id)" 2>/dev/null)" \
+		    "$(printf '%s' "$C" | sha256sum | cut -d' ' -f1)"
+		before=$((before + 1)) ;;
+	esac
+	big=$W/big.json
+	CODE=$(curl -sS -o "$W/answer" -w '%{http_code}' -H 'Content-Type: application/json' \
+	    -H 'Transfer-Encoding: chunked' -H 'X-Circularo-Signature: 00' \
+	    --data-binary @"$big" "$HS_URL/webhooks/circularo")
+	case $kind in
+	nginx|nginx-fcgiwrap)
+		check "$kind: over-size chunked body 413, nginx's HTML" \
+		    "$CODE $(grep -c '<title>413 Request Entity Too Large</title>' "$W/answer")" "413 1" ;;
+	caddy)
+		check "$kind: over-size chunked body 413, empty" "$CODE $(wc -c < "$W/answer")" "413 0" ;;
+	esac
+	check "$kind: chunked refusals wrote nothing" "$(spooled)" "$before"
+}
+
 run_setup() { # NAME START_FUNCTION [extra args]
 	local kind=$1 start=$2; shift 2
 	W=$T/$kind
@@ -328,11 +384,13 @@ run_setup() { # NAME START_FUNCTION [extra args]
 	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
 	if ! "$start" "$BIN" "$W/hookspool.json" "$W" "$@" > "$W/start.log" 2>&1; then
 		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		hs_stop_server	# what did start (spawn-fcgi) must not linger
 		return
 	fi
 	ok "$kind: started on $HS_URL"
 	battery "$kind"
 	esign_battery "$kind"
+	case $kind in nginx*|caddy) chunked_battery "$kind" ;; esac
 	hs_stop_server
 }
 
@@ -420,11 +478,61 @@ slow_clients() {
 	hs_stop_server
 }
 
+# A client that sends 10 of its 1000 body bytes and stalls, then 0.5 s
+# later a normal signed delivery, with ONE receiver process and
+# body_timeout_seconds 2: nginx (and fcgiwrap behind it) reads whole bodies
+# before it connects, so the delivery is served at once; Caddy 2.6 streams
+# the body, so the stalled client holds the receiver until its deadline.
+stalled_client() { # NAME START_FUNCTION
+	local kind=$1-stalled start=$2 t0 ms B us stall
+	W=$T/$kind
+	mkdir -p "$W"
+	chmod 0755 "$W"
+	write_config "$W" '"body_timeout_seconds": 2,'
+	hs_prepare_spool "$W/spool" || { bad "$kind: spool"; return; }
+	if ! "$start" "$BIN" "$W/hookspool.json" "$W" > "$W/start.log" 2>&1; then
+		bad "$kind: server did not start: $(tail -5 "$W/start.log")"
+		hs_stop_server
+		return
+	fi
+	B='{"documentId":"stalled","event":"documentCompleted"}'
+	t0=$(date +%s%N)
+	# the stalled client gives up by itself after 4 s
+	timeout 4 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+		printf "POST /webhooks/circularo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Circularo-Signature: 00\r\n\r\n{\"pad\":\"xx" >&3
+		cat <&3 > "$1"' "$HS_PORT" "$W/stalled.out" &
+	stall=$!
+	sleep 0.5
+	post circularo "$B" -H "X-Circularo-Signature: $(hmac_hex "$FX_CIRCULARO_SECRET" "$B")"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "$kind: the delivery behind a stalled client is accepted" "$CODE $(field .status)" "200 accepted"
+	case $kind in
+	caddy-stalled)
+		# it queued behind the stalled body until the receiver gave up
+		within "$kind: ...after body_timeout_seconds (2 s), ms" "$ms" 1900 3500
+		us=$(grep -ho 'status=408 outcome="error" endpoint="circularo" error="body not received in time" us=[0-9]*' \
+		    "$W"/*/*.log | head -1 | sed 's/.*us=//')
+		within "$kind: the receiver logged 408 after 2 s, us" "${us:-0}" 2000000 2300000 ;;
+	*)	# 0.5 s head start + a few ms
+		within "$kind: ...at once, the receiver never saw the stalled one, ms" "$ms" 500 1200
+		check "$kind: no 408 logged" "$(cat "$W"/*/*.log | grep -c 'status=408')" "0" ;;
+	esac
+	wait "$stall"
+	check "$kind: only the delivery was spooled" "$(spooled)" "1"
+	hs_stop_server
+}
+
 run_setup lighttpd hs_start_lighttpd
 run_setup apache-fcgid hs_start_apache_fcgid
 run_setup apache-cgi hs_start_apache_htaccess cgi fallback
 run_setup apache-htaccess-fcgid hs_start_apache_htaccess fcgid setenv
 run_setup apache-proxy-fcgi hs_start_apache_proxy_fcgi
+run_setup nginx hs_start_nginx
+run_setup nginx-fcgiwrap hs_start_nginx_fcgiwrap
+run_setup caddy hs_start_caddy
 slow_clients
+stalled_client nginx hs_start_nginx
+stalled_client nginx-fcgiwrap hs_start_nginx_fcgiwrap
+stalled_client caddy hs_start_caddy
 
 hs_summary servers

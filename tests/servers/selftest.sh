@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # tests/servers/selftest.sh - proves tests/lib/servers.sh and the shipped
 # server configs (lighttpd/, apache/, www/.htaccess) with a stand-in receiver
-# (tests/lib/standin.c) that echoes what the web server delivered.
+# (tests/lib/standin.c) that echoes what the web server delivered; nginx/
+# and caddy/ too.
 #
 # Needs: cc, libfcgi-dev, lighttpd, apache2, libapache2-mod-fcgid, spawn-fcgi,
-# curl, jq; run as root (Apache then runs as www-data / nobody).
+# nginx-light, fcgiwrap, caddy, systemd (systemd-analyze), curl, jq; run as
+# root (Apache then runs as www-data / nobody; nginx, fcgiwrap and Caddy as
+# that user too).
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -u
 
@@ -26,7 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in cc curl jq lighttpd "$HS_APACHE_BIN" "$HS_SPAWN_FCGI_BIN"; do
+for tool in cc curl jq lighttpd "$HS_APACHE_BIN" "$HS_SPAWN_FCGI_BIN" "$HS_NGINX_BIN" \
+    "$HS_FCGIWRAP_BIN" "$HS_CADDY_BIN" setpriv; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         bad "required tool missing: $tool"
     fi
@@ -98,8 +102,9 @@ echo_checks() {
     fi
     check "$k: receiver cwd is the binary's directory" \
         "$(jqr .cwd)" "$(cd "$(dirname "$HS_BIN_PATH")" && pwd -P)"
-    # Chunked upload: FastCGI front-ends buffer it and send a real length.
-    if [[ $mode == fcgi ]]; then
+    # Chunked upload: FastCGI front-ends buffer it and send a real length
+    # (Caddy does not: its own section).
+    if [[ $mode == fcgi && $k != caddy ]]; then
         post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
         check "$k: chunked POST gets CONTENT_LENGTH" "$(jqr .CONTENT_LENGTH)" "$body_len"
     fi
@@ -260,5 +265,143 @@ else
 fi
 hs_stop_server
 no_leftovers "$k"
+
+# limits KIND OVER_CODE : a body of exactly HS_MAX_BODY reaches the receiver
+# whole; one byte more gets the server's own OVER_CODE, the receiver never
+# asked (the stand-in would answer 200).
+limits() {
+    local k=$1 over=$2 lim=${HS_MAX_BODY:-1048576}
+    code=$(head -c "$lim" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
+        --data-binary @- "$HS_URL/webhooks/circularo")
+    resp=$(cat "$work/resp")
+    check "$k: body of exactly the limit ($lim) fully read" "$code $(jqr .body_bytes)" "200 $lim"
+    code=$(head -c "$((lim + 1))" /dev/zero | curl -s --max-time 20 -o "$work/resp" -w '%{http_code}' \
+        --data-binary @- "$HS_URL/webhooks/circularo")
+    resp=$(cat "$work/resp")
+    check "$k: one byte over the limit gets the server's $over" "$code $(jqr .mode)" "$over "
+}
+
+# 7. nginx + spawn-fcgi (nginx/hookspool.conf) --------------------------------
+k=nginx
+if hs_start_nginx "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi request
+    check "$k: SCRIPT_NAME" "$(jqr .SCRIPT_NAME)" /webhooks
+    post "$HS_URL/webhooks/circularo" -H 'X_Circularo_Signature: underscored'
+    check "$k: X_Circularo_Signature dropped, X-Circularo-Signature kept" "$(jqr .HTTP_X_CIRCULARO_SIGNATURE)" "$sig"
+    post "$HS_URL/webhooks/circularo?signature=abc"
+    check "$k: QUERY_STRING" "$(jqr .QUERY_STRING)" signature=abc
+    for p in / /hookspool.json /bin/hookspool.fcgi /webhooks.json; do
+        check "$k: GET $p 404" "$(get "$p")" 404
+    done
+    # nginx's own redirect to the prefix location, not the receiver
+    check "$k: GET /webhooks 301 to /webhooks/" "$(get /webhooks)" 301
+    check "$k: receiver runs as the spawn-fcgi user" "$(ps -o user= -p "$(jqr .pid)" 2>/dev/null | tr -d ' ')" \
+        "$HS_APACHE_USER"
+    limits "$k" 413
+    check "$k: nginx does not run as root" "$(ps -o user= -p "$(cat "$work/nginx/nginx.pid")" 2>/dev/null | tr -d ' ')" \
+        "$([[ $(id -u) -eq 0 ]] && echo "$HS_APACHE_USER" || id -un)"
+else
+    bad "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 8. nginx + fcgiwrap (nginx/hookspool-fcgiwrap.conf): plain CGI -------------
+k=nginx-fcgiwrap
+if hs_start_nginx_fcgiwrap "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" cgi environ
+    post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
+    check "$k: chunked POST gets CONTENT_LENGTH (nginx buffers)" "$(jqr .CONTENT_LENGTH) $(jqr .body_bytes)" \
+        "$body_len $body_len"
+    pids=""
+    for _ in 1 2 3; do
+        post "$HS_URL/webhooks/circularo"
+        pids+="$(jqr .pid)"$'\n'
+    done
+    check "$k: one process per request" "$(sort -u <<<"$pids" | grep -c .)" 3
+    limits "$k" 413
+else
+    bad "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 9. Caddy + spawn-fcgi (caddy/Caddyfile) -------------------------------------
+k=caddy
+if hs_start_caddy "$standin" "$config" "$work"; then
+    ok "$k: started at $HS_URL"
+    echo_checks "$k" fcgi request
+    check "$k: SCRIPT_NAME (split /webhooks)" "$(jqr .SCRIPT_NAME)" /webhooks
+    # the http:// site address alone keeps automatic HTTPS away (for
+    # 127.0.0.1 it would make a local CA under pki/ and a certificate)
+    check "$k: no automatic HTTPS for the http:// site (no pki/, certificates/)" \
+        "$(find "$work/caddy/home" -name pki -o -name certificates | wc -l)" 0
+    post "$HS_URL/webhooks/circularo?signature=abc"
+    check "$k: QUERY_STRING" "$(jqr .QUERY_STRING)" signature=abc
+    # Caddy 2.6 neither buffers nor counts a chunked body: CONTENT_LENGTH
+    # is Go's "unknown", -1; the body itself is still sent on
+    post "$HS_URL/webhooks/circularo" -H 'Transfer-Encoding: chunked'
+    check "$k: chunked POST gets CONTENT_LENGTH=-1" "$(jqr .CONTENT_LENGTH)" -1
+    for p in / /webhooks /hookspool.json; do
+        check "$k: GET $p 404" "$(get "$p")" 404
+    done
+    limits "$k" 413
+    check "$k: Caddy listens on 127.0.0.1 only" \
+        "$(ss -Htln "sport = :$HS_PORT" | awk '{print $4}' | sort -u | tr '\n' ' ')" "127.0.0.1:$HS_PORT "
+else
+    bad "$k: start"
+fi
+hs_stop_server
+no_leftovers "$k"
+
+# 10. the shipped files as they are, with no substitution and no
+# environment: nginx -t with each server block inside `http`, caddy
+# validate (the {$HOOKSPOOL_*} defaults must make a valid config)
+k=as-shipped
+mkdir -p "$work/shipped/tmp" "$work/shipped/home"
+cp -- /etc/nginx/fastcgi_params "$work/shipped/"
+for f in hookspool.conf hookspool-fcgiwrap.conf; do
+    {
+        printf 'pid %s/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n' "$work/shipped"
+        for t in client_body proxy fastcgi uwsgi scgi; do
+            printf '    %s_temp_path %s/tmp/%s;\n' "$t" "$work/shipped" "$t"
+        done
+        printf '    include %s;\n}\n' "$here/../nginx/$f"
+    } >"$work/shipped/nginx.conf"
+    check "$k: nginx -t with nginx/$f" \
+        "$("$HS_NGINX_BIN" -t -p "$work/shipped" -c "$work/shipped/nginx.conf" 2>&1 | grep -c 'test is successful')" 1
+done
+check "$k: caddy validate caddy/Caddyfile" \
+    "$(cd "$work/shipped" && env -u HOOKSPOOL_CONFIG HOME="$work/shipped/home" \
+        XDG_DATA_HOME="$work/shipped/home/data" XDG_CONFIG_HOME="$work/shipped/home/config" \
+        "$HS_CADDY_BIN" validate --config "$here/../caddy/Caddyfile" 2>&1 | tail -1)" "Valid configuration"
+
+# 11. the systemd units (nginx/hookspool.socket + .service): systemd itself
+# is not run here, so: systemd-analyze verify has nothing to say (with
+# ExecStart pointed at an existing binary), the service takes the socket as
+# stdin and logs elsewhere, and the socket is the one the nginx and Caddy
+# configs name by default.
+k=systemd-units
+mkdir -p "$work/units"
+cp -- "$here/../nginx/hookspool.socket" "$work/units/" &&
+    sed "s|^ExecStart=/srv/hookspool/hookspool.fcgi$|ExecStart=$standin|" \
+        "$here/../nginx/hookspool.service" >"$work/units/hookspool.service"
+check "$k: ExecStart substituted" "$(grep -c "^ExecStart=$standin$" "$work/units/hookspool.service")" 1
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "$k: systemd-analyze verify is silent" \
+        "$(systemd-analyze verify "$work/units/hookspool.socket" "$work/units/hookspool.service" 2>&1; echo "rc=$?")" "rc=0"
+else
+    bad "$k: systemd-analyze missing"
+fi
+check "$k: stdin is the socket, stdout/stderr the journal" \
+    "$(grep -E '^Standard(Input|Output|Error)=' "$here/../nginx/hookspool.service" | tr '\n' ' ')" \
+    "StandardInput=socket StandardOutput=journal StandardError=journal "
+sock=$(sed -n 's/^ListenStream=//p' "$here/../nginx/hookspool.socket")
+check "$k: nginx/hookspool.conf passes to ListenStream" \
+    "$(grep -c "fastcgi_pass unix:$sock;" "$here/../nginx/hookspool.conf")" 1
+check "$k: caddy/Caddyfile defaults to ListenStream" \
+    "$(grep -c "{\$HOOKSPOOL_SOCKET:$sock}" "$here/../caddy/Caddyfile")" 1
 
 finish
