@@ -154,6 +154,55 @@ CONF
 	else
 		bad "front lighttpd did not start"
 	fi
+
+	# --- nginx in front: proxy_add_x_forwarded_for appends the peer ----
+	ND=$T/nginx-front
+	NP=$(hs_free_port)
+	mkdir -p "$ND/tmp"
+	cat >"$ND/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $ND/nginx.pid;
+error_log $ND/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $ND/tmp/client_body;
+    proxy_temp_path $ND/tmp/proxy;
+    fastcgi_temp_path $ND/tmp/fastcgi;
+    uwsgi_temp_path $ND/tmp/uwsgi;
+    scgi_temp_path $ND/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NP;
+        location /webhooks/ {
+            proxy_pass http://127.0.0.1:$BACKEND_PORT;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        }
+    }
+}
+CONF
+	[ "$(id -u)" -ne 0 ] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" "$ND"
+	mapfile -d '' NGX < <(_hs_as_user "$HS_NGINX_BIN" -p "$ND" -e "$ND/error.log" -c "$ND/nginx.conf")
+	if _hs_spawn "$ND/stderr.log" "${NGX[@]}"; then
+		for i in $(seq 1 50); do
+			curl -s -o /dev/null "http://127.0.0.1:$NP/" && break
+			sleep 0.1
+		done
+		NFRONT=http://127.0.0.1:$NP
+		before=$(stored)
+		post 127.0.0.3 "$NFRONT" proxied
+		check "nginx proxy: the client nginx forwards for, in allow_from: 200" "$CODE" 200
+		before=$(stored)
+		post 127.0.0.2 "$NFRONT" proxied
+		check "nginx proxy: a client outside allow_from: 403" "$CODE" 403
+		post 127.0.0.2 "$NFRONT" proxied -H 'X-Forwarded-For: 127.0.0.3'
+		check "nginx proxy: a forged X-Forwarded-For (nginx appends the real peer): 403" "$CODE" 403
+		post 127.0.0.2 "$NFRONT" proxied -H 'X-Forwarded-For: 127.0.0.3, 127.0.0.1'
+		check "nginx proxy: a forged chain ending in the proxy's address: 403" "$CODE" 403
+		check "nginx proxy: nothing stored by the refusals" "$(stored)" "$before"
+	else
+		bad "front nginx did not start"
+	fi
 	: "$BACKEND"
 else
 	bad "lighttpd did not start"
