@@ -3,6 +3,11 @@
 .DEFAULT_GOAL := all
 PREFIX	?= /usr/local
 DESTDIR	?=
+# the GNU directory variables `make install` and `make uninstall` honour
+BINDIR	?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/hookspool
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/hookspool
 BUILD	?= build
 CC	?= cc
 PKGS	 = fcgi libcrypto json-c
@@ -64,7 +69,7 @@ CLI_OBJ	 = $(CLI:%=$(BUILD)/obj/%.o)
 DEPFLAGS = -MMD -MP
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/fcgi_main.d
 
-.PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install asan \
+.PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install uninstall asan \
 	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
 	check-fuzz-regress
 
@@ -118,7 +123,8 @@ check-cgi: all
 
 check-cli: all
 	@rc=0; bash tests/cli/run.sh $(BUILD) || rc=1; \
-	bash tests/cli/ignisign.sh $(BUILD) || rc=1; exit $$rc
+	bash tests/cli/ignisign.sh $(BUILD) || rc=1; \
+	bash tests/cli/make.sh $(BUILD) || rc=1; exit $$rc
 
 check-servers: all
 	@rc=0; bash tests/servers/selftest.sh || rc=1; \
@@ -260,15 +266,21 @@ run: deps-run
 	$(MAKE) --no-print-directory all
 	bash tests/lib/run-local.sh $(BUILD)
 
+SHARED_DIRS = www apache lighttpd nginx caddy
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/hookspool \
-	    $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/hookspool
-	install -m 0755 $(BUILD)/hookspool $(DESTDIR)$(PREFIX)/bin/hookspool
-	install -m 0755 $(BUILD)/hookspool.fcgi \
-	    $(DESTDIR)$(PREFIX)/lib/hookspool/hookspool.fcgi
-	-install -m 0644 man/hookspool.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	cp -R www apache lighttpd nginx caddy $(DESTDIR)$(PREFIX)/share/hookspool/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 $(BUILD)/hookspool $(DESTDIR)$(BINDIR)/hookspool
+	install -m 0755 $(BUILD)/hookspool.fcgi $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi
+	install -m 0644 man/hookspool.1 $(DESTDIR)$(MANDIR)/man1/hookspool.1
+	cp -R $(SHARED_DIRS) $(DESTDIR)$(DATADIR)/
+
+# Removes what install wrote, and the two directories that are ours alone.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hookspool $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi \
+	    $(DESTDIR)$(MANDIR)/man1/hookspool.1
+	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/,$(SHARED_DIRS))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build

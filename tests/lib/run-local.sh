@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # tests/lib/run-local.sh BUILD_DIR - `make run`: a receiver on 127.0.0.1
 # behind lighttpd (FastCGI), with a generated config and secrets under ./var.
-# Ctrl-C stops it.
+# Ctrl-C, or SIGTERM to make (GNU make passes it on to lighttpd), stops it.
 set -eu
 BUILD=${1:-build}
 PORT=${PORT:-8080}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-VAR=$REPO/var
+# HOOKSPOOL_RUN_DIR: where the config, spool and logs go (tests)
+VAR=${HOOKSPOOL_RUN_DIR:-$REPO/var}
 BIN=$REPO/$BUILD/hookspool.fcgi
 CLI=$REPO/$BUILD/hookspool
 CONF=$VAR/hookspool.json

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# tests/cli/make.sh BUILD_DIR - the conventions an admin relies on:
+# `make install` / `make uninstall` with DESTDIR, PREFIX, BINDIR, MANDIR,
+# LIBEXECDIR, DATADIR; and `make run` serving a signed event and stopping
+# its lighttpd and receivers when make gets SIGTERM (a service manager or
+# a CI job's timeout), not only on Ctrl-C.
+set -u
+BUILD=${1:-build}
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d /tmp/hs-make-XXXXXX)
+MAKE_PID=""
+trap '[ -n "$MAKE_PID" ] && kill -TERM "$MAKE_PID" 2>/dev/null; rm -rf "$T"' EXIT
+# shellcheck source=../lib/check.sh
+. "$REPO/tests/lib/check.sh"
+mk() { make --no-print-directory -s -C "$REPO" BUILD="$BUILD" "$@"; }
+
+# ------------------------------------------------ install / uninstall
+D=$T/dest
+mk install DESTDIR="$D" PREFIX=/usr BINDIR=/usr/sbin MANDIR=/usr/share/man \
+    LIBEXECDIR=/usr/libexec/hookspool DATADIR=/usr/share/hookspool >/dev/null 2>&1
+check "install: exits 0" "$?" 0
+check "install: the files where the variables say" \
+    "$(cd "$D" && find . -path ./usr/share/hookspool -prune -o -type f -print | sort | tr '\n' ' ')" \
+    "./usr/libexec/hookspool/hookspool.fcgi ./usr/sbin/hookspool ./usr/share/man/man1/hookspool.1 "
+check "install: the server configs" \
+    "$(ls "$D/usr/share/hookspool" | tr '\n' ' ')" "apache caddy lighttpd nginx www "
+check "install: the CLI runs" "$("$D/usr/sbin/hookspool" --version >/dev/null 2>&1; echo $?)" 0
+check "install: modes" "$(stat -c %a "$D/usr/sbin/hookspool" "$D/usr/libexec/hookspool/hookspool.fcgi" "$D/usr/share/man/man1/hookspool.1" | tr '\n' ' ')" \
+    "755 755 644 "
+mk install DESTDIR="$T/default" >/dev/null 2>&1
+check "install: the defaults (PREFIX=/usr/local)" \
+    "$(cd "$T/default" && find . -path ./usr/local/share/hookspool -prune -o -type f -print | sort | tr '\n' ' ')" \
+    "./usr/local/bin/hookspool ./usr/local/lib/hookspool/hookspool.fcgi ./usr/local/share/man/man1/hookspool.1 "
+mkdir -p "$D/usr/sbin" && echo other > "$D/usr/sbin/other-tool"
+mk uninstall DESTDIR="$D" PREFIX=/usr BINDIR=/usr/sbin MANDIR=/usr/share/man \
+    LIBEXECDIR=/usr/libexec/hookspool DATADIR=/usr/share/hookspool >/dev/null 2>&1
+check "uninstall: exits 0" "$?" 0
+check "uninstall: nothing of ours left, someone else's file kept" \
+    "$(cd "$D" && find . -type f | sort | tr '\n' ' ')" "./usr/sbin/other-tool "
+check "uninstall: our own directories removed" \
+    "$(ls -d "$D/usr/libexec/hookspool" "$D/usr/share/hookspool" 2>/dev/null | wc -l)" 0
+
+# ------------------------------------------------ make run, then SIGTERM
+port=$((20000 + RANDOM % 9000))
+setsid make --no-print-directory -s -C "$REPO" BUILD="$BUILD" run PORT="$port" \
+    HOOKSPOOL_RUN_DIR="$T/var" >"$T/run.out" 2>&1 &
+MAKE_PID=$!
+up=0
+for _ in $(seq 1 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$port/" && { up=1; break; }
+	sleep 0.1
+done
+check "make run: serves on 127.0.0.1:$port" "$up" 1
+send=$(grep -o "[^ ]*hookspool -c [^ ]* sign circularo --event documentCompleted --send [^ ]*" "$T/run.out")
+check "make run: prints a signed send command" "$(test -n "$send" && echo yes)" yes
+# shellcheck disable=SC2086 # the printed command, word for word
+out=$($send 2>&1)
+check "make run: the printed command is answered 200 accepted" \
+    "$(printf '%s' "$out" | grep -o '"status":"accepted"')" '"status":"accepted"'
+check "make run: the event is in the spool it names" \
+    "$(ls "$T/var/spool/completed/new" 2>/dev/null | wc -l)" 1
+kill -TERM "$MAKE_PID"
+gone=0
+for _ in $(seq 1 100); do
+	if ! pgrep -f "$T/var" >/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		gone=1
+		break
+	fi
+	sleep 0.1
+done
+check "make run: SIGTERM to make stops lighttpd and every receiver" "$gone" 1
+wait "$MAKE_PID" 2>/dev/null
+MAKE_PID=""
+
+hs_summary make
