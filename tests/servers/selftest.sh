@@ -388,6 +388,8 @@ mkdir -p "$work/units"
 cp -- "$here/../nginx/hookspool.socket" "$work/units/" &&
     sed "s|^ExecStart=/srv/hookspool/hookspool.fcgi$|ExecStart=$standin|" \
         "$here/../nginx/hookspool.service" >"$work/units/hookspool.service"
+# as systemd wants them, whatever the umask (`make coverage` runs with 000)
+chmod 0644 "$work/units/hookspool.socket" "$work/units/hookspool.service"
 check "$k: ExecStart substituted" "$(grep -c "^ExecStart=$standin$" "$work/units/hookspool.service")" 1
 if command -v systemd-analyze >/dev/null 2>&1; then
     check "$k: systemd-analyze verify is silent" \
