@@ -269,16 +269,21 @@ run: deps-run
 SHARED_DIRS = www apache lighttpd nginx caddy
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)
 	install -m 0755 $(BUILD)/hookspool $(DESTDIR)$(BINDIR)/hookspool
 	install -m 0755 $(BUILD)/hookspool.fcgi $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi
 	install -m 0644 man/hookspool.1 $(DESTDIR)$(MANDIR)/man1/hookspool.1
+	install -m 0644 man/hookspool.json.5 $(DESTDIR)$(MANDIR)/man5/hookspool.json.5
+	install -m 0644 man/hookspool.fcgi.8 $(DESTDIR)$(MANDIR)/man8/hookspool.fcgi.8
 	cp -R $(SHARED_DIRS) $(DESTDIR)$(DATADIR)/
 
 # Removes what install wrote, and the two directories that are ours alone.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hookspool $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi \
-	    $(DESTDIR)$(MANDIR)/man1/hookspool.1
+	    $(DESTDIR)$(MANDIR)/man1/hookspool.1 \
+	    $(DESTDIR)$(MANDIR)/man5/hookspool.json.5 \
+	    $(DESTDIR)$(MANDIR)/man8/hookspool.fcgi.8
 	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/,$(SHARED_DIRS))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 

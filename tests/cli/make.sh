@@ -21,16 +21,17 @@ mk install DESTDIR="$D" PREFIX=/usr BINDIR=/usr/sbin MANDIR=/usr/share/man \
 check "install: exits 0" "$?" 0
 check "install: the files where the variables say" \
     "$(cd "$D" && find . -path ./usr/share/hookspool -prune -o -type f -print | sort | tr '\n' ' ')" \
-    "./usr/libexec/hookspool/hookspool.fcgi ./usr/sbin/hookspool ./usr/share/man/man1/hookspool.1 "
+    "./usr/libexec/hookspool/hookspool.fcgi ./usr/sbin/hookspool ./usr/share/man/man1/hookspool.1 ./usr/share/man/man5/hookspool.json.5 ./usr/share/man/man8/hookspool.fcgi.8 "
 check "install: the server configs" \
     "$(ls "$D/usr/share/hookspool" | tr '\n' ' ')" "apache caddy lighttpd nginx www "
+check "install: the man pages render" "$(for m in man1/hookspool.1 man5/hookspool.json.5 man8/hookspool.fcgi.8; do man -l "$D/usr/share/man/$m" 2>&1 >/dev/null | wc -l; done | tr '\n' ' ')" "0 0 0 "
 check "install: the CLI runs" "$("$D/usr/sbin/hookspool" --version >/dev/null 2>&1; echo $?)" 0
 check "install: modes" "$(stat -c %a "$D/usr/sbin/hookspool" "$D/usr/libexec/hookspool/hookspool.fcgi" "$D/usr/share/man/man1/hookspool.1" | tr '\n' ' ')" \
     "755 755 644 "
 mk install DESTDIR="$T/default" >/dev/null 2>&1
 check "install: the defaults (PREFIX=/usr/local)" \
     "$(cd "$T/default" && find . -path ./usr/local/share/hookspool -prune -o -type f -print | sort | tr '\n' ' ')" \
-    "./usr/local/bin/hookspool ./usr/local/lib/hookspool/hookspool.fcgi ./usr/local/share/man/man1/hookspool.1 "
+    "./usr/local/bin/hookspool ./usr/local/lib/hookspool/hookspool.fcgi ./usr/local/share/man/man1/hookspool.1 ./usr/local/share/man/man5/hookspool.json.5 ./usr/local/share/man/man8/hookspool.fcgi.8 "
 mkdir -p "$D/usr/sbin" && echo other > "$D/usr/sbin/other-tool"
 mk uninstall DESTDIR="$D" PREFIX=/usr BINDIR=/usr/sbin MANDIR=/usr/share/man \
     LIBEXECDIR=/usr/libexec/hookspool DATADIR=/usr/share/hookspool >/dev/null 2>&1
