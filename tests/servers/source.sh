@@ -35,6 +35,15 @@ post() {
 }
 # what the receiver wrote to stderr: lighttpd keeps it apart from its error.log
 logs() { cat "$HS_SERVER_LOG" "${HS_SERVER_LOG%/*}/stderr.log" 2>/dev/null; }
+# wait_port PORT: until a front proxy answers (5 s at most)
+wait_port() {
+	local i
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 stored() { find "$T/spool" -type f -path '*/new/*' 2>/dev/null | wc -l; }
 
 write_config() {
@@ -125,10 +134,7 @@ proxy.server         = ( "/webhooks/" => ( ( "host" => "127.0.0.1", "port" => $B
 proxy.forwarded      = ( "for" => 1, "proto" => 1 )
 CONF
 	if _hs_spawn "$T/front/stderr.log" "$HS_LIGHTTPD_BIN" -D -f "$T/front/lighttpd.conf"; then
-		for i in $(seq 1 50); do
-			curl -s -o /dev/null "http://127.0.0.1:$FP/" && break
-			sleep 0.1
-		done
+		wait_port "$FP"
 		FRONT=http://127.0.0.1:$FP
 		before=$(stored)
 		post 127.0.0.3 "$FRONT" proxied
@@ -184,10 +190,7 @@ CONF
 	[ "$(id -u)" -ne 0 ] || chown -R "$HS_APACHE_USER:$HS_APACHE_GROUP" "$ND"
 	mapfile -d '' NGX < <(_hs_as_user "$HS_NGINX_BIN" -p "$ND" -e "$ND/error.log" -c "$ND/nginx.conf")
 	if _hs_spawn "$ND/stderr.log" "${NGX[@]}"; then
-		for i in $(seq 1 50); do
-			curl -s -o /dev/null "http://127.0.0.1:$NP/" && break
-			sleep 0.1
-		done
+		wait_port "$NP"
 		NFRONT=http://127.0.0.1:$NP
 		before=$(stored)
 		post 127.0.0.3 "$NFRONT" proxied
