@@ -386,7 +386,7 @@ hs_start_apache_fcgid() {
 }
 
 hs_start_apache_proxy_fcgi() {
-    local bin=${1:-} config=${2:-} workdir=${3:-} ad sock i
+    local bin=${1:-} config=${2:-} workdir=${3:-} ad sock
     _hs_check_args "$bin" "$config" "$workdir" || return 1
     ad=$workdir/apache-proxy
     mkdir -p -- "$ad/sock" || return 1
@@ -399,21 +399,9 @@ hs_start_apache_proxy_fcgi() {
     sock=$ad/sock/hookspool.sock
     chown "$HS_APACHE_USER:$HS_APACHE_GROUP" -- "$ad/sock" 2>/dev/null || true
     mkdir -p -- "$ad/logs" || return 1
-    _HS_LOGS+=("$ad/logs/spawn-fcgi.log")
     # The receiver runs as the Apache user (as it would as a dedicated user).
-    HOOKSPOOL_CONFIG=$config _hs_spawn "$ad/logs/spawn-fcgi.log" \
-        "$HS_SPAWN_FCGI_BIN" -n -d "$ad/bin" -s "$sock" -M 0660 \
-        -U "$HS_APACHE_USER" -G "$HS_APACHE_GROUP" \
-        -u "$HS_APACHE_USER" -g "$HS_APACHE_GROUP" -- "$HS_BIN_PATH" || return 1
-    for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
-        [[ -S $sock ]] && break
-        sleep 0.1
-    done
-    if [[ ! -S $sock ]]; then
-        _hs_err "spawn-fcgi did not create $sock"
-        _hs_dump_logs
+    _hs_spawn_fcgi "$HS_BIN_PATH" "$config" "$sock" "$ad/logs/spawn-fcgi.log" "$ad/bin" ||
         return 1
-    fi
     _hs_apache_conf "$ad" "$HS_PORT" "$(
         for m in proxy proxy_fcgi; do
             printf 'LoadModule %s_module "%s/mod_%s.so"\n' "$m" "$HS_APACHE_MODDIR" "$m"
