@@ -454,9 +454,6 @@ load_option(struct ctx *c, const char *where, struct hs_endpoint *e,
 	return fail(c, "%s: unknown option kind", where);
 }
 
-/* Largest file: address list, and the longest line in one. */
-#define CIDR_FILE_MAX	(1 << 20)
-
 static int
 cidr_add(struct ctx *c, const char *where, const char *file, size_t line,
     struct hs_cidrlist *l, const char *entry)
@@ -485,7 +482,8 @@ cidr_file(struct ctx *c, const char *where, const char *path,
 	size_t	 len, lineno = 0;
 	int	 rc = 0;
 
-	if ((text = slurp(path, CIDR_FILE_MAX, &len, &st)) == NULL)
+	/* bounded as the config file itself is */
+	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len, &st)) == NULL)
 		return fail(c, "%s: cannot read %s: %s", where, path,
 		    strerror(errno));
 	if (strlen(text) != len)
@@ -559,9 +557,9 @@ load_forwarded_header(struct ctx *c, const char *where, json_object *v,
 		return fail(c, "%s: must be \"X-Forwarded-For\" or "
 		    "\"Forwarded\"", where);
 	s = json_object_get_string(v);
-	if (strcasecmp(s, "X-Forwarded-For") == 0)
+	if (strcasecmp(s, hs_forward_header_name(HS_FWD_XFF)) == 0)
 		*out = HS_FWD_XFF;
-	else if (strcasecmp(s, "Forwarded") == 0)
+	else if (strcasecmp(s, hs_forward_header_name(HS_FWD_FORWARDED)) == 0)
 		*out = HS_FWD_FORWARDED;
 	else
 		return fail(c, "%s: must be \"X-Forwarded-For\" or "

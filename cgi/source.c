@@ -146,6 +146,12 @@ hs_cidrlist_match(const struct hs_cidrlist *l, const unsigned char addr[16])
 	return 0;
 }
 
+const char *
+hs_forward_header_name(enum hs_forward_header h)
+{
+	return h == HS_FWD_FORWARDED ? "Forwarded" : "X-Forwarded-For";
+}
+
 /* A piece of a header value. */
 struct span {
 	const char	*p;

@@ -32,6 +32,9 @@ enum hs_forward_header {
 	HS_FWD_FORWARDED	/* Forwarded: for=a, for="[b]:1" (RFC 7239) */
 };
 
+/* "X-Forwarded-For" or "Forwarded": the config's and check-config's name. */
+const char *hs_forward_header_name(enum hs_forward_header h);
+
 /* An endpoint's source rule; allow.n == 0: every source is allowed. */
 struct hs_source {
 	struct hs_cidrlist allow;

@@ -709,8 +709,7 @@ endpoint_json(const struct hs_endpoint *e)
 	if (e->source.allow.n)
 		json_object_object_add(o, "forwarded_header",
 		    json_object_new_string(e->source.proxies.n == 0 ? "none" :
-		    e->source.header == HS_FWD_FORWARDED ? "Forwarded" :
-		    "X-Forwarded-For"));
+		    hs_forward_header_name(e->source.header)));
 	provider_options_json(e, o);
 	return o;
 }
@@ -810,8 +809,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 				    e->source.allow.n, e->source.allow.n == 1 ?
 				    "" : "s", e->source.proxies.n ?
 				    ", client from " : "", e->source.proxies.n ?
-				    (e->source.header == HS_FWD_FORWARDED ?
-				    "Forwarded" : "X-Forwarded-For") : "");
+				    hs_forward_header_name(e->source.header) : "");
 			for (j = 0; j < e->nroutes; j++)
 				printf("  route %s -> %s\n", e->routes[j].pattern,
 				    e->routes[j].queue);
