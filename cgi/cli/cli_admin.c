@@ -571,10 +571,9 @@ config_warnings(const struct hs_config *cfg)
 	json_object_put(root);
 	for (i = 0; i < cfg->nendpoints; i++) {
 		const struct hs_endpoint *ep = &cfg->endpoints[i];
-		char	 msg[HS_NAME_MAX + 512];
-
 		const char *weak = ep->provider->weak_auth ?
 		    ep->provider->weak_auth(ep) : NULL;
+		char	 msg[HS_NAME_MAX + 512];
 
 		if (weak && ep->source.allow.n == 0) {
 			snprintf(msg, sizeof msg, "endpoints.%s: no allow_from: "

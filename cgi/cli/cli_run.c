@@ -1010,6 +1010,7 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	struct runner r;
 	struct hs_cli_names due;
 	struct sigaction sa;
+	const struct hs_queue_conf *qc;
 	size_t	 i;
 	int	 rc = 0, progress, pass = 0, ready;
 
@@ -1021,8 +1022,8 @@ hs_cmd_run(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 2;
 	r.cfg = &cfg;
-	if (!r.pick_set && hs_config_queue(&cfg, r.queue) &&
-	    hs_config_queue(&cfg, r.queue)->verified_only)
+	qc = hs_config_queue(&cfg, r.queue);
+	if (!r.pick_set && qc && qc->verified_only)
 		r.pick = PICK_VERIFIED;
 	if (r.timeout < 0)
 		r.timeout = cfg.retry.timeout_seconds;

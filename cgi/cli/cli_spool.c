@@ -830,10 +830,9 @@ hs_cli_event_scope(const struct hs_envelope_file *ev)
 	const char *scope = hs_envelope_str(ev, "verified_scope");
 
 	json_object_object_get_ex(ev->head, "verified", &v);
-	if (!json_object_is_type(v, json_type_boolean) ||
-	    !json_object_get_boolean(v))
-		return strcmp(scope, "event") == 0 ? "event" : "none";
-	if (*scope == '\0' || strcmp(scope, "body") == 0)
+	if (json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v) &&
+	    (*scope == '\0' || strcmp(scope, "body") == 0))
 		return "body";
 	return strcmp(scope, "event") == 0 ? "event" : "none";
 }
