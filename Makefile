@@ -8,6 +8,13 @@ BINDIR	?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/hookspool
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/hookspool
+# systemd's search path includes /usr/local/lib/systemd/system; the Debian
+# package passes /lib/systemd/system
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+# what the installed server configs and units name (the receiver's last
+# fallback is /etc/hookspool/hookspool.json whatever PREFIX is)
+CONFFILE ?= /etc/hookspool/hookspool.json
+SPOOLDIR ?= /var/spool/hookspool
 BUILD	?= build
 CC	?= cc
 PKGS	 = fcgi libcrypto json-c
@@ -70,7 +77,7 @@ DEPFLAGS = -MMD -MP
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/fcgi_main.d
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install uninstall asan \
-	run bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
+	run deb check-deb bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
 	check-fuzz-regress
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
@@ -190,13 +197,23 @@ check: deps-check
 	$(MAKE) --no-print-directory check-inject || rc=1; \
 	$(MAKE) --no-print-directory check-powercut || rc=1; \
 	$(MAKE) --no-print-directory check-fuzz-regress || rc=1; \
+	if [ "$(CHECK_DEB)" = yes ]; then $(MAKE) --no-print-directory check-deb || rc=1; fi; \
 	exit $$rc
+
+# The Debian package: built, lintian, and as root the apt-get install /
+# signed event through its nginx example / purge round trip
+# (tests/deb/run.sh). dpkg-buildpackage builds its own LINK=shared binaries
+# whatever BUILD says, so `make asan` and `make coverage` skip it
+# (CHECK_DEB=no): it would test the same package again.
+CHECK_DEB ?= yes
+check-deb:
+	bash tests/deb/run.sh
 
 # Everything again with AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
 	$(MAKE) BUILD=build/asan CC=clang LINK=libs \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    LDFLAGS="-fsanitize=address,undefined" check
+	    LDFLAGS="-fsanitize=address,undefined" CHECK_DEB=no check
 
 # libFuzzer harnesses (fuzz/): the core compiled again by clang with
 # ASan+UBSan into build/fuzz. `make fuzz FUZZ_SECONDS=N` runs each harness
@@ -250,7 +267,7 @@ coverage:
 	@command -v gcovr > /dev/null || bash tests/lib/deps.sh coverage
 	rm -rf $(COV_BUILD)
 	umask 000; $(MAKE) --no-print-directory BUILD=$(COV_BUILD) LINK=libs \
-	    CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" check
+	    CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" CHECK_DEB=no check
 	python3 tests/lib/coverage.py $(COV_BUILD)/obj
 
 deps-%:
@@ -267,25 +284,62 @@ run: deps-run
 	bash tests/lib/run-local.sh $(BUILD)
 
 SHARED_DIRS = www apache lighttpd nginx caddy
+UNITS	= $(notdir $(wildcard systemd/*.service systemd/*.socket systemd/*.timer))
+# The files in the tree name the hand-made layout of the README
+# (/srv/hookspool/...) or, the units, the package's; installed, they name
+# where this install put things.
+INSTALL_PATHS = -e 's|/srv/hookspool/hookspool\.fcgi|$(LIBEXECDIR)/hookspool.fcgi|g' \
+	-e 's|/srv/hookspool/hookspool\.json|$(CONFFILE)|g' \
+	-e 's@/srv/hookspool/\(www\|apache\|lighttpd\|nginx\|caddy\)/@$(DATADIR)/\1/@g' \
+	-e 's|/usr/lib/hookspool/hookspool\.fcgi|$(LIBEXECDIR)/hookspool.fcgi|g' \
+	-e 's|/usr/bin/hookspool |$(BINDIR)/hookspool |g' \
+	-e 's|/etc/hookspool/hookspool\.json|$(CONFFILE)|g' \
+	-e 's|/var/spool/hookspool|$(SPOOLDIR)|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BUILD)/hookspool $(DESTDIR)$(BINDIR)/hookspool
 	install -m 0755 $(BUILD)/hookspool.fcgi $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi
 	install -m 0644 man/hookspool.1 $(DESTDIR)$(MANDIR)/man1/hookspool.1
 	install -m 0644 man/hookspool.json.5 $(DESTDIR)$(MANDIR)/man5/hookspool.json.5
 	install -m 0644 man/hookspool.fcgi.8 $(DESTDIR)$(MANDIR)/man8/hookspool.fcgi.8
 	cp -R $(SHARED_DIRS) $(DESTDIR)$(DATADIR)/
+	find $(addprefix $(DESTDIR)$(DATADIR)/,$(SHARED_DIRS)) -type f \
+	    -exec sed -i $(INSTALL_PATHS) {} +
+	for u in $(UNITS); do \
+	    sed $(INSTALL_PATHS) systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 
 # Removes what install wrote, and the two directories that are ours alone.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hookspool $(DESTDIR)$(LIBEXECDIR)/hookspool.fcgi \
 	    $(DESTDIR)$(MANDIR)/man1/hookspool.1 \
 	    $(DESTDIR)$(MANDIR)/man5/hookspool.json.5 \
-	    $(DESTDIR)$(MANDIR)/man8/hookspool.fcgi.8
+	    $(DESTDIR)$(MANDIR)/man8/hookspool.fcgi.8 \
+	    $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/,$(SHARED_DIRS))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The Debian package (debian/), built by dpkg-buildpackage from a clean copy
+# of the tree (what git tracks and what it would track; no build/, var/ or
+# node_modules) in $(DEB_DIR); the .deb lands there. As root it installs
+# its build dependencies first, like `make run`.
+DEB_DIR	= build/deb
+deb: deps-deb
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/hookspool
+	if [ -d .git ] && command -v git >/dev/null; then \
+	    git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	    xargs -0 cp -P --parents -t $(DEB_DIR)/hookspool; \
+	else \
+	    tar -c --exclude=./build --exclude=./var --exclude=node_modules . | \
+	    tar -x -C $(DEB_DIR)/hookspool; \
+	fi
+	cd $(DEB_DIR)/hookspool && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+	    { tail -40 ../build.log; exit 1; }
+	@ls $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build

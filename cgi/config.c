@@ -1019,10 +1019,16 @@ env_lookup(char **envp, const char *name)
 	return NULL;
 }
 
+/*
+ * A candidate that is not there is skipped; one that is there but cannot
+ * be reached (EACCES: /etc/hookspool is 0750 root:hookspool in the
+ * package) is taken, so that loading it says "Permission denied" rather
+ * than that no config exists.
+ */
 static int
 try_path(const char *path, char *out, size_t outlen)
 {
-	if (access(path, F_OK) == -1)
+	if (access(path, F_OK) == -1 && (errno == ENOENT || errno == ENOTDIR))
 		return -1;
 	if (snprintf(out, outlen, "%s", path) >= (int)outlen)
 		return -1;

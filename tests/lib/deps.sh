@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# tests/lib/deps.sh build|run|check|bench - install the Debian packages a
+# tests/lib/deps.sh build|run|check|bench|coverage|deb - install the Debian packages a
 # target needs. As root: apt-get installs what is missing (services are kept
 # from starting on port 80). Otherwise: prints the exact apt-get line.
 set -eu
 BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
-CHECK_PKGS="$RUN_PKGS man-db apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm"
+CHECK_PKGS="$RUN_PKGS man-db apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm debhelper dpkg-dev lintian"
 BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs npm procps util-linux"
 COVERAGE_PKGS="$CHECK_PKGS gcovr"
+DEB_PKGS="$BUILD_PKGS debhelper dpkg-dev"
 
 case ${1:-run} in
 build) want=$BUILD_PKGS ;;
@@ -15,7 +16,8 @@ run) want=$RUN_PKGS ;;
 check) want=$CHECK_PKGS ;;
 bench) want=$BENCH_PKGS ;;
 coverage) want=$COVERAGE_PKGS ;;
-*) echo "usage: $0 build|run|check|bench|coverage" >&2; exit 2 ;;
+deb) want=$DEB_PKGS ;;
+*) echo "usage: $0 build|run|check|bench|coverage|deb" >&2; exit 2 ;;
 esac
 
 missing=""

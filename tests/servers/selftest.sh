@@ -378,32 +378,40 @@ check "$k: caddy validate caddy/Caddyfile" \
         XDG_DATA_HOME="$work/shipped/home/data" XDG_CONFIG_HOME="$work/shipped/home/config" \
         "$HS_CADDY_BIN" validate --config "$here/../caddy/Caddyfile" 2>&1 | tail -1)" "Valid configuration"
 
-# 11. the systemd units (nginx/hookspool.socket + .service): systemd itself
-# is not run here, so: systemd-analyze verify has nothing to say (with
-# ExecStart pointed at an existing binary), the service takes the socket as
-# stdin and logs elsewhere, and the socket is the one the nginx and Caddy
-# configs name by default.
+# 11. the systemd units (systemd/): systemd itself is not run here, so:
+# systemd-analyze verify has nothing to say about any of them (ExecStart
+# pointed at existing binaries, man pages not looked up: tests/deb/run.sh
+# verifies the installed units with both resolved), the service takes the
+# socket as stdin and logs elsewhere, and the socket is the one the nginx
+# and Caddy configs name by default.
 k=systemd-units
 mkdir -p "$work/units"
-cp -- "$here/../nginx/hookspool.socket" "$work/units/" &&
-    sed "s|^ExecStart=/srv/hookspool/hookspool.fcgi$|ExecStart=$standin|" \
-        "$here/../nginx/hookspool.service" >"$work/units/hookspool.service"
+for u in "$here"/../systemd/*; do
+    sed -e "s|^ExecStart=/usr/lib/hookspool/hookspool.fcgi$|ExecStart=$standin|" \
+        -e "s|^ExecStart=/usr/bin/hookspool |ExecStart=/bin/echo |" "$u" >"$work/units/${u##*/}"
+done
 # as systemd wants them, whatever the umask (`make coverage` runs with 000)
-chmod 0644 "$work/units/hookspool.socket" "$work/units/hookspool.service"
+chmod 0644 "$work/units"/*
 check "$k: ExecStart substituted" "$(grep -c "^ExecStart=$standin$" "$work/units/hookspool.service")" 1
+check "$k: every unit shipped" "$(cd "$work/units" && ls | tr '\n' ' ')" \
+    "hookspool-purge.service hookspool-purge.timer hookspool-run@.service hookspool-run@.timer hookspool-verify.service hookspool-verify.timer hookspool.service hookspool.socket "
 if command -v systemd-analyze >/dev/null 2>&1; then
     check "$k: systemd-analyze verify is silent" \
-        "$(systemd-analyze verify "$work/units/hookspool.socket" "$work/units/hookspool.service" 2>&1; echo "rc=$?")" "rc=0"
+        "$(cd "$work/units" && systemd-analyze verify --man=no hookspool.socket hookspool.service \
+            hookspool-run@inbox.service hookspool-run@inbox.timer hookspool-verify.service \
+            hookspool-verify.timer hookspool-purge.service hookspool-purge.timer 2>&1; echo "rc=$?")" "rc=0"
 else
     bad "$k: systemd-analyze missing"
 fi
 check "$k: stdin is the socket, stdout/stderr the journal" \
-    "$(grep -E '^Standard(Input|Output|Error)=' "$here/../nginx/hookspool.service" | tr '\n' ' ')" \
+    "$(grep -E '^Standard(Input|Output|Error)=' "$here/../systemd/hookspool.service" | tr '\n' ' ')" \
     "StandardInput=socket StandardOutput=journal StandardError=journal "
-sock=$(sed -n 's/^ListenStream=//p' "$here/../nginx/hookspool.socket")
+sock=$(sed -n 's/^ListenStream=//p' "$here/../systemd/hookspool.socket")
 check "$k: nginx/hookspool.conf passes to ListenStream" \
     "$(grep -c "fastcgi_pass unix:$sock;" "$here/../nginx/hookspool.conf")" 1
 check "$k: caddy/Caddyfile defaults to ListenStream" \
     "$(grep -c "{\$HOOKSPOOL_SOCKET:$sock}" "$here/../caddy/Caddyfile")" 1
+check "$k: every service runs as hookspool with the spool its only writable path" \
+    "$(for u in "$here"/../systemd/*.service; do grep -c '^User=hookspool$' "$u"; grep -c '^ReadWritePaths=/var/spool/hookspool$' "$u"; grep -c '^ProtectSystem=strict$' "$u"; done | sort -u | tr '\n' ' ')" "1 "
 
 finish
