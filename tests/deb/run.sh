@@ -23,6 +23,7 @@ chmod 0755 "$T"
 INSTALLED=0
 cleanup() {
 	hs_stop_server >/dev/null 2>&1
+	id -nG www-data 2>/dev/null | grep -qw hookspool && deluser --quiet www-data hookspool
 	if [ "$INSTALLED" = 1 ]; then
 		rm -f /etc/hookspool/run/completed.env "$MARK"
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hookspool >/dev/null 2>&1
@@ -201,6 +202,34 @@ check "bad signature: 401" "$code" 401
 check "bad signature: nothing more in the spool" \
     "$(find /var/spool/hookspool -path '*/new/*' -type f | wc -l)" 1
 
+hs_stop_server >/dev/null 2>&1
+
+# ------------------------------------------------ lighttpd running the receiver itself
+# lighttpd (and Apache mod_fcgid) start the receiver as the web server's
+# user: www-data joins the hookspool group (the README's one command for
+# it), reads the config through the group and writes the spool through
+# its 02770; the handler then runs as hookspool on files www-data wrote.
+# The package's lighttpd example as shipped, its defaults untouched: only
+# the port and the work directory come from the environment.
+adduser --quiet www-data hookspool
+lw=$T/lighttpd
+mkdir -p "$lw" && chown www-data:www-data "$lw"
+HS_PORT=$(hs_free_port)
+HOOKSPOOL_WORKDIR=$lw HOOKSPOOL_PORT=$HS_PORT _hs_spawn "$lw/stderr.log" \
+    setpriv --reuid=www-data --regid=www-data --init-groups -- \
+    "$HS_LIGHTTPD_BIN" -D -f /usr/share/doc/hookspool/examples/lighttpd/test.conf
+_hs_wait_ready "$_HS_LAST_PGID" >/dev/null 2>&1
+out=$(hookspool sign circularo --event documentCompleted --send "http://127.0.0.1:$HS_PORT/webhooks/circularo" 2>&1)
+check "lighttpd (package example, receiver as www-data): 200 accepted" \
+    "$(printf '%s' "$out" | grep -o 'HTTP 200 {"status":"accepted"' | head -1)" 'HTTP 200 {"status":"accepted"'
+check "lighttpd: the receiver runs from the package" \
+    "$(pgrep -u www-data -f '^/usr/lib/hookspool/hookspool.fcgi' | wc -l | awk '{print ($1 > 0) ? "yes" : "no"}')" yes
+newest=$(ls -t /var/spool/hookspool/completed/new/ 2>/dev/null | head -1)
+check "lighttpd: the new file is www-data's, group hookspool by the setgid spool, 640" \
+    "$(stat -c '%U:%G %a' "/var/spool/hookspool/completed/new/$newest" 2>/dev/null)" "www-data:hookspool 640"
+hs_stop_server >/dev/null 2>&1
+deluser --quiet www-data hookspool
+
 # the run@ unit's command line, as systemd builds it: %i the instance,
 # $VAR split at whitespace from the EnvironmentFile, run as User=hookspool
 exec_line=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/hookspool-run@.service)
@@ -221,11 +250,11 @@ cmdline=${cmdline//\$HOOKSPOOL_HANDLER/$HOOKSPOOL_HANDLER}
 (cd /var/spool/hookspool && runuser -u hookspool -- env HOOKSPOOL_CONFIG=/etc/hookspool/hookspool.json $cmdline) \
     >"$T/run.out" 2>&1
 check "run@completed's command as hookspool: exit 0" "$?" 0
-check "run@completed: the handler got the event on stdin" \
-    "$(jq -r '[.id, .event] | join(" ")' "$T/handled.log" 2>/dev/null)" "$(basename "$files") documentCompleted"
-check "run@completed: the event moved to done/" \
-    "$(find /var/spool/hookspool/completed/new /var/spool/hookspool/completed/cur -type f | wc -l) $(find /var/spool/hookspool/completed/done -type f | wc -l)" "0 1"
-hs_stop_server >/dev/null 2>&1
+check "run@completed: the handler got both events on stdin, oldest first" \
+    "$(jq -r '[.id, .event] | join(" ")' "$T/handled.log" 2>/dev/null | tr '\n' ' ')" \
+    "$(basename "$files") documentCompleted $newest documentCompleted "
+check "run@completed: both events moved to done/ (nginx's and lighttpd's)" \
+    "$(find /var/spool/hookspool/completed/new /var/spool/hookspool/completed/cur -type f | wc -l) $(find /var/spool/hookspool/completed/done -type f | wc -l)" "0 2"
 
 # ------------------------------------------------ purge: nothing of ours but the spool
 # the admin's own file goes first: purge leaves what is not the package's
@@ -246,7 +275,7 @@ check "purge: /etc/hookspool gone (conffile, generated secret, run/)" \
     "$(test -e /etc/hookspool && echo left || echo gone)" gone
 check "purge: no statoverride of ours left" "$(dpkg-statoverride --list | grep -c hookspool)" 0
 check "purge: the spool and its events kept (they are the admin's data)" \
-    "$(find /var/spool/hookspool/completed/done -type f | wc -l)" 1
+    "$(find /var/spool/hookspool/completed/done -type f | wc -l)" 2
 INSTALLED=0
 rm -rf /var/spool/hookspool /run/hookspool
 
