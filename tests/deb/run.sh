@@ -21,14 +21,17 @@ DEB_DIR=$REPO/build/deb
 T=$(mktemp -d /tmp/hs-deb-XXXXXX)
 chmod 0755 "$T"
 INSTALLED=0
+MARK=/etc/hookspool/run/.installed-by-tests
+# what this suite installed, gone again: the package, its spool, its socket
+purge_ours() {
+	rm -f /etc/hookspool/run/completed.env "$MARK"
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hookspool >/dev/null 2>&1
+	rm -rf /var/spool/hookspool /run/hookspool
+}
 cleanup() {
 	hs_stop_server >/dev/null 2>&1
 	id -nG www-data 2>/dev/null | grep -qw hookspool && deluser --quiet www-data hookspool
-	if [ "$INSTALLED" = 1 ]; then
-		rm -f /etc/hookspool/run/completed.env "$MARK"
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hookspool >/dev/null 2>&1
-		rm -rf /var/spool/hookspool /run/hookspool
-	fi
+	[ "$INSTALLED" = 1 ] && purge_ours
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -101,15 +104,13 @@ fi
 # This machine's own hookspool (a real install, a real spool) is never
 # touched: the round trip runs only where the package is absent, or was
 # left by an interrupted run of this suite (its marker file).
-MARK=/etc/hookspool/run/.installed-by-tests
 if dpkg-query -W -f='${Status}' hookspool 2>/dev/null | grep -q 'installed\|config-files'; then
 	if [ ! -e "$MARK" ]; then
 		echo "skipped: hookspool is installed on this machine and not by this suite; the round trip would purge it"
 		hs_summary deb
 		exit
 	fi
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hookspool >/dev/null 2>&1
-	rm -rf /var/spool/hookspool
+	purge_ours
 fi
 if [ -n "$(ls -A /var/spool/hookspool 2>/dev/null)" ]; then
 	echo "skipped: /var/spool/hookspool holds files of an earlier install; the round trip will not touch them"
@@ -173,18 +174,17 @@ install -d -o hookspool -g hookspool /run/hookspool
 ex=/usr/share/doc/hookspool/examples/nginx/hookspool.conf
 check "the example documents the spawn-fcgi line used here" \
     "$(grep -c 'spawn-fcgi -n -d /srv/hookspool -s /run/hookspool/hookspool.sock' "$ex")" 1
-_hs_spawn "$T/spawn-fcgi.log" env HOOKSPOOL_CONFIG=/etc/hookspool/hookspool.json \
-    "$HS_SPAWN_FCGI_BIN" -n -d /var/spool/hookspool -s /run/hookspool/hookspool.sock -M 0660 \
-    -U www-data -G www-data -u hookspool -g hookspool -- /usr/lib/hookspool/hookspool.fcgi
-for _ in $(seq 1 50); do [ -S /run/hookspool/hookspool.sock ] && break; sleep 0.1; done
-check "spawn-fcgi: socket up" "$(test -S /run/hookspool/hookspool.sock && echo yes)" yes
-nd=$T/nginx
-mkdir -p "$nd/tmp" && chown -R www-data:www-data "$nd"
+_hs_spawn_fcgi /usr/lib/hookspool/hookspool.fcgi /etc/hookspool/hookspool.json \
+    /run/hookspool/hookspool.sock "$T/spawn-fcgi.log" /var/spool/hookspool hookspool
+check "spawn-fcgi: socket up, the receiver as hookspool" \
+    "$(test -S /run/hookspool/hookspool.sock && ps -o user= -C hookspool.fcgi | sort -u | tr -d ' ')" hookspool
+nd=$(_hs_server_dir "$T" nginx)
 HS_PORT=$(hs_free_port)
 _hs_subst "$ex" "$nd/hookspool.conf" 'listen 80;' "listen 127.0.0.1:$HS_PORT;" \
     'hooks.example.org' 127.0.0.1
-check "nginx with the package's example: starts" \
-    "$(_hs_nginx_start "$nd" nginx-deb "$nd/hookspool.conf" >/dev/null 2>&1; echo $?)" 0
+# in this shell, not a $(...): hs_stop_server must know its process group
+_hs_nginx_start "$nd" nginx-deb "$nd/hookspool.conf" >/dev/null 2>&1
+check "nginx with the package's example: starts" "$?" 0
 url=http://127.0.0.1:$HS_PORT/webhooks/circularo
 out=$(hookspool sign circularo --event documentCompleted --send "$url" 2>&1)
 check "signed Circularo event: 200 accepted into completed" \
@@ -212,12 +212,10 @@ hs_stop_server >/dev/null 2>&1
 # The package's lighttpd example as shipped, its defaults untouched: only
 # the port and the work directory come from the environment.
 adduser --quiet www-data hookspool
-lw=$T/lighttpd
-mkdir -p "$lw" && chown www-data:www-data "$lw"
+lw=$(_hs_server_dir "$T" lighttpd)
 HS_PORT=$(hs_free_port)
-HOOKSPOOL_WORKDIR=$lw HOOKSPOOL_PORT=$HS_PORT _hs_spawn "$lw/stderr.log" \
-    setpriv --reuid=www-data --regid=www-data --init-groups -- \
-    "$HS_LIGHTTPD_BIN" -D -f /usr/share/doc/hookspool/examples/lighttpd/test.conf
+mapfile -d '' cmd < <(_hs_as_user "$HS_LIGHTTPD_BIN" -D -f /usr/share/doc/hookspool/examples/lighttpd/test.conf)
+HOOKSPOOL_WORKDIR=$lw HOOKSPOOL_PORT=$HS_PORT _hs_spawn "$lw/stderr.log" "${cmd[@]}"
 _hs_wait_ready "$_HS_LAST_PGID" >/dev/null 2>&1
 out=$(hookspool sign circularo --event documentCompleted --send "http://127.0.0.1:$HS_PORT/webhooks/circularo" 2>&1)
 check "lighttpd (package example, receiver as www-data): 200 accepted" \
@@ -229,6 +227,7 @@ check "lighttpd: the new file is www-data's, group hookspool by the setgid spool
     "$(stat -c '%U:%G %a' "/var/spool/hookspool/completed/new/$newest" 2>/dev/null)" "www-data:hookspool 640"
 hs_stop_server >/dev/null 2>&1
 deluser --quiet www-data hookspool
+check "every server this suite started is stopped" "$(pgrep -f "$T" | wc -l)" 0
 
 # the run@ unit's command line, as systemd builds it: %i the instance,
 # $VAR split at whitespace from the EnvironmentFile, run as User=hookspool

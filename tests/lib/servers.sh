@@ -447,16 +447,19 @@ _hs_as_user() {
     fi
 }
 
-# _hs_spawn_fcgi BIN CONFIG SOCK LOG DIR : spawn-fcgi -n runs BIN (one
-# process, cwd DIR) as HS_APACHE_USER on the unix socket SOCK (0660, group
-# HS_APACHE_GROUP), its stderr to LOG; waits for the socket.
+# _hs_spawn_fcgi BIN CONFIG SOCK LOG DIR [USER] : spawn-fcgi -n runs BIN
+# (one process, cwd DIR) as USER (user and group of that name; default
+# HS_APACHE_USER and its group) on the unix socket SOCK (0660, owned by
+# HS_APACHE_USER:HS_APACHE_GROUP, the web server's), its stderr to LOG;
+# waits for the socket.
 _hs_spawn_fcgi() {
     local bin=$1 config=$2 sock=$3 log=$4 dir=$5 i
+    local user=${6:-$HS_APACHE_USER} group=${6:-$HS_APACHE_GROUP}
     _HS_LOGS+=("$log")
     HOOKSPOOL_CONFIG=$config _hs_spawn "$log" \
         "$HS_SPAWN_FCGI_BIN" -n -d "$dir" -s "$sock" -M 0660 \
         -U "$HS_APACHE_USER" -G "$HS_APACHE_GROUP" \
-        -u "$HS_APACHE_USER" -g "$HS_APACHE_GROUP" -- "$bin" || return 1
+        -u "$user" -g "$group" -- "$bin" || return 1
     for ((i = 0; i < ${HS_WAIT_SECS:-10} * 10; i++)); do
         [[ -S $sock ]] && return 0
         [[ -n $(_hs_group_members "$_HS_LAST_PGID") ]] || break
