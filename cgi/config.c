@@ -27,6 +27,7 @@ struct ctx {
 	char	*err;
 	size_t	 errlen;
 	struct hs_config *cfg;	/* secret files read are watched here */
+	int	 read_errno;	/* a file that could not be read: its errno */
 };
 
 static int
@@ -137,6 +138,7 @@ resolve_secret(struct ctx *c, const char *where, const char *spec)
 		struct stat st;
 
 		if ((s = slurp(spec + 5, 4096, &len, &st)) == NULL) {
+			c->read_errno = errno;
 			fail(c, "%s: cannot read secret file %s: %s", where,
 			    spec + 5, strerror(errno));
 			return NULL;
@@ -483,9 +485,11 @@ cidr_file(struct ctx *c, const char *where, const char *path,
 	int	 rc = 0;
 
 	/* bounded as the config file itself is */
-	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len, &st)) == NULL)
+	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len, &st)) == NULL) {
+		c->read_errno = errno;
 		return fail(c, "%s: cannot read %s: %s", where, path,
 		    strerror(errno));
+	}
 	if (strlen(text) != len)
 		rc = fail(c, "%s: %s contains a NUL byte", where, path);
 	else if (watch_add(c, path, &st) == -1)
@@ -773,6 +777,27 @@ load_queues(struct ctx *c, json_object *obj, struct hs_config *cfg)
 }
 
 static int
+load_sandbox(struct ctx *c, json_object *v, int *out)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, "sandbox: must be \"auto\", \"required\" or "
+		    "\"off\"");
+	s = json_object_get_string(v);
+	if (strcmp(s, "auto") == 0)
+		*out = HS_SANDBOX_AUTO;
+	else if (strcmp(s, "required") == 0)
+		*out = HS_SANDBOX_REQUIRED;
+	else if (strcmp(s, "off") == 0)
+		*out = HS_SANDBOX_OFF;
+	else
+		return fail(c, "sandbox: must be \"auto\", \"required\" or "
+		    "\"off\"");
+	return 0;
+}
+
+static int
 load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 {
 	json_object *eps = NULL;
@@ -798,6 +823,9 @@ load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 		} else if (strcmp(key, "body_timeout_seconds") == 0) {
 			if (get_long(c, key, val, 1, HS_BODY_TIMEOUT_MAX,
 			    &cfg->body_timeout_seconds) == -1)
+				return -1;
+		} else if (strcmp(key, "sandbox") == 0) {
+			if (load_sandbox(c, val, &cfg->sandbox) == -1)
 				return -1;
 		} else if (strcmp(key, "durable") == 0) {
 			if (get_bool(c, key, val, &cfg->durable) == -1)
@@ -846,7 +874,7 @@ int
 hs_config_load(const char *path, struct hs_config *cfg, char *err,
     size_t errlen)
 {
-	struct ctx c = { err, errlen, cfg };
+	struct ctx c = { err, errlen, cfg, 0 };
 	json_tokener *tok = NULL;
 	json_object *root = NULL;
 	const char *why;
@@ -861,6 +889,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 	if ((cfg->path = strdup(path)) == NULL)
 		goto oom;
 	if ((text = slurp(path, HS_CONFIG_MAX_BYTES, &len, &cfg->st)) == NULL) {
+		c.read_errno = errno;
 		fail(&c, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
@@ -894,6 +923,9 @@ fail:
 		free(text);
 	}
 	hs_config_free(cfg);
+	/* hs_config.h: why a file could not be read (the sandbox's EACCES),
+	 * else EINVAL */
+	errno = c.read_errno ? c.read_errno : EINVAL;
 	return -1;
 }
 
@@ -935,7 +967,7 @@ hs_config_free(struct hs_config *cfg)
 int
 hs_config_resolve_api_keys(struct hs_config *cfg, char *err, size_t errlen)
 {
-	struct ctx c = { err, errlen, NULL };
+	struct ctx c = { err, errlen, NULL, 0 };
 	char	 where[120];
 	size_t	 i;
 

@@ -3,6 +3,7 @@
  * hs_config_cache.h): located per request, one loaded config per path,
  * reloaded on change, the last good one kept through a failed reload.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,7 @@ hs_config_cache_get(struct hs_config_cache *cc, char **envp, char *path,
 	struct hs_config fresh;
 
 	*stale_err = NULL;
+	cc->load_errno = 0;
 	if (hs_config_locate(envp, path, pathlen) == -1) {
 		path[0] = '\0';
 		snprintf(err, errlen, "no config: set HOOKSPOOL_CONFIG or put "
@@ -112,6 +114,7 @@ hs_config_cache_get(struct hs_config_cache *cc, char **envp, char *path,
 		snprintf(s->path, sizeof s->path, "%s", path);
 		return &s->cfg;
 	}
+	cc->load_errno = errno;
 	if (!s->used)
 		return NULL;
 	/* the last good config stays in service */

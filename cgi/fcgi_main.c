@@ -165,7 +165,7 @@ serve_cgi(struct hs_handler *h)
 	struct hs_io io = { fd_read, fd_write, &fds };
 
 	signal(SIGPIPE, SIG_IGN);
-	return hs_handle(h, environ, &io) >= 500 ? 1 : 0;
+	return hs_handle(h, environ, &io) >= 500 || h->exit_status ? 1 : 0;
 }
 
 int
@@ -188,6 +188,7 @@ main(int argc, char **argv)
 	hs_crypto_init_lean();	/* failing, OpenSSL just starts as usual */
 	hs_handler_init(&h);
 	if (FCGX_IsCGI()) {
+		h.confine = HS_CONFINE_CGI;	/* hs_sandbox.h */
 		rc = serve_cgi(&h);
 		hs_handler_free(&h);
 		return rc;
@@ -201,6 +202,7 @@ main(int argc, char **argv)
 	/* the body deadline (fcgx_read): also without SA_RESTART */
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	h.confine = HS_CONFINE_SERVER;
 	FCGX_InitRequest(&req, 0, 0);
 	while (FCGX_Accept_r(&req) >= 0) {
 		struct fcgx_ctx ctx = { &req, 0 };
@@ -219,7 +221,10 @@ main(int argc, char **argv)
 		if (ctx.timed_out && req.ipcFd >= 0)
 			shutdown(req.ipcFd, SHUT_RD);
 		FCGX_Finish_r(&req);
+		if (h.exit_after)	/* the server starts a fresh process */
+			break;
 	}
+	rc = h.exit_status;
 	hs_handler_free(&h);
-	return 0;
+	return rc;
 }

@@ -7,6 +7,7 @@
  * document inside the body, a header or text in the answer) is its
  * provider's reply rule (hs_provider.h), never a case here.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "hs_provider.h"
 #include "hs_response.h"
 #include "hs_route.h"
+#include "hs_sandbox.h"
 #include "hs_source.h"
 #include "hs_spool.h"
 #include "hs_verify.h"
@@ -113,6 +115,64 @@ source_refused(struct run *r, const struct hs_endpoint *ep)
 	return answer(r, 403, "error", "source address not allowed");
 }
 
+/*
+ * The first config loaded confines the process (hs_sandbox.h). A later
+ * one it cannot serve confined (another spool_dir, a secret elsewhere, a
+ * config in a directory it may not read) ends it after this request,
+ * answered 503 so that the sender retries and a fresh process serves the
+ * retry: a 2xx still means on disk, and nothing is written.
+ */
+static int
+sandbox_gate(struct run *r)
+{
+	struct hs_handler *h = r->h;
+
+	h->entered = 1;
+	if (hs_sandbox_enter(r->cfg, h->confine == HS_CONFINE_CGI) == -1) {
+		h->exit_after = 1;
+		h->exit_status = 1;
+		return answer(r, 500, "error", "server configuration error");
+	}
+	return 0;
+}
+
+static int
+sandbox_restart(struct run *r, const char *why)
+{
+	struct hs_handler *h = r->h;
+	char	 what[4800];
+
+	snprintf(what, sizeof what, "config %s: this process's sandbox "
+	    "cannot serve it (%s); exiting after this request, answered 503",
+	    h->path[0] ? h->path : "(none)", why);
+	hs_log_msg("sandbox", what);
+	h->exit_after = 1;
+	return answer(r, 503, "error", "receiver restarting; retry");
+}
+
+/* A config that could not be read for want of access, in a confined
+ * process: the sandbox's refusal until a fresh process shows otherwise. */
+static int
+sandbox_denied(const struct hs_handler *h)
+{
+	return h->entered && hs_sandbox_active() &&
+	    h->configs.load_errno == EACCES;
+}
+
+static int
+sandbox_check(struct run *r, const char *stale)
+{
+	char	 why[600];
+
+	if (!hs_sandbox_covers(r->cfg, why, sizeof why))
+		return sandbox_restart(r, why);
+	/* the last good config may not be the one asked for next: a fresh
+	 * process loads the new one */
+	if (stale && sandbox_denied(r->h))
+		return sandbox_restart(r, stale);
+	return 0;
+}
+
 /* Every check before the body is read; answers > 0 stop the pipeline. */
 static int
 check_head(struct run *r, char **envp)
@@ -127,12 +187,17 @@ check_head(struct run *r, char **envp)
 
 	r->cfg = hs_config_cache_get(&h->configs, envp, h->path,
 	    sizeof h->path, h->err, sizeof h->err, &stale);
+	if (r->cfg == NULL && sandbox_denied(h))
+		return sandbox_restart(r, h->err);
 	if (r->cfg == NULL) {
 		snprintf(what, sizeof what, "config %s", h->path[0] ?
 		    h->path : "(none)");
 		hs_log_msg(what, h->err);
 		return answer(r, 500, "error", "server configuration error");
 	}
+	if (h->confine && (h->entered ? sandbox_check(r, stale) :
+	    sandbox_gate(r)) != 0)
+		return r->ans.status;
 	if (stale) {
 		snprintf(what, sizeof what, "config %s (reload failed; the "
 		    "last good config stays in service)", h->path);

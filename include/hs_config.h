@@ -118,6 +118,11 @@ struct hs_watch {
 	struct stat	 st;
 };
 
+/* "sandbox": hs_sandbox.h */
+#define HS_SANDBOX_AUTO		0	/* confined where the kernel can */
+#define HS_SANDBOX_OFF		1
+#define HS_SANDBOX_REQUIRED	2	/* refuse to serve unconfined */
+
 struct hs_config {
 	char		*path;
 	struct stat	 st;		/* identity of the file we loaded */
@@ -127,6 +132,7 @@ struct hs_config {
 	size_t		 max_body_bytes;
 	long		 body_timeout_seconds;	/* total, per request */
 	int		 durable;
+	int		 sandbox;	/* HS_SANDBOX_* */
 	long long	 verify_now;	/* 0: wall clock */
 	struct hs_retry	 retry;
 	struct hs_endpoint *endpoints;
@@ -137,7 +143,9 @@ struct hs_config {
 
 /*
  * Loads and validates path. On failure returns -1 and writes a message
- * that names the offending key (never a secret's value) into err.
+ * that names the offending key (never a secret's value) into err; errno
+ * is why the config or a file it names could not be read (EACCES from a
+ * sandbox, hs_sandbox.h), or EINVAL for what it says.
  */
 int	hs_config_load(const char *path, struct hs_config *cfg,
 	    char *err, size_t errlen);

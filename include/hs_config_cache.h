@@ -29,6 +29,7 @@ struct hs_config_slot {
 struct hs_config_cache {
 	struct hs_config_slot slot[HS_CONFIG_CACHE_MAX];
 	unsigned long	 uses;
+	int		 load_errno;	/* errno of the last failed load */
 };
 
 void	hs_config_cache_init(struct hs_config_cache *cc);

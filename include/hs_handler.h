@@ -15,7 +15,20 @@ struct hs_handler {
 	struct hs_config_cache configs;
 	char		 path[4096];	/* the last request's config, for logs */
 	char		 err[512];
+	/* fcgi_main.c sets confine: the first request's config, once loaded,
+	 * confines the process (hs_sandbox.h); the unit tests and fuzzers
+	 * leave it 0 */
+	int		 confine;	/* HS_CONFINE_* */
+	int		 entered;	/* hs_sandbox_enter() was called */
+	/* set by a request: serve no more after it, exit with exit_status
+	 * (a config this process's sandbox cannot serve; a required sandbox
+	 * the kernel lacks) */
+	int		 exit_after;
+	int		 exit_status;
 };
+
+#define HS_CONFINE_SERVER	1	/* FastCGI: many requests per process */
+#define HS_CONFINE_CGI		2	/* one request per process */
 
 void	hs_handler_init(struct hs_handler *h);
 void	hs_handler_free(struct hs_handler *h);

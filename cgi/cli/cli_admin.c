@@ -20,6 +20,7 @@
 #include "hs_cli_spool.h"
 #include "hs_cli_util.h"
 #include "hs_provider.h"
+#include "hs_sandbox.h"
 #include "hs_spool.h"
 
 /* Back to new/, attempts reset, due now. */
@@ -713,14 +714,66 @@ endpoint_json(const struct hs_endpoint *e)
 	return o;
 }
 
+/* What a receiver would get on this host (hs_sandbox.h). */
+struct sandbox_probe {
+	int		 abi;		/* Landlock, 0: none usable */
+	int		 seccomp;
+	const char	*fs_why, *sc_why;
+	const char	*shortfall;	/* the first missing part, or NULL */
+};
+
+static void
+probe_sandbox(struct sandbox_probe *p)
+{
+	memset(p, 0, sizeof *p);
+	p->abi = hs_sandbox_landlock_abi(&p->fs_why);
+	p->seccomp = hs_sandbox_seccomp_ok(&p->sc_why);
+	p->shortfall = !p->abi ? p->fs_why : !p->seccomp ? p->sc_why : NULL;
+}
+
+static const char *
+sandbox_mode(const struct hs_config *cfg)
+{
+	return cfg->sandbox == HS_SANDBOX_OFF ? "off" :
+	    cfg->sandbox == HS_SANDBOX_REQUIRED ? "required" : "auto";
+}
+
+static json_object *
+sandbox_json(const struct hs_config *cfg, const struct sandbox_probe *p)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "mode",
+	    json_object_new_string(sandbox_mode(cfg)));
+	json_object_object_add(o, "landlock_abi", json_object_new_int(p->abi));
+	json_object_object_add(o, "seccomp",
+	    json_object_new_boolean(p->seccomp));
+	json_object_object_add(o, "unavailable", p->shortfall ?
+	    json_object_new_string(p->shortfall) : NULL);
+	return o;
+}
+
+static void
+print_sandbox(const struct hs_config *cfg, const struct sandbox_probe *p)
+{
+	printf("sandbox:     %s; this host: ", sandbox_mode(cfg));
+	if (p->abi)
+		printf("Landlock ABI %d", p->abi);
+	else
+		printf("no %s", p->fs_why);
+	printf(", %s%s\n", p->seccomp ? "seccomp" : "no ",
+	    p->seccomp ? "" : p->sc_why);
+}
+
 int
 hs_cmd_check_config(const char *config, int argc, char **argv)
 {
+	struct sandbox_probe sbx;
 	struct hs_config cfg;
 	json_object *root, *eps, *retry, *qs;
 	const char *why;
 	size_t	 i, j;
-	int	 json = 0;
+	int	 json = 0, refused = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -729,6 +782,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 	if (hs_cli_load_config(config, &cfg) == -1)
 		return 1;
 	why = spool_writable(cfg.spool_dir);
+	probe_sandbox(&sbx);
 	root = json_object_new_object();
 	json_object_object_add(root, "config", json_object_new_string(cfg.path));
 	json_object_object_add(root, "spool_dir",
@@ -783,6 +837,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 			    json_object_new_string(cfg.queues[i].name));
 	json_object_object_add(root, "verified_only_queues", qs);
 	json_object_object_add(root, "warnings", config_warnings(&cfg));
+	json_object_object_add(root, "sandbox", sandbox_json(&cfg, &sbx));
 
 	if (json)
 		hs_cli_print_json(root);
@@ -791,6 +846,7 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 		printf("spool_dir:   %s (%s%s)\n", cfg.spool_dir,
 		    why ? "not writable: " : "writable", why ? why : "");
 		printf("durable:     %s\n", cfg.durable ? "yes" : "no");
+		print_sandbox(&cfg, &sbx);
 		printf("retry:       max_attempts %ld, backoff %ld..%ld s, "
 		    "lease %ld s, timeout %ld s, keep_done %ld s\n",
 		    cfg.retry.max_attempts, cfg.retry.backoff_seconds,
@@ -827,6 +883,12 @@ hs_cmd_check_config(const char *config, int argc, char **argv)
 	if (why)
 		fprintf(stderr, "hookspool: spool_dir: %s is not writable (%s)\n",
 		    cfg.spool_dir, why);
+	if (cfg.sandbox == HS_SANDBOX_REQUIRED && sbx.shortfall) {
+		fprintf(stderr, "hookspool: sandbox: \"required\" but %s: the "
+		    "receiver will refuse to serve on this host\n",
+		    sbx.shortfall);
+		refused = 1;
+	}
 	hs_config_free(&cfg);
-	return why ? 1 : 0;
+	return why || refused ? 1 : 0;
 }

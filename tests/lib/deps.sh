@@ -3,7 +3,7 @@
 # target needs. As root: apt-get installs what is missing (services are kept
 # from starting on port 80). Otherwise: prints the exact apt-get line.
 set -eu
-BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev"
+BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev libseccomp-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
 CHECK_PKGS="$RUN_PKGS man-db apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm debhelper dpkg-dev lintian"
 BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs npm procps util-linux"
