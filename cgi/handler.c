@@ -122,13 +122,67 @@ source_refused(struct run *r, const struct hs_endpoint *ep)
  * answered 503 so that the sender retries and a fresh process serves the
  * retry: a 2xx still means on disk, and nothing is written.
  */
+/*
+ * A FastCGI process serving several configs (a request's own
+ * HOOKSPOOL_CONFIG, one per vhost or directory) must be confined for all
+ * of them at once: Landlock rules can only be narrowed. So it is confined
+ * for the process's own config too, and for those the process
+ * environment's HOOKSPOOL_SANDBOX_ALSO lists, colon-separated: they are
+ * loaded into the cache now, and one that cannot be is logged and left
+ * out (its requests then restart the process, as above).
+ */
+static size_t
+sandbox_also(struct hs_handler *h, const struct hs_config **cfgs,
+    size_t max)
+{
+	const char *list = getenv("HOOKSPOOL_SANDBOX_ALSO");
+	const char *stale;
+	char	 var[4200], path[4096], err[512], what[4800], *envp[2];
+	size_t	 n = 1, len;
+
+	/* the process's own config (its environment's HOOKSPOOL_CONFIG, or
+	 * the one beside the binary), which requests without one get */
+	envp[0] = NULL;
+	if ((cfgs[n] = hs_config_cache_get(&h->configs, envp, path,
+	    sizeof path, err, sizeof err, &stale)) != NULL && cfgs[n] != cfgs[0])
+		n++;
+	while (list && *list && n < max) {
+		len = strcspn(list, ":");
+		if (len > 0 && len < sizeof path) {
+			snprintf(var, sizeof var, "HOOKSPOOL_CONFIG=%.*s",
+			    (int)len, list);
+			envp[0] = var;
+			envp[1] = NULL;
+			if ((cfgs[n] = hs_config_cache_get(&h->configs, envp,
+			    path, sizeof path, err, sizeof err, &stale)) != NULL)
+				n++;
+			else {
+				snprintf(what, sizeof what, "HOOKSPOOL_SANDBOX_"
+				    "ALSO: %.*s left out: %s", (int)len, list,
+				    err);
+				hs_log_msg("sandbox", what);
+			}
+		}
+		list += len;
+		list += *list == ':';
+	}
+	return n;
+}
+
 static int
 sandbox_gate(struct run *r)
 {
 	struct hs_handler *h = r->h;
+	const struct hs_config *cfgs[HS_SANDBOX_MAX_CONFIGS];
+	size_t	 n = 1;
 
 	h->entered = 1;
-	if (hs_sandbox_enter(r->cfg, h->confine == HS_CONFINE_CGI) == -1) {
+	cfgs[0] = r->cfg;
+	if (h->confine == HS_CONFINE_SERVER)
+		n = sandbox_also(h, cfgs, HS_SANDBOX_MAX_CONFIGS <
+		    HS_CONFIG_CACHE_MAX ? HS_SANDBOX_MAX_CONFIGS :
+		    HS_CONFIG_CACHE_MAX);
+	if (hs_sandbox_enter(cfgs, n, h->confine == HS_CONFINE_CGI) == -1) {
 		h->exit_after = 1;
 		h->exit_status = 1;
 		return answer(r, 500, "error", "server configuration error");
@@ -187,8 +241,10 @@ check_head(struct run *r, char **envp)
 
 	r->cfg = hs_config_cache_get(&h->configs, envp, h->path,
 	    sizeof h->path, h->err, sizeof h->err, &stale);
-	if (r->cfg == NULL && sandbox_denied(h))
+	if (r->cfg == NULL && sandbox_denied(h)) {
+		hs_sandbox_hint(h->path, h->err, sizeof h->err);
 		return sandbox_restart(r, h->err);
+	}
 	if (r->cfg == NULL) {
 		snprintf(what, sizeof what, "config %s", h->path[0] ?
 		    h->path : "(none)");

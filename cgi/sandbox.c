@@ -81,7 +81,10 @@ static struct {
 	int	 mode;		/* HS_SANDBOX_* of the config it entered with */
 	int	 landlock;	/* ABI in force, 0: files not confined */
 	int	 seccomp;
-	char	*spool;
+	char	*spools[HS_SANDBOX_MAX_CONFIGS];
+	size_t	 nspools;
+	char	*configs[HS_SANDBOX_MAX_CONFIGS];	/* paths confined for */
+	size_t	 nconfigs;
 	char	*dirs[MAX_DIRS];
 	size_t	 ndirs;
 } sb;
@@ -169,6 +172,44 @@ known_dir(const char *path)
 }
 
 static int
+known_spool(const char *spool)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb.nspools; i++)
+		if (strcmp(sb.spools[i], spool) == 0)
+			return 1;
+	return 0;
+}
+
+/* What cfg needs: its directories, its spool (made now if it is not
+ * there, as its first delivery would make it: a rule needs an inode). */
+static int
+remember(const struct hs_config *cfg)
+{
+	size_t	 i;
+	int	 fd;
+
+	if (remember_dir(cfg->path) == -1)
+		return -1;
+	if (sb.nconfigs < HS_SANDBOX_MAX_CONFIGS &&
+	    (sb.configs[sb.nconfigs] = strdup(cfg->path)) != NULL)
+		sb.nconfigs++;
+	for (i = 0; i < cfg->nwatch; i++)
+		if (remember_dir(cfg->watch[i].path) == -1)
+			return -1;
+	if (known_spool(cfg->spool_dir))
+		return 0;
+	if (sb.nspools == HS_SANDBOX_MAX_CONFIGS ||
+	    (sb.spools[sb.nspools] = strdup(cfg->spool_dir)) == NULL)
+		return -1;
+	sb.nspools++;
+	if ((fd = hs_spool_open_root(cfg->spool_dir, 1)) != -1)
+		close(fd);
+	return 0;
+}
+
+static int
 add_rule(int ruleset, const char *path, uint64_t access, uint64_t handled)
 {
 	struct landlock_path_beneath_attr pb;
@@ -225,10 +266,12 @@ landlock_enter(int abi, const char **why)
 			*why = "Landlock: cannot add a config directory";
 			goto fail;
 		}
-	if (add_rule(rs, sb.spool, FS_SPOOL, ra.handled_access_fs) == -1) {
-		*why = "Landlock: cannot add spool_dir";
-		goto fail;
-	}
+	for (i = 0; i < sb.nspools; i++)
+		if (add_rule(rs, sb.spools[i], FS_SPOOL,
+		    ra.handled_access_fs) == -1) {
+			*why = "Landlock: cannot add spool_dir";
+			goto fail;
+		}
 #ifdef HS_SANDBOX_GCOV_DIR
 	/* `make coverage` only: gcov writes .gcda files there at exit */
 	if (add_rule(rs, HS_SANDBOX_GCOV_DIR, FS_SPOOL,
@@ -494,12 +537,14 @@ log_state(const char *mode, const char *fs_why, const char *sc_why,
 }
 
 int
-hs_sandbox_enter(const struct hs_config *cfg, int per_request)
+hs_sandbox_enter(const struct hs_config *const *cfgs, size_t ncfgs,
+    int per_request)
 {
+	const struct hs_config *cfg = cfgs[0];
 	const char *fs_why = NULL, *sc_why = NULL;
 	struct sigaction sa;
 	size_t	 i;
-	int	 abi, fd;
+	int	 abi;
 
 	if (sb.entered)
 		return 0;
@@ -509,24 +554,16 @@ hs_sandbox_enter(const struct hs_config *cfg, int per_request)
 		if (!per_request)
 			hs_log_msg("sandbox", "off (\"sandbox\": \"off\" in "
 			    "the config)");
-		return 0;
+		goto done;
 	}
 #ifdef HS_SANDBOX_DISABLED
 	/* the sanitizer and valgrind builds: see the Makefile */
 	fs_why = sc_why = "this build has no sandbox (SANDBOX=off)";
 	goto decided;
 #endif
-	/* what is allowed; the spool made now if it is not there (its first
-	 * delivery would make it), since a rule needs an inode */
-	if (remember_dir(cfg->path) == -1)
-		goto oom;
-	for (i = 0; i < cfg->nwatch; i++)
-		if (remember_dir(cfg->watch[i].path) == -1)
+	for (i = 0; i < ncfgs; i++)
+		if (cfgs[i]->sandbox == sb.mode && remember(cfgs[i]) == -1)
 			goto oom;
-	if ((sb.spool = strdup(cfg->spool_dir)) == NULL)
-		goto oom;
-	if ((fd = hs_spool_open_root(sb.spool, 1)) != -1)
-		close(fd);
 	/* both need no_new_privs without CAP_SYS_ADMIN; a receiver has no
 	 * business gaining privileges anyway */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
@@ -558,6 +595,7 @@ decided:
 	}
 	log_state(cfg->sandbox == HS_SANDBOX_REQUIRED ? "required" : "auto",
 	    fs_why, sc_why, per_request);
+done:
 #ifdef HS_SANDBOX_TEST_HOOK
 	test_hook();
 #endif
@@ -567,37 +605,69 @@ oom:
 	goto decided;
 }
 
-int
-hs_sandbox_covers(const struct hs_config *cfg, char *why, size_t len)
+/* Whether cfg is one this process was confined for (by its path). */
+static int
+known_config(const char *path)
 {
 	size_t	 i;
 
-	if (!sb.entered)
-		return 1;
+	for (i = 0; i < sb.nconfigs; i++)
+		if (strcmp(sb.configs[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+uncovered(const struct hs_config *cfg, char *why, size_t len)
+{
+	size_t	 i;
+
 	if (cfg->sandbox != sb.mode) {
-		snprintf(why, len, "its \"sandbox\" setting changed");
-		return 0;
+		snprintf(why, len, "its \"sandbox\" setting is not this "
+		    "process's");
+		return 1;
 	}
 	if (!sb.landlock)
-		return 1;
-	if (strcmp(cfg->spool_dir, sb.spool) != 0) {
-		snprintf(why, len, "spool_dir %s is not the one this process "
-		    "may write (%s)", cfg->spool_dir, sb.spool);
 		return 0;
+	if (!known_spool(cfg->spool_dir)) {
+		snprintf(why, len, "spool_dir %s is not one this process may "
+		    "write (%s%s)", cfg->spool_dir, sb.spools[0],
+		    sb.nspools > 1 ? ", ..." : "");
+		return 1;
 	}
 	if (!known_dir(cfg->path)) {
-		snprintf(why, len, "it moved out of the directories this "
+		snprintf(why, len, "it is outside the directories this "
 		    "process may read");
-		return 0;
+		return 1;
 	}
 	for (i = 0; i < cfg->nwatch; i++)
 		if (!known_dir(cfg->watch[i].path)) {
 			snprintf(why, len, "it reads %s, outside the "
 			    "directories this process may read",
 			    cfg->watch[i].path);
-			return 0;
+			return 1;
 		}
-	return 1;
+	return 0;
+}
+
+int
+hs_sandbox_covers(const struct hs_config *cfg, char *why, size_t len)
+{
+	if (!sb.entered || !uncovered(cfg, why, len))
+		return 1;
+	hs_sandbox_hint(cfg->path, why, len);
+	return 0;
+}
+
+void
+hs_sandbox_hint(const char *path, char *why, size_t len)
+{
+	size_t	 n = strlen(why);
+
+	/* a process meant to serve several configs: they must be named */
+	if (sb.entered && !known_config(path) && n < len)
+		snprintf(why + n, len - n, "; a process serving several "
+		    "configs needs the others in HOOKSPOOL_SANDBOX_ALSO");
 }
 
 int

@@ -346,7 +346,10 @@ if command -v spawn-fcgi > /dev/null && command -v cgi-fcgi > /dev/null; then
  "secrets": ["secret-$x"], "routes": {"*": "deploy"}}}}
 JSON
 	done
-	fcgi_start c6
+	# a process serving several configs names the others for its sandbox
+	# (README, "The sandbox"); without it the second config's request is
+	# answered 503 and the process replaced (tests/sandbox/run.sh)
+	fcgi_start c6 HOOKSPOOL_SANDBOX_ALSO="$C6/b.json"
 	gh c6 secret-a '{"n":"a1"}' HOOKSPOOL_CONFIG="$C6/a.json"
 	check "per-request config: A's request stored" "$(status) $(nfiles "$C6/spool-a")" "Status: 200 OK 1"
 	gh c6 secret-b '{"n":"b1"}' HOOKSPOOL_CONFIG="$C6/b.json"
@@ -358,7 +361,7 @@ JSON
 	check "per-request config: back to A" "$(status) $(nfiles "$C6/spool-a")" "Status: 200 OK 2"
 	# the process's HOOKSPOOL_CONFIG (FcgidInitialEnv, bin-environment)
 	# is the default; a request's own (SetEnv) is more specific and wins
-	fcgi_start c6p HOOKSPOOL_CONFIG="$C6/a.json"
+	fcgi_start c6p HOOKSPOOL_CONFIG="$C6/a.json" HOOKSPOOL_SANDBOX_ALSO="$C6/b.json"
 	gh c6p secret-b '{"n":"b2"}' HOOKSPOOL_CONFIG="$C6/b.json"
 	check "per-request config: the request's value wins over the process's" "$(status) $(nfiles "$C6/spool-b")" "Status: 200 OK 2"
 	gh c6p secret-a '{"n":"a4"}'

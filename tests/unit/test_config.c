@@ -1,4 +1,5 @@
 /* test_config.c - config loading: defaults, secrets, and errors that name the key. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ main(void)
 	CHECK_INT(cfg.max_body_bytes, 1048576, "default max_body_bytes");
 	CHECK_INT(cfg.body_timeout_seconds, 10, "default body_timeout_seconds");
 	CHECK_INT(cfg.durable, 1, "durable by default");
+	CHECK_INT(cfg.sandbox, HS_SANDBOX_AUTO, "sandbox auto by default");
 	CHECK_INT(cfg.retry.max_attempts, 5, "default retry.max_attempts");
 	e = hs_config_endpoint(&cfg, "c");
 	CHECK(e != NULL && e->nkeys == 3, "three secrets");
@@ -99,6 +101,34 @@ main(void)
 	refused("{\"spool_dir\":\"/x\",\"body_timeout_seconds\":1.5,\"endpoints\":{}}",
 	    "body_timeout_seconds: must be an integer");
 	refused("{\"spool_dir\":\"/x\",\"durable\":\"yes\",\"endpoints\":{}}", "durable: must be true or false");
+	refused("{\"spool_dir\":\"/x\",\"sandbox\":\"maybe\",\"endpoints\":{}}",
+	    "sandbox: must be \"auto\", \"required\" or \"off\"");
+	refused("{\"spool_dir\":\"/x\",\"sandbox\":false,\"endpoints\":{}}",
+	    "sandbox: must be");
+	{
+		static const char *const modes[] = { "auto", "off", "required" };
+		static const int want[] = { HS_SANDBOX_AUTO, HS_SANDBOX_OFF,
+		    HS_SANDBOX_REQUIRED };
+		size_t	 m;
+
+		for (m = 0; m < 3; m++) {
+			snprintf(text, sizeof text, "{\"spool_dir\":\"/x\","
+			    "\"sandbox\":\"%s\",\"endpoints\":{\"e\":{"
+			    "\"provider\":\"github\",\"secrets\":[\"x\"],"
+			    "\"routes\":{\"*\":\"q\"}}}}", modes[m]);
+			CHECK(load(text, &cfg, err, sizeof err) == 0,
+			    "sandbox %s: %s", modes[m], err);
+			CHECK_INT(cfg.sandbox, want[m], "sandbox mode");
+			hs_config_free(&cfg);
+		}
+	}
+	/* why a file could not be read reaches the caller as errno (the
+	 * receiver tells the sandbox's EACCES from a bad config by it) */
+	CHECK(load(EP("{\"provider\":\"circularo\",\"secrets\":[\"file:/nonexistent/s\"],\"routes\":{\"*\":\"q\"}}"),
+	    &cfg, err, sizeof err) == -1 && errno == ENOENT,
+	    "unreadable secret file: errno ENOENT");
+	CHECK(load("{\"spool_dir\":1}", &cfg, err, sizeof err) == -1 &&
+	    errno == EINVAL, "a bad config: errno EINVAL");
 	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\"../etc\"}}"),
 	    "endpoints.e.routes.*: bad queue name");
 	refused(EP("{\"provider\":\"circularo\",\"secrets\":[\"s3cr3t\"],\"routes\":{\"*\":\".hidden\"}}"),
