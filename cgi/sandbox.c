@@ -422,9 +422,9 @@ seccomp_enter(const char **why)
 	}
 	/* FastCGI: accept only on fd 0, the socket the server listens on */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(accept), 1,
-	    SCMP_A0(SCMP_CMP_EQ, 0)) < 0 ||
+	    SCMP_A0(SCMP_CMP_EQ, 0, 0)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(accept4), 1,
-	    SCMP_A0(SCMP_CMP_EQ, 0)) < 0)
+	    SCMP_A0(SCMP_CMP_EQ, 0, 0)) < 0)
 		goto fail;
 	/* no new executable memory */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
@@ -434,13 +434,13 @@ seccomp_enter(const char **why)
 		goto fail;
 	/* signal handlers, but never SIGSYS's: on_sigsys stays */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-	    SCMP_A0(SCMP_CMP_NE, SIGSYS)) < 0)
+	    SCMP_A0(SCMP_CMP_NE, SIGSYS, 0)) < 0)
 		goto fail;
 	/* abort(3) signals itself */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid())) < 0 ||
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid())) < 0)
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0)
 		goto fail;
 	if (seccomp_load(ctx) < 0) {
 		*why = "seccomp: cannot load the filter";

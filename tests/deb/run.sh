@@ -80,11 +80,11 @@ check "contents: nothing under /usr/local, /srv or /usr/share/hookspool" \
 dpkg-deb -x "$deb" "$T/x"
 needed=$(readelf -d "$T/x/usr/lib/hookspool/hookspool.fcgi" 2>/dev/null |
     sed -n 's/.*Shared library: \[\(lib[a-z0-9-]*\)\.so.*/\1/p' | sort | tr '\n' ' ')
-check "receiver is linked shared (libfcgi, libcrypto, json-c)" "$needed" \
-    "libc libcrypto libfcgi libjson-c "
+check "receiver is linked shared (libfcgi, libcrypto, json-c, libseccomp)" "$needed" \
+    "libc libcrypto libfcgi libjson-c libseccomp "
 check "package depends on those libraries" \
-    "$(dpkg-deb -f "$deb" Depends | grep -o 'libfcgi0ldbl\|libssl3\|libjson-c5\|adduser' | sort | tr '\n' ' ')" \
-    "adduser libfcgi0ldbl libjson-c5 libssl3 "
+    "$(dpkg-deb -f "$deb" Depends | grep -o 'libfcgi0ldbl\|libssl3\|libjson-c5\|libseccomp2\|adduser' | sort | tr '\n' ' ')" \
+    "adduser libfcgi0ldbl libjson-c5 libseccomp2 libssl3 "
 # the examples name the package's paths, not the source tree's /srv layout
 ex=$T/x/usr/share/doc/hookspool/examples
 check "examples: nginx passes the package's config path" \

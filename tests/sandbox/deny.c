@@ -61,9 +61,9 @@ main(int argc, char **argv)
 	if (no_sc) {
 		rc |= deny(ctx, "seccomp", EINVAL);
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
-		    SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP));
+		    SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP, 0));
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
-		    SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP));
+		    SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP, 0));
 	}
 	if (rc != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    seccomp_load(ctx) != 0) {
