@@ -357,4 +357,42 @@ else
 	bad "lighttpd (escape) did not start"
 fi
 
+# --- the shipped systemd unit lets the sandbox set itself up -----------------
+# systemd's own SystemCallFilter= kills on any call outside it: expand the
+# unit's lines as systemd does (the first an allow list, ~ lines removing,
+# later ones adding) and look up each call the sandbox makes to set up
+expand() {	# expand NAME...: the calls, @groups resolved by systemd-analyze
+	local n
+	for n in "$@"; do
+		case $n in
+		@*) expand $(systemd-analyze syscall-filter "$n" 2>/dev/null |
+		    awk 'NR > 1 && $1 !~ /^#/ {print $1}') ;;
+		*) echo "$n" ;;
+		esac
+	done
+}
+if command -v systemd-analyze > /dev/null; then
+	: > "$T/allowed"
+	while IFS= read -r line; do
+		v=${line#SystemCallFilter=}
+		if [ "${v#\~}" != "$v" ]; then
+			expand ${v#\~} | sort -u > "$T/deny"
+			grep -vxFf "$T/deny" "$T/allowed" > "$T/allowed.new"
+			mv "$T/allowed.new" "$T/allowed"
+		else
+			expand $v >> "$T/allowed"
+		fi
+	done < <(grep '^SystemCallFilter=' "$HS_REPO/systemd/hookspool.service")
+	missing=""
+	for c in prctl landlock_create_ruleset landlock_add_rule \
+	    landlock_restrict_self seccomp rt_sigaction openat; do
+		grep -qxF "$c" "$T/allowed" || missing+="$c "
+	done
+	check "hookspool.service: its SystemCallFilter allows the sandbox's set-up calls" "$missing" ""
+	check "hookspool.service: and still refuses what the sandbox refuses too" \
+	    "$(grep -cxE 'ptrace|reboot|kexec_load|init_module' "$T/allowed")" "0"
+else
+	bad "systemd-analyze missing: the unit's filter is not checked"
+fi
+
 hs_summary sandbox
