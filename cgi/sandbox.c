@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #ifdef HS_SANDBOX_TEST_HOOK
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #endif
 #include <unistd.h>
@@ -380,7 +381,7 @@ on_sigsys(int sig, siginfo_t *si, void *uc)
 static const char *const allowed[] = {
 	/* I/O on the request's descriptors, the log, spool files */
 	"read", "readv", "write", "writev", "pread64", "pwrite64", "lseek",
-	"close", "fcntl", "dup", "poll", "ppoll", "select", "pselect6",
+	"close", "dup", "poll", "ppoll", "select", "pselect6",
 	"shutdown", "getpeername", "getsockname", "getsockopt",
 	/* config lookup, reload checks, the spool (spool.c) */
 	"open", "openat", "stat", "fstat", "lstat", "newfstatat", "statx",
@@ -393,12 +394,25 @@ static const char *const allowed[] = {
 	/* ids, time, randomness */
 	"getrandom", "clock_gettime", "clock_getres", "gettimeofday", "time",
 	"clock_nanosleep", "nanosleep", "getpid", "gettid", "getuid",
-	"geteuid", "getgid", "getegid", "uname", "prlimit64", "getrlimit",
-	"sched_yield",
+	"geteuid", "getgid", "getegid", "uname", "getrlimit", "sched_yield",
+	/* glibc's qsort sizes its buffer by the machine's memory (the JSON
+	 * tracker sorts an object's keys): sysinfo(2), first called once a
+	 * body has an object of 33 keys or more */
+	"sysinfo",
 	/* signals: the body timer, SIGTERM between requests */
 	"rt_sigprocmask", "rt_sigreturn", "sigaltstack", "setitimer",
 	"getitimer", "alarm", "restart_syscall",
 	"exit", "exit_group",
+};
+
+/* the body timer, SIGTERM/SIGUSR1 between requests, abort(3) */
+static const int handled_signals[] = {
+	SIGALRM, SIGTERM, SIGUSR1, SIGPIPE, SIGABRT, SIGINT, SIGHUP,
+};
+
+static const int fcntl_cmds[] = {
+	F_GETFD, F_SETFD, F_GETFL, F_DUPFD_CLOEXEC, F_GETLK, F_SETLK, F_SETLKW,
+	F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
 };
 
 static int
@@ -432,15 +446,35 @@ seccomp_enter(const char **why)
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0)
 		goto fail;
-	/* signal handlers, but never SIGSYS's: on_sigsys stays */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-	    SCMP_A0(SCMP_CMP_NE, SIGSYS, 0)) < 0)
-		goto fail;
-	/* abort(3) signals itself */
+	/* signal handlers for the signals the request path handles, never
+	 * SIGSYS's: on_sigsys stays. The kernel reads the signal as an int,
+	 * so only its low 32 bits are compared (libseccomp compares all 64:
+	 * a not-equal rule would let SIGSYS | 1 << 32 through) */
+	for (i = 0; i < sizeof handled_signals / sizeof handled_signals[0];
+	    i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction),
+		    1, SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+		    (scmp_datum_t)handled_signals[i])) < 0)
+			goto fail;
+	/* abort(3) signals itself; nobody else */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0 ||
+	    SCMP_A0_32(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0)
+	    SCMP_A0_32(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0)) < 0)
+		goto fail;
+	/* its own limits, read only: prlimit64(0, res, NULL, &old) */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+	    SCMP_A0_32(SCMP_CMP_EQ, 0, 0), SCMP_A2_64(SCMP_CMP_EQ, 0, 0)) < 0)
+		goto fail;
+	/* fcntl: descriptor flags and locks (libfcgi, gcov); never
+	 * F_SETOWN/F_SETSIG/O_ASYNC, which signal another process */
+	for (i = 0; i < sizeof fcntl_cmds / sizeof fcntl_cmds[0]; i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
+		    SCMP_A1_32(SCMP_CMP_EQ, (scmp_datum_t)fcntl_cmds[i], 0)) < 0)
+			goto fail;
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 2,
+	    SCMP_A1_32(SCMP_CMP_EQ, F_SETFL, 0),
+	    SCMP_A2_64(SCMP_CMP_MASKED_EQ, O_ASYNC, 0)) < 0)
 		goto fail;
 	if (seccomp_load(ctx) < 0) {
 		*why = "seccomp: cannot load the filter";
@@ -458,7 +492,8 @@ fail:
 #ifdef HS_SANDBOX_TEST_HOOK
 /*
  * Tests only (the suite's own build, never the shipped binary): once
- * confined, HS_SANDBOX_TEST=read|write|exec|socket|connect|mprotect tries
+ * confined, HS_SANDBOX_TEST=read|write|exec|socket|connect|mprotect|
+ * setown|sigsys|prlimit tries
  * what the sandbox must refuse (HS_SANDBOX_TEST_PATH: the file, or the
  * TCP port to connect to on 127.0.0.1) and logs what the kernel said, so
  * the suite can assert it.
@@ -492,6 +527,19 @@ test_hook(void)
 		if ((rc = fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) !=
 		    -1)
 			rc = connect(fd, (struct sockaddr *)&sin, sizeof sin);
+	} else if (strcmp(t, "setown") == 0)	/* signal another process */
+		rc = fcntl(STDERR_FILENO, F_SETOWN, 1);
+	else if (strcmp(t, "sigsys") == 0) {	/* SIGSYS | 1 << 32 */
+		struct sigaction act;
+
+		memset(&act, 0, sizeof act);
+		act.sa_handler = SIG_IGN;
+		rc = (int)syscall(SYS_rt_sigaction, (long)SIGSYS | 1L << 32, &act,
+		    NULL, 8);
+	} else if (strcmp(t, "prlimit") == 0) {	/* another's limits */
+		struct rlimit lim = { 0, 0 };
+
+		rc = (int)syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, &lim, NULL);
 	} else if (strcmp(t, "mprotect") == 0) {
 		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -101,10 +101,37 @@ check "check-config: the text line" \
     "$("$CLI" --config "$CONF" check-config 2>/dev/null | grep '^sandbox:')" \
     "sandbox:     auto; this host: Landlock ABI $KABI, seccomp"
 
+# bodies that take the paths a two-key document never does: an object of
+# 120 keys (glibc's qsort of the keys asks sysinfo(2)), 30 levels of
+# nesting, 900 KB (malloc's mmap, realloc's mremap)
+big_body() {
+	python3 - "$1" "$T/body" <<'PY'
+import json, sys
+kind, out = sys.argv[1], sys.argv[2]
+doc = {"documentId": "big-" + kind, "event": "documentSigned"}
+if kind == "keys":
+    doc["repository"] = {"k%03d" % i: i for i in range(120)}
+elif kind == "deep":
+    d = doc
+    for i in range(30):
+        d["n"] = {}
+        d = d["n"]
+else:
+    doc["blob"] = "x" * 900000
+open(out, "w").write(json.dumps(doc))
+PY
+	SIG=$(hmac_hex "$FX_CIRCULARO_SECRET" "$(cat "$T/body")")
+}
+for kind in keys deep large; do
+	n0=$(events "$SPOOL")
+	big_body $kind; cgi "$BIN"
+	check "cgi: a confined receiver takes a body of $kind" "$RC $(status) $(events "$SPOOL") $(sblines "$T/err")" "0 Status: 200 OK $((n0 + 1)) 0"
+done
+
 # --- the escapes, refused (test hook build) ----------------------------------
-HS_SANDBOX_TEST=read; body; cgi "$TBIN"
+HS_SANDBOX_TEST=read; body; n0=$(events "$SPOOL"); cgi "$TBIN"
 check "escape: open(/etc/passwd) refused by Landlock" "$(test_line)" "sandbox test: Permission denied"
-check "escape: the request itself still delivered" "$(status)" "Status: 200 OK"
+check "escape: the request itself still delivered" "$(status) $(events "$SPOOL")" "Status: 200 OK $((n0 + 1))"
 HS_SANDBOX_TEST_PATH=$CONF; body; cgi "$TBIN"
 check "control: the config itself may be read" "$(test_line)" "sandbox test: allowed"
 HS_SANDBOX_TEST=write HS_SANDBOX_TEST_PATH=$T/escaped; body; cgi "$TBIN"
@@ -125,6 +152,12 @@ HS_SANDBOX_TEST=socket; body; cgi "$TBIN"
 check "escape: socket(2) kills the process" "$RC $(grep -c 'system call 41 (socket) refused' "$T/err")" "159 1"
 HS_SANDBOX_TEST=mprotect; body; cgi "$TBIN"
 check "escape: making memory executable kills the process" "$RC $(grep -c 'system call 10 (mprotect) refused' "$T/err")" "159 1"
+HS_SANDBOX_TEST=setown; body; cgi "$TBIN"
+check "escape: fcntl(F_SETOWN) (signals another process) kills it" "$RC $(grep -c 'system call 72 refused' "$T/err")" "159 1"
+HS_SANDBOX_TEST=sigsys; body; cgi "$TBIN"
+check "escape: rt_sigaction(SIGSYS | 1 << 32) cannot unhook the trap" "$RC $(grep -c 'system call 13 (rt_sigaction) refused' "$T/err")" "159 1"
+HS_SANDBOX_TEST=prlimit; body; cgi "$TBIN"
+check "escape: prlimit64 on another process kills it" "$RC $(grep -c 'system call 302 refused' "$T/err")" "159 1"
 # Landlock alone (a host with no seccomp): execve and TCP connect refused too
 HS_SANDBOX_TEST=exec; body; cgi "$DENY" noseccomp "$TBIN"
 check "landlock alone: execve refused (EACCES), request delivered" "$(test_line) $(status)" "sandbox test: Permission denied Status: 200 OK"
