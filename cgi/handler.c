@@ -201,6 +201,9 @@ sandbox_restart(struct run *r, const char *why)
 	    h->path[0] ? h->path : "(none)", why);
 	hs_log_msg("sandbox", what);
 	h->exit_after = 1;
+	/* EX_TEMPFAIL: a supervisor that restarts on failure only
+	 * (Restart=on-failure) restarts it too */
+	h->exit_status = 75;
 	return answer(r, 503, "error", "receiver restarting; retry");
 }
 

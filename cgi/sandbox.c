@@ -143,17 +143,67 @@ dir_of(const char *path, char *out, size_t len)
 		snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
+/*
+ * A directory shared with other files: the root, a top-level one (/etc,
+ * /tmp, /home), a home directory. Allowing it would let the process read
+ * everything below it (~/.ssh beside a config in $HOME).
+ */
+static int
+broad(const char *dir)
+{
+	const char *home = getenv("HOME"), *p;
+
+	if (strcmp(dir, "/") == 0 || strchr(dir + 1, '/') == NULL ||
+	    (home && *home && strcmp(dir, home) == 0) ||
+	    strcmp(dir, "/root") == 0)
+		return 1;
+	/* /home/NAME */
+	return strncmp(dir, "/home/", 6) == 0 && (p = dir + 6, *p) &&
+	    strchr(p, '/') == NULL;
+}
+
+/*
+ * What Landlock is given for a file the config reads: its directory, so
+ * that a file replaced by rename still reloads in this process, unless
+ * that directory is broad; then the file itself (a replaced file is a new
+ * inode it may not read, and the process is replaced instead). Both as
+ * the kernel sees them: absolute, symlinks resolved. -1 when the path
+ * cannot be resolved.
+ */
+static int
+grant_for(const char *path, char *out, size_t len)
+{
+	char	 dir[PATH_MAX], real[PATH_MAX];
+
+	dir_of(path, dir, sizeof dir);
+	if (realpath(dir, real) == NULL)
+		return -1;
+	if (!broad(real)) {
+		snprintf(out, len, "%s", real);
+		return 0;
+	}
+	if (realpath(path, real) == NULL)
+		return -1;
+	snprintf(out, len, "%s", real);
+	return 0;
+}
+
 static int
 remember_dir(const char *path)
 {
-	char	 dir[PATH_MAX];
+	char	 grant[PATH_MAX];
 	size_t	 i;
 
-	dir_of(path, dir, sizeof dir);
+	if (grant_for(path, grant, sizeof grant) == -1)
+		return 0;	/* unreadable anyway; a reload names it */
 	for (i = 0; i < sb.ndirs; i++)
-		if (strcmp(sb.dirs[i], dir) == 0)
+		if (strcmp(sb.dirs[i], grant) == 0)
 			return 0;
-	if (sb.ndirs == MAX_DIRS || (sb.dirs[sb.ndirs] = strdup(dir)) == NULL)
+	if (sb.ndirs == MAX_DIRS) {
+		errno = E2BIG;
+		return -1;
+	}
+	if ((sb.dirs[sb.ndirs] = strdup(grant)) == NULL)
 		return -1;
 	sb.ndirs++;
 	return 0;
@@ -162,12 +212,13 @@ remember_dir(const char *path)
 static int
 known_dir(const char *path)
 {
-	char	 dir[PATH_MAX];
+	char	 grant[PATH_MAX];
 	size_t	 i;
 
-	dir_of(path, dir, sizeof dir);
+	if (grant_for(path, grant, sizeof grant) == -1)
+		return 0;
 	for (i = 0; i < sb.ndirs; i++)
-		if (strcmp(sb.dirs[i], dir) == 0)
+		if (strcmp(sb.dirs[i], grant) == 0)
 			return 1;
 	return 0;
 }
@@ -201,8 +252,11 @@ remember(const struct hs_config *cfg)
 			return -1;
 	if (known_spool(cfg->spool_dir))
 		return 0;
-	if (sb.nspools == HS_SANDBOX_MAX_CONFIGS ||
-	    (sb.spools[sb.nspools] = strdup(cfg->spool_dir)) == NULL)
+	if (sb.nspools == HS_SANDBOX_MAX_CONFIGS) {
+		errno = E2BIG;
+		return -1;
+	}
+	if ((sb.spools[sb.nspools] = strdup(cfg->spool_dir)) == NULL)
 		return -1;
 	sb.nspools++;
 	if ((fd = hs_spool_open_root(cfg->spool_dir, 1)) != -1)
@@ -386,7 +440,7 @@ static const char *const allowed[] = {
 	/* config lookup, reload checks, the spool (spool.c) */
 	"open", "openat", "stat", "fstat", "lstat", "newfstatat", "statx",
 	"access", "faccessat", "faccessat2", "readlink", "readlinkat",
-	"getdents64", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir",
+	"getdents64", "getcwd", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir",
 	"rename", "renameat", "renameat2", "link", "linkat", "fchmod",
 	"fsync", "fdatasync", "flock", "ftruncate", "umask",
 	/* malloc; mmap and mprotect only without PROT_EXEC (below) */
@@ -592,7 +646,7 @@ hs_sandbox_enter(const struct hs_config *const *cfgs, size_t ncfgs,
 	const char *fs_why = NULL, *sc_why = NULL;
 	struct sigaction sa;
 	size_t	 i;
-	int	 abi;
+	int	 abi, files_ok = 1;
 
 	if (sb.entered)
 		return 0;
@@ -609,16 +663,21 @@ hs_sandbox_enter(const struct hs_config *const *cfgs, size_t ncfgs,
 	fs_why = sc_why = "this build has no sandbox (SANDBOX=off)";
 	goto decided;
 #endif
-	for (i = 0; i < ncfgs; i++)
-		if (cfgs[i]->sandbox == sb.mode && remember(cfgs[i]) == -1)
-			goto oom;
+	for (i = 0; i < ncfgs && files_ok; i++)
+		if (cfgs[i]->sandbox == sb.mode && remember(cfgs[i]) == -1) {
+			/* files unconfined, said so; system calls still are */
+			fs_why = errno == E2BIG ? "Landlock: more than 64 "
+			    "directories or 8 spools to allow" :
+			    "Landlock: out of memory";
+			files_ok = 0;
+		}
 	/* both need no_new_privs without CAP_SYS_ADMIN; a receiver has no
 	 * business gaining privileges anyway */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
 		fs_why = sc_why = "prctl(PR_SET_NO_NEW_PRIVS) failed";
 		goto decided;
 	}
-	if ((abi = hs_sandbox_landlock_abi(&fs_why)) > 0 &&
+	if (files_ok && (abi = hs_sandbox_landlock_abi(&fs_why)) > 0 &&
 	    landlock_enter(abi, &fs_why) == 0)
 		sb.landlock = abi;
 	memset(&sa, 0, sizeof sa);
@@ -648,9 +707,6 @@ done:
 	test_hook();
 #endif
 	return 0;
-oom:
-	fs_why = sc_why = "out of memory";
-	goto decided;
 }
 
 /* Whether cfg is one this process was confined for (by its path). */
