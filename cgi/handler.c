@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/uio.h>
 
 #include <json-c/json.h>
@@ -207,13 +208,29 @@ sandbox_restart(struct run *r, const char *why)
 	return answer(r, 503, "error", "receiver restarting; retry");
 }
 
-/* A config that could not be read for want of access, in a confined
- * process: the sandbox's refusal until a fresh process shows otherwise. */
+/*
+ * A config that could not be read for want of access, in a confined
+ * process: the sandbox's refusal, unless the file's own permissions
+ * refuse it too. access(2) is not checked by Landlock, so it tells the
+ * two apart: the config, or a file the last good config read (a secret
+ * rotated with the wrong mode), that access() refuses is a real
+ * permission error, which keeps the last good config in service as an
+ * unconfined process would.
+ */
 static int
-sandbox_denied(const struct hs_handler *h)
+sandbox_denied(const struct hs_handler *h, const struct hs_config *last)
 {
-	return h->entered && hs_sandbox_active() &&
-	    h->configs.load_errno == EACCES;
+	size_t	 i;
+
+	if (!h->entered || !hs_sandbox_active() ||
+	    h->configs.load_errno != EACCES)
+		return 0;
+	if (access(h->path, R_OK) == -1)
+		return 0;
+	for (i = 0; last && i < last->nwatch; i++)
+		if (access(last->watch[i].path, R_OK) == -1 && errno == EACCES)
+			return 0;
+	return 1;
 }
 
 static int
@@ -225,7 +242,7 @@ sandbox_check(struct run *r, const char *stale)
 		return sandbox_restart(r, why);
 	/* the last good config may not be the one asked for next: a fresh
 	 * process loads the new one */
-	if (stale && sandbox_denied(r->h))
+	if (stale && sandbox_denied(r->h, r->cfg))
 		return sandbox_restart(r, stale);
 	return 0;
 }
@@ -244,7 +261,7 @@ check_head(struct run *r, char **envp)
 
 	r->cfg = hs_config_cache_get(&h->configs, envp, h->path,
 	    sizeof h->path, h->err, sizeof h->err, &stale);
-	if (r->cfg == NULL && sandbox_denied(h)) {
+	if (r->cfg == NULL && sandbox_denied(h, NULL)) {
 		hs_sandbox_hint(h->path, h->err, sizeof h->err);
 		return sandbox_restart(r, h->err);
 	}

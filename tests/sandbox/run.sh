@@ -284,6 +284,18 @@ elif start fcgi1 "$BIN"; then
 	check "fastcgi: a secret rotated by rename, same process" "$(status) $(test -d "/proc/$PID" && echo alive)" "Status: 200 OK alive"
 	body; fcgi "$SOCK"
 	check "fastcgi: the old secret now 401" "$(status)" "Status: 401 Unauthorized"
+	# a rotation gone wrong (the new file unreadable by the receiver's
+	# user): a permission error, not the sandbox's: the last good config
+	# stays in service, no restart
+	printf 'unreadable-secret\n' > "$CONFDIR/circularo.secret.new"
+	if [ "$(id -u)" -eq 0 ]; then chmod 0600 "$CONFDIR/circularo.secret.new"; else chmod 0 "$CONFDIR/circularo.secret.new"; fi
+	mv -f "$CONFDIR/circularo.secret.new" "$CONFDIR/circularo.secret"
+	body rotated-secret; fcgi "$SOCK"
+	check "fastcgi: an unreadable rotated secret keeps the last good config, same process" "$(status) $(test -d "/proc/$PID" && echo alive)" "Status: 200 OK alive"
+	chmod 0644 "$CONFDIR/circularo.secret"
+	printf 'rotated-secret\n' > "$CONFDIR/circularo.secret.new"
+	chmod 0644 "$CONFDIR/circularo.secret.new"
+	mv -f "$CONFDIR/circularo.secret.new" "$CONFDIR/circularo.secret"
 	# a config edit the sandbox can serve: no restart
 	printf '{"spool_dir": "%s",' "$SPOOL" > "$CONF.new"
 	chmod 0644 "$CONF.new"; mv -f "$CONF.new" "$CONF"
