@@ -776,25 +776,19 @@ load_queues(struct ctx *c, json_object *obj, struct hs_config *cfg)
 	return 0;
 }
 
+const char *const hs_sandbox_modes[3] = { "auto", "off", "required" };
+
 static int
 load_sandbox(struct ctx *c, json_object *v, int *out)
 {
-	const char *s;
+	int	 m;
 
-	if (!json_object_is_type(v, json_type_string))
-		return fail(c, "sandbox: must be \"auto\", \"required\" or "
-		    "\"off\"");
-	s = json_object_get_string(v);
-	if (strcmp(s, "auto") == 0)
-		*out = HS_SANDBOX_AUTO;
-	else if (strcmp(s, "required") == 0)
-		*out = HS_SANDBOX_REQUIRED;
-	else if (strcmp(s, "off") == 0)
-		*out = HS_SANDBOX_OFF;
-	else
-		return fail(c, "sandbox: must be \"auto\", \"required\" or "
-		    "\"off\"");
-	return 0;
+	for (m = 0; json_object_is_type(v, json_type_string) && m < 3; m++)
+		if (strcmp(json_object_get_string(v), hs_sandbox_modes[m]) == 0) {
+			*out = m;
+			return 0;
+		}
+	return fail(c, "sandbox: must be \"auto\", \"required\" or \"off\"");
 }
 
 static int
@@ -874,6 +868,7 @@ int
 hs_config_load(const char *path, struct hs_config *cfg, char *err,
     size_t errlen)
 {
+	static unsigned long loads;
 	struct ctx c = { err, errlen, cfg, 0 };
 	json_tokener *tok = NULL;
 	json_object *root = NULL;
@@ -907,6 +902,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 	}
 	if (load_root(&c, root, cfg) == -1)
 		goto fail;
+	cfg->generation = ++loads;
 	json_object_put(root);
 	json_tokener_free(tok);
 	OPENSSL_cleanse(text, len);

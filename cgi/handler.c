@@ -117,13 +117,6 @@ source_refused(struct run *r, const struct hs_endpoint *ep)
 }
 
 /*
- * The first config loaded confines the process (hs_sandbox.h). A later
- * one it cannot serve confined (another spool_dir, a secret elsewhere, a
- * config in a directory it may not read) ends it after this request,
- * answered 503 so that the sender retries and a fresh process serves the
- * retry: a 2xx still means on disk, and nothing is written.
- */
-/*
  * A FastCGI process serving several configs (a request's own
  * HOOKSPOOL_CONFIG, one per vhost or directory) must be confined for all
  * of them at once: Landlock rules can only be narrowed. So it is confined
@@ -170,6 +163,13 @@ sandbox_also(struct hs_handler *h, const struct hs_config **cfgs,
 	return n;
 }
 
+/*
+ * The first config loaded confines the process (hs_sandbox.h). A later
+ * one it cannot serve confined (another spool_dir, a secret elsewhere, a
+ * config in a directory it may not read) ends it after this request,
+ * answered 503 so that the sender retries and a fresh process serves the
+ * retry: a 2xx still means on disk, and nothing is written.
+ */
 static int
 sandbox_gate(struct run *r)
 {
@@ -177,7 +177,6 @@ sandbox_gate(struct run *r)
 	const struct hs_config *cfgs[HS_SANDBOX_MAX_CONFIGS];
 	size_t	 n = 1;
 
-	h->entered = 1;
 	cfgs[0] = r->cfg;
 	if (h->confine == HS_CONFINE_SERVER)
 		n = sandbox_also(h, cfgs, HS_SANDBOX_MAX_CONFIGS <
@@ -222,7 +221,7 @@ sandbox_denied(const struct hs_handler *h, const struct hs_config *last)
 {
 	size_t	 i;
 
-	if (!h->entered || !hs_sandbox_active() ||
+	if (!hs_sandbox_active() ||
 	    h->configs.load_errno != EACCES)
 		return 0;
 	if (access(h->path, R_OK) == -1)
@@ -236,13 +235,23 @@ sandbox_denied(const struct hs_handler *h, const struct hs_config *last)
 static int
 sandbox_check(struct run *r, const char *stale)
 {
+	struct hs_handler *h = r->h;
 	char	 why[600];
+	size_t	 i;
 
-	if (!hs_sandbox_covers(r->cfg, why, sizeof why))
-		return sandbox_restart(r, why);
+	for (i = 0; i < HS_CONFIG_CACHE_MAX &&
+	    h->covered[i] != r->cfg->generation; i++)
+		;
+	if (i == HS_CONFIG_CACHE_MAX) {
+		/* a config loaded since the last look: paths resolved anew */
+		if (!hs_sandbox_covers(r->cfg, why, sizeof why))
+			return sandbox_restart(r, why);
+		h->covered[h->ncovered++ % HS_CONFIG_CACHE_MAX] =
+		    r->cfg->generation;
+	}
 	/* the last good config may not be the one asked for next: a fresh
 	 * process loads the new one */
-	if (stale && sandbox_denied(r->h, r->cfg))
+	if (stale && sandbox_denied(h, r->cfg))
 		return sandbox_restart(r, stale);
 	return 0;
 }
@@ -271,7 +280,7 @@ check_head(struct run *r, char **envp)
 		hs_log_msg(what, h->err);
 		return answer(r, 500, "error", "server configuration error");
 	}
-	if (h->confine && (h->entered ? sandbox_check(r, stale) :
+	if (h->confine && (hs_sandbox_entered() ? sandbox_check(r, stale) :
 	    sandbox_gate(r)) != 0)
 		return r->ans.status;
 	if (stale) {

@@ -188,17 +188,27 @@ grant_for(const char *path, char *out, size_t len)
 	return 0;
 }
 
+/* Whether the list v of n strings holds s. */
+static int
+listed(char *const *v, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 remember_dir(const char *path)
 {
 	char	 grant[PATH_MAX];
-	size_t	 i;
 
 	if (grant_for(path, grant, sizeof grant) == -1)
 		return 0;	/* unreadable anyway; a reload names it */
-	for (i = 0; i < sb.ndirs; i++)
-		if (strcmp(sb.dirs[i], grant) == 0)
-			return 0;
+	if (listed(sb.dirs, sb.ndirs, grant))
+		return 0;
 	if (sb.ndirs == MAX_DIRS) {
 		errno = E2BIG;
 		return -1;
@@ -213,25 +223,9 @@ static int
 known_dir(const char *path)
 {
 	char	 grant[PATH_MAX];
-	size_t	 i;
 
-	if (grant_for(path, grant, sizeof grant) == -1)
-		return 0;
-	for (i = 0; i < sb.ndirs; i++)
-		if (strcmp(sb.dirs[i], grant) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-known_spool(const char *spool)
-{
-	size_t	 i;
-
-	for (i = 0; i < sb.nspools; i++)
-		if (strcmp(sb.spools[i], spool) == 0)
-			return 1;
-	return 0;
+	return grant_for(path, grant, sizeof grant) == 0 &&
+	    listed(sb.dirs, sb.ndirs, grant);
 }
 
 /* What cfg needs: its directories, its spool (made now if it is not
@@ -250,7 +244,7 @@ remember(const struct hs_config *cfg)
 	for (i = 0; i < cfg->nwatch; i++)
 		if (remember_dir(cfg->watch[i].path) == -1)
 			return -1;
-	if (known_spool(cfg->spool_dir))
+	if (listed(sb.spools, sb.nspools, cfg->spool_dir))
 		return 0;
 	if (sb.nspools == HS_SANDBOX_MAX_CONFIGS) {
 		errno = E2BIG;
@@ -700,24 +694,11 @@ decided:
 		hs_log_msg("sandbox", why);
 		return -1;
 	}
-	log_state(cfg->sandbox == HS_SANDBOX_REQUIRED ? "required" : "auto",
-	    fs_why, sc_why, per_request);
+	log_state(hs_sandbox_modes[cfg->sandbox], fs_why, sc_why, per_request);
 done:
 #ifdef HS_SANDBOX_TEST_HOOK
 	test_hook();
 #endif
-	return 0;
-}
-
-/* Whether cfg is one this process was confined for (by its path). */
-static int
-known_config(const char *path)
-{
-	size_t	 i;
-
-	for (i = 0; i < sb.nconfigs; i++)
-		if (strcmp(sb.configs[i], path) == 0)
-			return 1;
 	return 0;
 }
 
@@ -733,7 +714,7 @@ uncovered(const struct hs_config *cfg, char *why, size_t len)
 	}
 	if (!sb.landlock)
 		return 0;
-	if (!known_spool(cfg->spool_dir)) {
+	if (!listed(sb.spools, sb.nspools, cfg->spool_dir)) {
 		snprintf(why, len, "spool_dir %s is not one this process may "
 		    "write (%s%s)", cfg->spool_dir, sb.spools[0],
 		    sb.nspools > 1 ? ", ..." : "");
@@ -769,9 +750,15 @@ hs_sandbox_hint(const char *path, char *why, size_t len)
 	size_t	 n = strlen(why);
 
 	/* a process meant to serve several configs: they must be named */
-	if (sb.entered && !known_config(path) && n < len)
+	if (sb.entered && !listed(sb.configs, sb.nconfigs, path) && n < len)
 		snprintf(why + n, len - n, "; a process serving several "
 		    "configs needs the others in HOOKSPOOL_SANDBOX_ALSO");
+}
+
+int
+hs_sandbox_entered(void)
+{
+	return sb.entered;
 }
 
 int

@@ -122,6 +122,8 @@ struct hs_watch {
 #define HS_SANDBOX_AUTO		0	/* confined where the kernel can */
 #define HS_SANDBOX_OFF		1
 #define HS_SANDBOX_REQUIRED	2	/* refuse to serve unconfined */
+/* the config's words for them, by value */
+extern const char *const hs_sandbox_modes[3];
 
 struct hs_config {
 	char		*path;
@@ -133,6 +135,9 @@ struct hs_config {
 	long		 body_timeout_seconds;	/* total, per request */
 	int		 durable;
 	int		 sandbox;	/* HS_SANDBOX_* */
+	/* this load, unique in the process: what was checked against it
+	 * (the sandbox) need not be checked again until a reload */
+	unsigned long	 generation;
 	long long	 verify_now;	/* 0: wall clock */
 	struct hs_retry	 retry;
 	struct hs_endpoint *endpoints;

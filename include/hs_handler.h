@@ -19,7 +19,10 @@ struct hs_handler {
 	 * confines the process (hs_sandbox.h); the unit tests and fuzzers
 	 * leave it 0 */
 	int		 confine;	/* HS_CONFINE_* */
-	int		 entered;	/* hs_sandbox_enter() was called */
+	/* configs (by generation) the sandbox was found to cover: checked
+	 * once per load, not per request */
+	unsigned long	 covered[HS_CONFIG_CACHE_MAX];
+	size_t		 ncovered;
 	/* set by a request: serve no more after it, exit with exit_status
 	 * (a config this process's sandbox cannot serve; a required sandbox
 	 * the kernel lacks) */

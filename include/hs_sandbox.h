@@ -49,6 +49,9 @@ int	hs_sandbox_covers(const struct hs_config *cfg, char *why, size_t len);
  */
 void	hs_sandbox_hint(const char *path, char *why, size_t len);
 
+/* Nonzero once hs_sandbox_enter() was called (whatever it achieved). */
+int	hs_sandbox_entered(void);
+
 /* Nonzero once hs_sandbox_enter() confined the process (either part). */
 int	hs_sandbox_active(void);
 

@@ -731,20 +731,13 @@ probe_sandbox(struct sandbox_probe *p)
 	p->shortfall = !p->abi ? p->fs_why : !p->seccomp ? p->sc_why : NULL;
 }
 
-static const char *
-sandbox_mode(const struct hs_config *cfg)
-{
-	return cfg->sandbox == HS_SANDBOX_OFF ? "off" :
-	    cfg->sandbox == HS_SANDBOX_REQUIRED ? "required" : "auto";
-}
-
 static json_object *
 sandbox_json(const struct hs_config *cfg, const struct sandbox_probe *p)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "mode",
-	    json_object_new_string(sandbox_mode(cfg)));
+	    json_object_new_string(hs_sandbox_modes[cfg->sandbox]));
 	json_object_object_add(o, "landlock_abi", json_object_new_int(p->abi));
 	json_object_object_add(o, "seccomp",
 	    json_object_new_boolean(p->seccomp));
@@ -756,7 +749,7 @@ sandbox_json(const struct hs_config *cfg, const struct sandbox_probe *p)
 static void
 print_sandbox(const struct hs_config *cfg, const struct sandbox_probe *p)
 {
-	printf("sandbox:     %s; this host: ", sandbox_mode(cfg));
+	printf("sandbox:     %s; this host: ", hs_sandbox_modes[cfg->sandbox]);
 	if (p->abi)
 		printf("Landlock ABI %d", p->abi);
 	else
