@@ -80,6 +80,7 @@ hs_handler_init(struct hs_handler *h)
 void
 hs_handler_free(struct hs_handler *h)
 {
+	hs_counters_close(&h->counters);
 	hs_config_cache_free(&h->configs);
 }
 
@@ -782,6 +783,17 @@ out:
 		r.ep->provider->reply(r.ep, &r.req, &r.ans);
 	hs_response_send(io, &r.ans);
 	end = hs_clock_now();
+	/* after the answer: counting never delays or fails it. A name the
+	 * config does not know counts as "(unknown)", never as itself */
+	if (r.cfg) {
+		const struct hs_endpoint *known = hs_config_endpoint(r.cfg,
+		    r.req.endpoint);
+
+		hs_counters_count(&h->counters, r.cfg->spool_dir,
+		    known ? known->name : NULL, r.ans.status, r.ans.state,
+		    r.ans.error, (uint64_t)end.tv_sec * 1000000 +
+		    (uint64_t)end.tv_nsec / 1000);
+	}
 	hs_log_request(&(struct hs_log_line){
 	    .endpoint = r.req.endpoint,
 	    .event = r.ev.name[0] ? r.ev.name : NULL,

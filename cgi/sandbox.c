@@ -436,7 +436,7 @@ static const char *const allowed[] = {
 	"access", "faccessat", "faccessat2", "readlink", "readlinkat",
 	"getdents64", "getcwd", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir",
 	"rename", "renameat", "renameat2", "link", "linkat", "fchmod",
-	"fsync", "fdatasync", "flock", "ftruncate", "umask",
+	"fsync", "fdatasync", "flock", "ftruncate", "fallocate", "umask",
 	/* malloc; mmap and mprotect only without PROT_EXEC (below) */
 	"brk", "munmap", "mremap", "madvise", "futex",
 	/* ids, time, randomness */

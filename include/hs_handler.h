@@ -8,11 +8,13 @@
 
 #include "hs_config.h"
 #include "hs_config_cache.h"
+#include "hs_counters.h"
 #include "hs_request.h"
 
 /* Per-process state: the configs served, each reloaded when it changes. */
 struct hs_handler {
 	struct hs_config_cache configs;
+	struct hs_counters counters;	/* the spool's .counters, mapped */
 	char		 path[4096];	/* the last request's config, for logs */
 	char		 err[512];
 	/* fcgi_main.c sets confine: the first request's config, once loaded,

@@ -142,7 +142,8 @@ body() {
 	esac
 }
 
-snapshot() { find "$SPOOL" -mindepth 1 | sort; }
+# the counters file (.counters) counts refusals too: not an event
+snapshot() { find "$SPOOL" -mindepth 1 -not -path "$SPOOL/.counters" | sort; }
 
 # Paths a delivery into queue $1 may add besides the event file itself.
 allowed() {

@@ -28,7 +28,7 @@ cgi() {
 }
 status() { head -n1 "$T/out" | tr -d '\r'; }
 answer() { sed -n '/^\r$/,$p' "$T/out" | tail -n +2; }
-nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
+nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' -not -name .counters 2>/dev/null | wc -l; }
 
 # --- Circularo: the "done when" ------------------------------------
 B='{"documentId":"aB3dEfGh12","event":"documentCompleted","actor":"mary.griffin@circularo.com","timestamp":"2024-06-01T13:10:10.500Z"}'

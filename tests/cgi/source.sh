@@ -62,7 +62,7 @@ cgi() {
 }
 status() { head -n1 "$T/out" | tr -d '\r'; }
 answer() { sed -n '/^\r$/,$p' "$T/out" | tail -n +2; }
-nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
+nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' -not -name .counters 2>/dev/null | wc -l; }
 refused() { # NAME: 403, the fixed text, nothing stored
 	check "$1: 403" "$(status) $(answer | jq -r .error)" \
 	    "Status: 403 Forbidden source address not allowed"

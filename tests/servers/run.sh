@@ -45,7 +45,7 @@ post() {
 	ANSWER=$(cat "$W/answer")
 }
 field() { printf '%s' "$ANSWER" | jq -r "$1" 2>/dev/null; }
-spooled() { find "$W/spool" -type f -not -path '*/.dedup/*' 2>/dev/null | wc -l; }
+spooled() { find "$W/spool" -type f -not -path '*/.dedup/*' -not -name .counters 2>/dev/null | wc -l; }
 
 battery() {
 	local kind=$1 n before now id f big accepted
@@ -267,7 +267,7 @@ battery() {
 	n=$(find "$W"/spool/*/tmp -type f | wc -l)
 	check "$kind: tmp/ empty" "$n" "0"
 	check "$kind: every spool file is valid JSON" \
-	    "$(find "$W/spool" -type f -not -path '*/.dedup/*' -exec jq -e .id {} + >/dev/null 2>&1 && echo yes)" "yes"
+	    "$(find "$W/spool" -type f -not -path '*/.dedup/*' -not -name .counters -exec jq -e .id {} + >/dev/null 2>&1 && echo yes)" "yes"
 	# the receiver's stderr: Apache's error log; lighttpd's and spawn-fcgi's stderr
 	check "$kind: one request log line per accepted request" \
 	    "$(cat "$W"/*/*.log "$W"/*/logs/*.log 2>/dev/null | grep -c 'hookspool\[[0-9]*\]: status=200 outcome="accepted" endpoint="circularo"')" "$accepted"
