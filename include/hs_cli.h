@@ -15,6 +15,7 @@ int	hs_cmd_sign(const char *config, int argc, char **argv);
 int	hs_cmd_ls(const char *config, int argc, char **argv);
 int	hs_cmd_show(const char *config, int argc, char **argv);
 int	hs_cmd_stats(const char *config, int argc, char **argv);
+int	hs_cmd_report(const char *config, int argc, char **argv);
 int	hs_cmd_run(const char *config, int argc, char **argv);
 int	hs_cmd_retry(const char *config, int argc, char **argv);
 int	hs_cmd_purge(const char *config, int argc, char **argv);

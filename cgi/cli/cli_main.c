@@ -20,7 +20,8 @@ static const struct command commands[] = {
 	{ "ls", hs_cmd_ls, "ls [QUEUE] [--state new|deferred|cur|done|failed|"
 	    "pending|held|rejected] [--json]" },
 	{ "show", hs_cmd_show, "show ID [--json]" },
-	{ "stats", hs_cmd_stats, "stats [--json]" },
+	{ "stats", hs_cmd_stats, "stats [--json | --prometheus]" },
+	{ "report", hs_cmd_report, "report --html FILE" },
 	{ "run", hs_cmd_run, "run QUEUE [--max N] [--for SECONDS] "
 	    "[--timeout SECONDS] [--verified-only|--unverified-only|--any] "
 	    "[-v] -- CMD [ARGS...]" },
