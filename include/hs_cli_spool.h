@@ -157,4 +157,14 @@ int	hs_cli_event_loadat(int dirfd, const char *name,
  */
 const char *hs_cli_event_scope(const struct hs_envelope_file *ev);
 
+/* An entry of a state directory that is not a regular file (err: ELOOP
+ * for a symlink, EMEDIUMTYPE otherwise): never read, never followed, said
+ * on stderr as "hookspool: CMD: PATH: why". */
+void	hs_cli_not_an_event(const struct hs_config *cfg, const char *cmd,
+	    const char *queue, const char *state, const char *id, int err);
+/* A queue's directory, and its meta/ in *mfd (-1: none). -2: the queue
+ * has no directory yet; -1: refused (said on stderr). */
+int	hs_cli_open_queue(const struct hs_config *cfg, const char *cmd,
+	    const char *queue, int *mfd);
+
 #endif

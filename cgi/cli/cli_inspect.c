@@ -1,5 +1,5 @@
 /*
- * cli_inspect.c - `hookspool ls`, `show` and `stats`: read-only views of
+ * cli_inspect.c - `hookspool ls` and `show`: read-only views of
  * the spool. They never take locks and never move anything, so they are
  * safe to run next to the receiver and any number of runners.
  */
@@ -92,19 +92,6 @@ row_text(const struct row *w)
 	printf(" %5s %2lld %s\n", age, w->attempts, next);
 }
 
-/* An entry of a state directory that is not a regular file: never read,
- * never followed, always reported. */
-static void
-not_an_event(const struct hs_config *cfg, const char *cmd, const char *queue,
-    const char *state, const char *id, int err)
-{
-	char	 path[PATH_MAX];
-
-	hs_cli_path(path, sizeof path, cfg, queue, state, id);
-	fprintf(stderr, "hookspool: %s: %s: %s\n", cmd, path,
-	    hs_cli_file_error(err));
-}
-
 static int
 ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
     const char *state, const char *want, json_object *arr)
@@ -135,7 +122,7 @@ ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
 		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
 			continue;	/* moved on meanwhile */
 		if (!S_ISREG(st.st_mode)) {
-			not_an_event(cfg, "ls", queue, state, l.v[i],
+			hs_cli_not_an_event(cfg, "ls", queue, state, l.v[i],
 			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
 			rc = -1;
 			continue;
@@ -163,29 +150,6 @@ ls_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
 	hs_cli_names_free(&l);
 	close(sfd);
 	return rc;
-}
-
-/* A queue's directory and its meta/ (-1 there: no meta to show). */
-static int
-open_queue(const struct hs_config *cfg, const char *cmd, const char *queue,
-    int *mfd)
-{
-	int	 qfd;
-
-	*mfd = -1;
-	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1) {
-		if (errno == ENOENT)
-			return -2;
-		hs_cli_warn(cmd);
-		return -1;
-	}
-	if ((*mfd = hs_cli_subdir(cfg, qfd, queue, HS_STATE_META, 0)) == -1 &&
-	    errno != ENOENT) {
-		hs_cli_warn(cmd);
-		close(qfd);
-		return -1;
-	}
-	return qfd;
 }
 
 int
@@ -226,7 +190,7 @@ hs_cmd_ls(const char *config, int argc, char **argv)
 	for (q = 0; q < (queue ? 1 : queues.n); q++) {
 		const char *qn = queue ? queue : queues.v[q];
 
-		if ((qfd = open_queue(&cfg, "ls", qn, &mfd)) < 0) {
+		if ((qfd = hs_cli_open_queue(&cfg, "ls", qn, &mfd)) < 0) {
 			if (qfd == -1)
 				rc = 1;
 			continue;
@@ -415,142 +379,4 @@ hs_cmd_show(const char *config, int argc, char **argv)
 	return rc;
 usage:
 	return hs_cli_usage("show");
-}
-
-struct tally {
-	long long	 count, oldest, deferred;
-};
-
-/* Counts one state directory; what is not a regular file is reported. */
-static int
-stats_state(const struct hs_config *cfg, int qfd, int mfd, const char *queue,
-    const char *state, struct tally *t)
-{
-	struct hs_cli_names l;
-	struct stat st;
-	long long now = (long long)time(NULL), age;
-	size_t	 i;
-	int	 sfd, rc = 0;
-
-	t->count = t->deferred = 0;
-	t->oldest = -1;
-	if (qfd == -1)
-		return 0;	/* a routed queue nothing was delivered to */
-	if ((sfd = hs_cli_subdir(cfg, qfd, queue, state, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		hs_cli_warn("stats");
-		return -1;
-	}
-	if (hs_cli_list_at(sfd, &l) == -1) {
-		fprintf(stderr, "hookspool: stats: %s/%s/%s: %s\n",
-		    cfg->spool_dir, queue, state, strerror(errno));
-		close(sfd);
-		return -1;
-	}
-	for (i = 0; i < l.n; i++) {
-		if (fstatat(sfd, l.v[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (!S_ISREG(st.st_mode)) {
-			not_an_event(cfg, "stats", queue, state, l.v[i],
-			    S_ISLNK(st.st_mode) ? ELOOP : EMEDIUMTYPE);
-			rc = -1;
-			continue;
-		}
-		t->count++;
-		age = now - hs_cli_id_time(l.v[i], &st);
-		if (age > t->oldest)
-			t->oldest = age;
-		if (strcmp(state, HS_STATE_NEW) == 0) {
-			json_object *m = mfd == -1 ? NULL :
-			    hs_cli_meta_loadat(mfd, l.v[i]);
-
-			if (hs_cli_next_attempt(&st, m) > now)
-				t->deferred++;
-			json_object_put(m);
-		}
-	}
-	hs_cli_names_free(&l);
-	close(sfd);
-	return rc;
-}
-
-int
-hs_cmd_stats(const char *config, int argc, char **argv)
-{
-	struct hs_config cfg;
-	struct hs_cli_names queues;
-	struct tally t;
-	json_object *root = NULL;
-	char	 age[32];
-	size_t	 q, s;
-	int	 json = 0, rc = 0, qfd, mfd;
-
-	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		json = 1;
-	else if (argc != 1)
-		return hs_cli_usage("stats");
-	if (hs_cli_load_config(config, &cfg) == -1)
-		return 2;
-	if (hs_cli_queues(&cfg, &queues) == -1) {
-		hs_cli_warn("stats");
-		hs_config_free(&cfg);
-		return 1;
-	}
-	if (json)
-		root = json_object_new_object();
-	else
-		printf("%-16s %-9s %7s %8s %s\n", "QUEUE", "STATE", "COUNT",
-		    "OLDEST", "");
-	for (q = 0; q < queues.n; q++) {
-		json_object *qo;
-
-		if ((qfd = open_queue(&cfg, "stats", queues.v[q], &mfd)) == -1) {
-			rc = 1;
-			continue;	/* refused: no numbers to give */
-		}
-		if (qfd == -2)
-			qfd = -1;
-		qo = json ? json_object_new_object() : NULL;
-		for (s = 0; hs_cli_states[s]; s++) {
-			const char *state = hs_cli_states[s];
-			json_object *so;
-
-			if (stats_state(&cfg, qfd, mfd, queues.v[q], state,
-			    &t) == -1)
-				rc = 1;
-			if (qo) {
-				so = json_object_new_object();
-				json_object_object_add(so, "count",
-				    json_object_new_int64(t.count));
-				json_object_object_add(so, "oldest_age_seconds",
-				    t.count ? json_object_new_int64(t.oldest < 0 ?
-				    0 : t.oldest) : NULL);
-				if (strcmp(state, HS_STATE_NEW) == 0)
-					json_object_object_add(so, "deferred",
-					    json_object_new_int64(t.deferred));
-				json_object_object_add(qo, state, so);
-			} else if (t.count) {
-				hs_cli_fmt_age(t.oldest, age, sizeof age);
-				printf("%-16s %-9s %7lld %8s", queues.v[q], state,
-				    t.count, age);
-				if (t.deferred)
-					printf(" (%lld deferred)", t.deferred);
-				printf("\n");
-			}
-		}
-		if (qo)
-			json_object_object_add(root, queues.v[q], qo);
-		if (mfd != -1)
-			close(mfd);
-		if (qfd != -1)
-			close(qfd);
-	}
-	if (root) {
-		hs_cli_print_json(root);
-		json_object_put(root);
-	}
-	hs_cli_names_free(&queues);
-	hs_config_free(&cfg);
-	return rc;
 }

@@ -853,3 +853,38 @@ hs_cli_event_load(const char *path, struct hs_envelope_file *ev)
 	return rc;
 }
 
+/* An entry of a state directory that is not a regular file: never read,
+ * never followed, always reported. */
+void
+hs_cli_not_an_event(const struct hs_config *cfg, const char *cmd,
+    const char *queue, const char *state, const char *id, int err)
+{
+	char	 path[PATH_MAX];
+
+	hs_cli_path(path, sizeof path, cfg, queue, state, id);
+	fprintf(stderr, "hookspool: %s: %s: %s\n", cmd, path,
+	    hs_cli_file_error(err));
+}
+
+/* A queue's directory and its meta/ (-1 there: no meta to show). */
+int
+hs_cli_open_queue(const struct hs_config *cfg, const char *cmd,
+    const char *queue, int *mfd)
+{
+	int	 qfd;
+
+	*mfd = -1;
+	if ((qfd = hs_cli_dir(cfg, queue, NULL, 0)) == -1) {
+		if (errno == ENOENT)
+			return -2;
+		hs_cli_warn(cmd);
+		return -1;
+	}
+	if ((*mfd = hs_cli_subdir(cfg, qfd, queue, HS_STATE_META, 0)) == -1 &&
+	    errno != ENOENT) {
+		hs_cli_warn(cmd);
+		close(qfd);
+		return -1;
+	}
+	return qfd;
+}

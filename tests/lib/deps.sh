@@ -5,7 +5,7 @@
 set -eu
 BUILD_PKGS="gcc make pkg-config libfcgi-dev libssl-dev libjson-c-dev libcurl4-openssl-dev libseccomp-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd curl jq openssl"
-CHECK_PKGS="$RUN_PKGS man-db apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm debhelper dpkg-dev lintian"
+CHECK_PKGS="$RUN_PKGS man-db apache2 libapache2-mod-fcgid spawn-fcgi libfcgi-bin nginx-light caddy fcgiwrap systemd clang llvm libclang-rt-14-dev valgrind python3 iproute2 util-linux procps strace nodejs npm debhelper dpkg-dev lintian chromium fonts-dejavu-core prometheus"
 BENCH_PKGS="$RUN_PKGS wrk hyperfine gnuplot-nox nodejs npm procps util-linux"
 COVERAGE_PKGS="$CHECK_PKGS gcovr"
 DEB_PKGS="$BUILD_PKGS debhelper dpkg-dev"
