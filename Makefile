@@ -96,7 +96,7 @@ DEPFLAGS = -MMD -MP
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install uninstall asan \
 	run deb check-deb bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
-	check-fuzz-regress check-sandbox
+	check-fuzz-regress check-sandbox check-stats
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 
@@ -170,6 +170,11 @@ check-faults: all
 check-promise: all
 	bash tests/promise/run.sh $(BUILD)
 
+# The receiver's counters and `hookspool stats` (text, --json, --prometheus
+# checked by promtool).
+check-stats: all
+	bash tests/stats/run.sh $(BUILD)
+
 # The sandbox (cgi/sandbox.c): a receiver built with its test hook
 # (HS_SANDBOX_TEST=read|write|exec|socket tries each escape once confined;
 # never in the shipped binary) and a wrapper that runs a command as on a
@@ -231,6 +236,8 @@ check: deps-check
 	$(MAKE) --no-print-directory check-badinput || rc=1; \
 	$(MAKE) --no-print-directory check-faults || rc=1; \
 	$(MAKE) --no-print-directory check-promise || rc=1; \
+	$(MAKE) --no-print-directory check-stats || rc=1; \
+	$(MAKE) --no-print-directory check-report || rc=1; \
 	if [ "$(SANDBOX)" = on ]; then $(MAKE) --no-print-directory check-sandbox || rc=1; fi; \
 	$(MAKE) --no-print-directory check-inject || rc=1; \
 	$(MAKE) --no-print-directory check-powercut || rc=1; \

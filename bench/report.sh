@@ -595,6 +595,17 @@ bytes were checked against the old json-c output on 200,000 random inputs):
 - \`cgi/log.c\`, \`cgi/clock.c\`: the request log line without per-character \`printf\`,
   and RFC 3339 timestamps without \`snprintf\`.
 
+## The counters' cost
+
+The non-durable receiver with \`"counters": true\` (the default: two atomic
+adds into \`<spool>/.counters\` per answer) and \`false\`, 200 B bodies, 2
+FastCGI processes, runs alternating on and off (\`BENCH_ONLY=counters make
+bench\` runs only this):
+
+\`\`\`
+$(cat "$RES/counters.txt" 2>/dev/null || echo "not measured in this run")
+\`\`\`
+
 ## Raw results
 
 $raw

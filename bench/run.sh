@@ -25,6 +25,9 @@
 #   BENCH_YOUSIGN_PROCS [2]          FastCGI processes for them
 #   BENCH_YOUSIGN_SIZE  [1024]       their body size (bytes)
 #   BENCH_SKIP_REPORT  [0]           1: measure only, don't rewrite BENCHMARKS.md
+#   BENCH_COUNTERS_RUNS [6]          runs of each side of the counters on/off pair
+#   BENCH_ONLY         []            counters: only the counters on/off pair
+#                                    (bench/results/counters.txt), no report
 set -u
 BUILD=${1:-build}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -173,6 +176,8 @@ write_config() { # FILE SPOOL DURABLE DEDUP
 JSON
 }
 write_config "$W/nondurable.json" "$W/spool-nd" false false
+write_config "$W/nocounters.json" "$W/spool-nc" false false
+sed -i 's/"durable": false,/"durable": false, "counters": false,/' "$W/nocounters.json"
 write_config "$W/durable.json" "$W/spool-d" true false
 write_config "$W/durable-dedup.json" "$W/spool-d" true true
 export HS_MAX_BODY=$MAXB HS_WAIT_SECS=20
@@ -361,6 +366,53 @@ done
 echo "create_rate: $rate files/s (1 process, ${s0} B, no fsync, 1 s, measured before the run after waiting ${waited} s for it to reach 10000)" >> "$RES/machine.txt"
 
 EP=/webhooks/circularo
+
+# --- the counters' cost: the same non-durable receiver with "counters" on
+# and off (<spool>/.counters, two atomic adds per request), 200 B, 2
+# processes, ABAB runs; the ratio of the medians goes to counters.txt -------
+counters_pair() {
+	local runs=${BENCH_COUNTERS_RUNS:-6} i on=() off=() s
+	s=$(set -- $SIZES; echo "$1")
+	log "counters on vs off: $runs x ${SECS}s each, $s B, 2 procs"
+	start_lighttpd con "$BIN/nd/hookspool.fcgi" "$W/nondurable.json" 2 || die "lighttpd (counters on) did not start"
+	local u_on=$LT_URL$EP
+	start_lighttpd coff "$BIN/d/hookspool.fcgi" "$W/nocounters.json" 2 || die "lighttpd (counters off) did not start"
+	local u_off=$LT_URL$EP
+	warmup "$u_on"; warmup "$u_off"
+	for i in $(seq "$runs"); do
+		# alternate which goes first: a drift of the machine's speed
+		# during a pair then favours neither side
+		if [ $((i % 2)) = 1 ]; then
+			run_wrk "$u_on" "$s" "$SECS" 4; on+=("$WRK_RPS")
+			retire "$W/spool-nd"
+			run_wrk "$u_off" "$s" "$SECS" 4; off+=("$WRK_RPS")
+			retire "$W/spool-nc"
+		else
+			run_wrk "$u_off" "$s" "$SECS" 4; off+=("$WRK_RPS")
+			retire "$W/spool-nc"
+			run_wrk "$u_on" "$s" "$SECS" 4; on+=("$WRK_RPS")
+			retire "$W/spool-nd"
+		fi
+		log "counters pair $i: on ${on[-1]} req/s, off ${off[-1]} req/s"
+	done
+	hs_stop_server
+	rm -rf "$W"/lt-con "$W"/lt-coff
+	median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+	local mon moff
+	mon=$(median "${on[@]}"); moff=$(median "${off[@]}")
+	{
+		echo "counters on:  ${on[*]} req/s (median $mon)"
+		echo "counters off: ${off[*]} req/s (median $moff)"
+		awk -v a="$mon" -v b="$moff" 'BEGIN { printf "on/off: %.4f (cost %.2f%%)\n", a / b, (1 - a / b) * 100 }'
+	} > "$RES/counters.txt"
+	log "$(tail -n 1 "$RES/counters.txt")"
+}
+if [ "${BENCH_ONLY:-}" = counters ]; then
+	counters_pair
+	cat "$RES/counters.txt"
+	exit 0
+fi
+
 for procs in $PROCS_LIST; do
 	start_lighttpd floor "$BIN/floor" "$W/nondurable.json" "$procs" || die "lighttpd (floor) did not start"
 	U_FLOOR=$LT_URL$EP
@@ -393,6 +445,8 @@ for procs in $PROCS_LIST; do
 	hs_stop_server
 	rm -rf "$W"/lt-*
 done
+
+counters_pair
 
 # --- durable with deduplication on: 200k distinct signed bodies ------------------
 DP=2

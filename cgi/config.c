@@ -824,6 +824,9 @@ load_root(struct ctx *c, json_object *root, struct hs_config *cfg)
 		} else if (strcmp(key, "durable") == 0) {
 			if (get_bool(c, key, val, &cfg->durable) == -1)
 				return -1;
+		} else if (strcmp(key, "counters") == 0) {
+			if (get_bool(c, key, val, &cfg->counters) == -1)
+				return -1;
 		} else if (strcmp(key, "verify_now") == 0) {
 			if (get_long(c, key, val, 1, LONG_MAX, &n) == -1)
 				return -1;
@@ -880,6 +883,7 @@ hs_config_load(const char *path, struct hs_config *cfg, char *err,
 	cfg->max_body_bytes = HS_DEFAULT_BODY_MAX;
 	cfg->body_timeout_seconds = HS_DEFAULT_BODY_TIMEOUT;
 	cfg->durable = 1;
+	cfg->counters = 1;
 	cfg->retry = (struct hs_retry){ 5, 60, 3600, 900, 300, 7 * 86400 };
 	if ((cfg->path = strdup(path)) == NULL)
 		goto oom;

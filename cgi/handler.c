@@ -785,7 +785,7 @@ out:
 	end = hs_clock_now();
 	/* after the answer: counting never delays or fails it. A name the
 	 * config does not know counts as "(unknown)", never as itself */
-	if (r.cfg) {
+	if (r.cfg && r.cfg->counters) {
 		const struct hs_endpoint *known = hs_config_endpoint(r.cfg,
 		    r.req.endpoint);
 

@@ -134,6 +134,7 @@ struct hs_config {
 	size_t		 max_body_bytes;
 	long		 body_timeout_seconds;	/* total, per request */
 	int		 durable;
+	int		 counters;	/* count answers into <spool>/.counters */
 	int		 sandbox;	/* HS_SANDBOX_* */
 	/* this load, unique in the process: what was checked against it
 	 * (the sandbox) need not be checked again until a reload */
