@@ -142,4 +142,11 @@ else
 	} || echo "skip immutable: chattr not supported here"
 fi
 
+# "counters": false: nothing made, nothing counted
+sed 's/"max_body_bytes": 4096,/"max_body_bytes": 4096, "counters": false,/' "$CFG" >"$T/off.json"
+rm -f "$SPOOL/.counters"
+check "counters off: the request is served" "$(CFG=$T/off.json post_good 14)" 200
+check "counters off: no counters file" "$(test -e "$SPOOL/.counters"; echo $?)" 1
+check "counters: a string is a config error" "$(sed 's/"counters": false/"counters": "no"/' "$T/off.json" >"$T/bad.json"; timeout 20 "$HS" -c "$T/bad.json" check-config >/dev/null 2>&1; echo $?)" 1
+
 hs_summary stats
