@@ -98,6 +98,9 @@ check "prometheus: no requested name" "$(grep -c nosuch "$T/m.prom")" 0
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$T/m.prom" >"$T/promtool.out" 2>&1; rc=$?
 	check "promtool check metrics: clean" "$rc $(cat "$T/promtool.out")" "0 "
+	EX=$(dirname "$0")/../../examples/prometheus
+	check "promtool check rules: the README's alert rules" "$(promtool check rules "$EX/hookspool.rules.yml" >/dev/null 2>&1; echo $?)" 0
+	check "promtool test rules: each alert fires on its pattern, not on healthy traffic" "$(cd "$EX" && promtool test rules hookspool.rules.test.yml >"$T/rules.out" 2>&1; echo $?) $(grep -c FAILED "$T/rules.out")" "0 0"
 elif [ "${CI:-}" = true ]; then
 	bad "promtool missing (Debian package prometheus)"
 else
