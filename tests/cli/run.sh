@@ -103,7 +103,7 @@ check "show of an unknown id exits 1" "$(hs show 1.nosuch 2>/dev/null; echo $?)"
 
 # --help on every command: its usage on stdout, exit 0; a usage error
 # prints the same usage on stderr and exits 2
-for c in ls show stats run retry purge verify check-config sign; do
+for c in ls show stats report run retry purge verify check-config sign; do
 	out=$("$HS" "$c" --help 2>"$T/help.err"); rc=$?
 	check "$c --help exits 0" "$rc" 0
 	holds "$c --help prints its usage on stdout" \

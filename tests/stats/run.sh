@@ -28,7 +28,11 @@ cat >"$CFG" <<EOF
     "circ": { "provider": "circularo", "secrets": ["$SECRET"],
               "routes": { "*": "docs" } },
     "idle": { "provider": "circularo", "secrets": ["$SECRET"],
-              "routes": { "*": "docs" } }
+              "routes": { "*": "docs" } },
+    "strict": { "provider": "circularo", "secrets": ["$SECRET"],
+                "allow_from": ["10.0.0.0/8"], "routes": { "*": "docs" } },
+    "broken": { "provider": "circularo", "secrets": ["$SECRET"],
+                "routes": { "*": "brokenq" } }
   }
 }
 EOF
@@ -59,28 +63,40 @@ big=$(head -c 5000 /dev/zero | tr '\0' a)
 check "body too large" "$(cgi circ "{\"a\":\"$big\"}")" 413
 check "GET: 405" "$(env -i REQUEST_METHOD=GET PATH_INFO=/circ HOOKSPOOL_CONFIG="$CFG" "$FCGI" 2>>"$T/fcgi.log" </dev/null | head -n1 | cut -c9-11)" 405
 
+# the other refusals, each with its hint
+check "403: outside allow_from" "$(cgi strict '{}' REMOTE_ADDR=127.0.0.1)" 403
+b=$(body s1)
+check "415: text/plain" "$(printf %s "$b" | env -i REQUEST_METHOD=POST PATH_INFO=/circ CONTENT_LENGTH=${#b} CONTENT_TYPE=text/plain HOOKSPOOL_CONFIG="$CFG" HTTP_X_CIRCULARO_SIGNATURE="$(sig "$b" "$SECRET")" "$FCGI" 2>>"$T/fcgi.log" | head -n1 | cut -c9-11)" 415
+mkdir -p "$SPOOL"; ln -s /tmp "$SPOOL/brokenq"
+b=$(body b1)
+check "503: a symlinked queue" "$(cgi broken "$b" HTTP_X_CIRCULARO_SIGNATURE="$(sig "$b" "$SECRET")")" 503
+rm "$SPOOL/brokenq"
+
 st=$(stat -c '%a %s' "$SPOOL/.counters")
 check "the counters file: mode 0660, its documented size" "$st" "660 $(( 64 + 64 * $(jq -n '8+64+16*8+24*16*8+8+64') ))"
 check "no temporary left beside it" "$(find "$SPOOL" -maxdepth 1 -name '.counters.*' | wc -l)" 0
 check "the sandboxed receiver made and mapped it (no seccomp kill)" "$(grep -c 'refused by seccomp' "$T/fcgi.log")" 0
 
 # ---------------------------------------------------------------- --json
-check "json: circ last hour" "$(jstats '.[".receiver"].endpoints.circ.last_hour | [.accepted,.duplicate,."401",."413",."405"]')" "[3,1,2,1,1]"
+check "json: circ last hour" "$(jstats '.[".receiver"].endpoints.circ.last_hour | [.accepted,.duplicate,."401",."413",."405",."415"]')" "[3,1,2,1,1,1]"
 check "json: circ last day = totals" "$(jstats '.[".receiver"].endpoints.circ | [.last_day.accepted, .total.accepted, .total."401"]')" "[3,3,2]"
 check "json: the unknown endpoint counts as (unknown)" "$(jstats '.[".receiver"].endpoints."(unknown)".last_hour."404"')" 1
 check "json: idle is shown, zeros" "$(jstats '.[".receiver"].endpoints.idle | [.configured, .total.accepted, .last_refusal]')" "[true,0,null]"
-check "json: last refusal of circ" "$(jstats '.[".receiver"].endpoints.circ.last_refusal.status')" 405
+check "json: last refusal of circ" "$(jstats '.[".receiver"].endpoints.circ.last_refusal | [.status, .reason]')" '[415,"Content-Type must be application/json"]'
 check "json: circ hint: secret rotated" "$(jstats '.[".receiver"].endpoints.circ.hints | map(select(test("was the secret rotated"))) | length')" 1
 check "json: circ hint: raise max_body_bytes" "$(jstats '.[".receiver"].endpoints.circ.hints | map(select(test("raise max_body_bytes"))) | length')" 1
 check "json: (unknown) hint: check the URL" "$(jstats '.[".receiver"].endpoints."(unknown)".hints | length')" 1
-check "json: the queues as before" "$(jstats '.docs.new.count')" 3
+check "json: strict 403 hint" "$(jstats '.[".receiver"].endpoints.strict.hints | map(select(test("^403: .*allow_from"))) | length')" 1
+check "json: circ 415 hint" "$(jstats '.[".receiver"].endpoints.circ.hints | map(select(test("^415: "))) | length')" 1
+check "json: broken 503 hint" "$(jstats '.[".receiver"].endpoints.broken.hints | map(select(test("spool not writable / disk full"))) | length')" 1
+check "json: queues as before" "$(jstats '.docs.new.count')" 3
 check "json: no requested name anywhere" "$(hs stats --json | grep -c nosuch)" 0
 
 # ---------------------------------------------------------------- text
 hs stats >"$T/s1"; rc=$?
 check "stats: exit 0" "$rc" 0
-check "stats: circ's row" "$(awk '$1=="circ" {print $2, $3, $4, $5, $6}' "$T/s1")" "4 4 4 4 405"
-check "stats: refusals in words" "$(grep -c '^  refused in the last day: 401 x2, 405 x1, 413 x1$' "$T/s1")" 1
+check "stats: circ's row" "$(awk '$1=="circ" {print $2, $3, $4, $5, $6}' "$T/s1")" "4 5 4 5 415"
+check "stats: refusals in words" "$(grep -c '^  refused in the last day: 401 x2, 405 x1, 413 x1, 415 x1$' "$T/s1")" 1
 check "stats: hint in plain words" "$(grep -c '^  hint: 401 in the last hour after accepted events in the last day: signature mismatch: was the secret rotated?$' "$T/s1")" 1
 check "stats: no requested name" "$(grep -c nosuch "$T/s1")" 0
 
@@ -90,7 +106,7 @@ check "prometheus: exit 0" "$rc" 0
 check "prometheus: accepted" "$(grep -c '^hookspool_requests_total{endpoint="circ",outcome="accepted"} 3$' "$T/m.prom")" 1
 check "prometheus: 401" "$(grep -c '^hookspool_requests_total{endpoint="circ",outcome="401"} 2$' "$T/m.prom")" 1
 check "prometheus: (unknown) 404" "$(grep -c '^hookspool_requests_total{endpoint="(unknown)",outcome="404"} 1$' "$T/m.prom")" 1
-check "prometheus: every outcome of every endpoint" "$(grep -c '^hookspool_requests_total{' "$T/m.prom")" $((3 * 16))
+check "prometheus: every outcome of every endpoint" "$(grep -c '^hookspool_requests_total{' "$T/m.prom")" $((5 * 16))
 check "prometheus: events by queue and state" "$(grep -c '^hookspool_events{queue="docs",state="new"} 3$' "$T/m.prom")" 1
 check "prometheus: oldest age" "$(grep -c '^hookspool_oldest_event_age_seconds{queue="docs",state="new"} [0-9]*$' "$T/m.prom")" 1
 check "prometheus: no problems" "$(grep -c '^hookspool_spool_problems 0$' "$T/m.prom")" 1
