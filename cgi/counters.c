@@ -157,15 +157,42 @@ warn_once(struct hs_counters *c, const char *spool, const char *why)
 	hs_log_msg("counters", what);
 }
 
+/* Is the file at spool's .counters still the one mapped? One lstat. */
+static int
+still_mapped(const struct hs_counters *c)
+{
+	char	 path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", c->spool, HS_COUNTERS_FILE);
+	return lstat(path, &st) == 0 && st.st_ino == c->ino &&
+	    st.st_dev == c->dev;
+}
+
+/*
+ * The mapping for spool, made on first use. Every HS_COUNTERS_RECHECK
+ * seconds (not per request: no system call on the hot path) a mapped file
+ * is checked to still be the one at .counters, so a file deleted to reset
+ * the counts is made again and counted into by long-running processes too;
+ * a failure is retried no more often.
+ */
 static void *
 map_rw(struct hs_counters *c, const char *spool, uint64_t now_sec)
 {
+	struct stat st;
 	void	*map;
 	int	 fd;
 
-	if (c->map && c->spool && strcmp(c->spool, spool) == 0)
+	if (c->spool && strcmp(c->spool, spool) == 0 &&
+	    now_sec < c->checked + HS_COUNTERS_RECHECK)
 		return c->map;
+	if (c->map && strcmp(c->spool, spool) == 0) {
+		c->checked = now_sec;
+		if (still_mapped(c))
+			return c->map;
+	}
 	hs_counters_close(c);
+	c->checked = now_sec;
 	if ((c->spool = strdup(spool)) == NULL)
 		return NULL;
 	if ((fd = open_file(spool, O_RDWR, 1, now_sec)) == -1) {
@@ -173,8 +200,8 @@ map_rw(struct hs_counters *c, const char *spool, uint64_t now_sec)
 		    "this version (left alone)" : strerror(errno));
 		return NULL;
 	}
-	map = mmap(NULL, HS_COUNTERS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
+	map = fstat(fd, &st) == 0 ? mmap(NULL, HS_COUNTERS_SIZE, PROT_READ |
+	    PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
 	close(fd);
 	if (map == MAP_FAILED) {
 		warn_once(c, spool, strerror(errno));
@@ -187,6 +214,8 @@ map_rw(struct hs_counters *c, const char *spool, uint64_t now_sec)
 		return NULL;
 	}
 	c->map = map;
+	c->ino = st.st_ino;
+	c->dev = st.st_dev;
 	return map;
 }
 
@@ -280,6 +309,7 @@ hs_counters_close(struct hs_counters *c)
 	c->map = NULL;
 	c->spool = NULL;
 	c->last = 0;
+	c->checked = 0;
 }
 
 int

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define HS_COUNTERS_FILE	".counters"
 #define HS_COUNTERS_MAGIC	"HSCOUNT"	/* 8 bytes with its NUL */
@@ -88,11 +89,18 @@ struct hs_counters_slot {
 #define HS_COUNTERS_SIZE	(sizeof(struct hs_counters_header) + \
 	HS_COUNTERS_SLOTS * sizeof(struct hs_counters_slot))
 
+/* seconds between checks that the mapped file is still .counters */
+#define HS_COUNTERS_RECHECK	10
+
 struct hs_counters {
 	char		*spool;		/* the spool_dir it maps, or NULL */
 	void		*map;		/* NULL: not counting */
 	int		 warned;	/* logged once that it cannot count */
 	size_t		 last;		/* the slot of the last count */
+	uint64_t	 checked;	/* when the mapping (or its failure) was
+					 * last checked, Unix seconds */
+	dev_t		 dev;		/* the mapped file */
+	ino_t		 ino;
 };
 
 /* The outcome of an answer: its status, and for 2xx its state word. */

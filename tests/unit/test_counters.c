@@ -212,6 +212,36 @@ test_full_table(void)
 	hs_counters_close(&c);
 }
 
+/* a long-running process notices a deleted (reset) file within 10 s */
+static void
+test_reset(void)
+{
+	struct hs_counters c = { 0 };
+	const void *map;
+	const char *why;
+	struct stat st;
+
+	fresh();
+	hs_counters_count(&c, dir, "r", 202, "accepted", NULL, T0);
+	CHECK_INT(unlink(path(HS_COUNTERS_FILE)), 0, "reset by deleting");
+	hs_counters_count(&c, dir, "r", 202, "accepted", NULL, T0 + 1000000);
+	CHECK(stat(path(HS_COUNTERS_FILE), &st) == -1,
+	    "within the recheck interval: no system call, no new file");
+	hs_counters_count(&c, dir, "r", 202, "accepted", NULL,
+	    T0 + (HS_COUNTERS_RECHECK + 1) * 1000000ULL);
+	CHECK(hs_counters_open_ro(dir, &map, &why) == 0, "made again");
+	CHECK_INT(total(map, "r", HS_OUT_ACCEPTED), 1,
+	    "and counted into from zero");
+	hs_counters_unmap(map);
+	/* the same file still there: kept, not remapped */
+	hs_counters_count(&c, dir, "r", 202, "accepted", NULL,
+	    T0 + (3 * HS_COUNTERS_RECHECK) * 1000000ULL);
+	CHECK(hs_counters_open_ro(dir, &map, &why) == 0, "readable");
+	CHECK_INT(total(map, "r", HS_OUT_ACCEPTED), 2, "kept counting");
+	hs_counters_unmap(map);
+	hs_counters_close(&c);
+}
+
 static void
 write_file(const char *p, const void *data, size_t len)
 {
@@ -323,6 +353,7 @@ main(void)
 	test_concurrent();
 	test_hours();
 	test_full_table();
+	test_reset();
 	test_refused();
 	fresh();
 	rmdir(dir);
