@@ -180,7 +180,8 @@ check-stats: all
 # never in the shipped binary) and a wrapper that runs a command as on a
 # host whose kernel lacks Landlock or seccomp (tests/sandbox/deny.c).
 $(BUILD)/obj/sandbox_test.o: cgi/sandbox.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -DHS_SANDBOX_TEST_HOOK -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -DHS_SANDBOX_TEST_HOOK -c -o $@ $<
+-include $(BUILD)/obj/sandbox_test.d
 
 $(BUILD)/tests/hookspool-sandbox.fcgi: $(BUILD)/obj/fcgi_main.o \
     $(BUILD)/obj/sandbox_test.o $(BUILD)/libhookspool.a $(BUILD)/.link
