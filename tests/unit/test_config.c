@@ -69,6 +69,7 @@ main(void)
 	CHECK_INT(cfg.max_body_bytes, 1048576, "default max_body_bytes");
 	CHECK_INT(cfg.body_timeout_seconds, 10, "default body_timeout_seconds");
 	CHECK_INT(cfg.durable, 1, "durable by default");
+	CHECK_INT(cfg.counters, 1, "counters on by default");
 	CHECK_INT(cfg.sandbox, HS_SANDBOX_AUTO, "sandbox auto by default");
 	CHECK_INT(cfg.retry.max_attempts, 5, "default retry.max_attempts");
 	e = hs_config_endpoint(&cfg, "c");
@@ -101,6 +102,7 @@ main(void)
 	refused("{\"spool_dir\":\"/x\",\"body_timeout_seconds\":1.5,\"endpoints\":{}}",
 	    "body_timeout_seconds: must be an integer");
 	refused("{\"spool_dir\":\"/x\",\"durable\":\"yes\",\"endpoints\":{}}", "durable: must be true or false");
+	refused("{\"spool_dir\":\"/x\",\"counters\":1,\"endpoints\":{}}", "counters: must be true or false");
 	refused("{\"spool_dir\":\"/x\",\"sandbox\":\"maybe\",\"endpoints\":{}}",
 	    "sandbox: must be \"auto\", \"required\" or \"off\"");
 	refused("{\"spool_dir\":\"/x\",\"sandbox\":false,\"endpoints\":{}}",
