@@ -96,7 +96,7 @@ DEPFLAGS = -MMD -MP
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install uninstall asan \
 	run deb check-deb bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
-	check-fuzz-regress check-sandbox check-stats
+	check-fuzz-regress check-sandbox check-stats check-report
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 
@@ -174,6 +174,12 @@ check-promise: all
 # checked by promtool).
 check-stats: all
 	bash tests/stats/run.sh $(BUILD)
+
+# The status page (hookspool report --html) in headless Chromium, and
+# www/status/.htaccess behind a real Apache; the screenshot stays in
+# $(BUILD)/report/status.png.
+check-report: all
+	bash tests/report/run.sh $(BUILD)
 
 # The sandbox (cgi/sandbox.c): a receiver built with its test hook
 # (HS_SANDBOX_TEST=read|write|exec|socket tries each escape once confined;
