@@ -96,7 +96,7 @@ DEPFLAGS = -MMD -MP
 
 .PHONY: FORCE all clean check check-unit check-cgi check-cli check-servers check-senders install uninstall asan \
 	run deb check-deb bench fuzz check-badinput check-faults check-promise check-inject check-powercut coverage check-valgrind \
-	check-fuzz-regress check-sandbox check-stats check-report
+	check-fuzz-regress check-sandbox check-stats check-report screenshot
 
 all: $(BUILD)/hookspool.fcgi $(BUILD)/hookspool
 
@@ -180,6 +180,10 @@ check-stats: all
 # $(BUILD)/report/status.png.
 check-report: all
 	bash tests/report/run.sh $(BUILD)
+
+# The README's picture of the page: the check-report run's screenshot.
+screenshot: check-report
+	cp $(BUILD)/report/status.png examples/status-page.png
 
 # The sandbox (cgi/sandbox.c): a receiver built with its test hook
 # (HS_SANDBOX_TEST=read|write|exec|socket tries each escape once confined;
