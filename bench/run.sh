@@ -25,7 +25,8 @@
 #   BENCH_YOUSIGN_PROCS [2]          FastCGI processes for them
 #   BENCH_YOUSIGN_SIZE  [1024]       their body size (bytes)
 #   BENCH_SKIP_REPORT  [0]           1: measure only, don't rewrite BENCHMARKS.md
-#   BENCH_COUNTERS_RUNS [6]          runs of each side of the counters on/off pair
+#   BENCH_COUNTERS_RUNS [12]         counters on/off pairs
+#   BENCH_COUNTERS_SECONDS [3]       wrk duration of each side of a pair
 #   BENCH_ONLY         []            counters: only the counters on/off pair
 #                                    (bench/results/counters.txt), no report
 set -u
@@ -42,6 +43,12 @@ SIZES=${BENCH_SIZES:-200 16384 1048576}
 CPP=${BENCH_CONNS_PER_PROC:-2}
 SECRET=bench-Gh1!f5dFs0dA
 RES=$REPO/bench/results
+# BENCH_ONLY=counters measures in a scratch directory and keeps only
+# counters.txt: the last full run's results stay as they were
+if [ "${BENCH_ONLY:-}" = counters ]; then
+	RES_KEEP=$RES
+	RES=$(mktemp -d /tmp/hs-bench-results-XXXXXX)
+fi
 # The work directory (spools, fsync loop) is on the repository's file system,
 # like a real spool. Its parent has the ext4 "top directory" flag (chattr
 # +T), so each run's directory lands in a little-used block group rather
@@ -124,6 +131,9 @@ trap 'kill "$SAMPLER" 2>/dev/null; hs_stop_server' EXIT
 
 # --- build the helpers; snapshot the receiver --------------------------------
 HCFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes"
+# shellcheck disable=SC2046,SC2086
+cc $HCFLAGS -Iinclude -o "$BIN/counters" bench/counters.c "$BUILD_ABS/libhookspool.a" \
+	$(pkg-config --cflags --libs json-c libcrypto) || die "cannot build bench/counters.c"
 for p in floor fsync_loop mkbody; do
 	# shellcheck disable=SC2046,SC2086 # pkg-config output is word-split on purpose
 	cc $HCFLAGS -o "$BIN/$p" "bench/$p.c" $(pkg-config --cflags --libs fcgi libcrypto) ||
@@ -371,45 +381,56 @@ EP=/webhooks/circularo
 # and off (<spool>/.counters, two atomic adds per request), 200 B, 2
 # processes, ABAB runs; the ratio of the medians goes to counters.txt -------
 counters_pair() {
-	local runs=${BENCH_COUNTERS_RUNS:-6} i on=() off=() s
+	local runs=${BENCH_COUNTERS_RUNS:-12} secs=${BENCH_COUNTERS_SECONDS:-3}
+	local i on=() off=() ratios=() s micro
 	s=$(set -- $SIZES; echo "$1")
-	log "counters on vs off: $runs x ${SECS}s each, $s B, 2 procs"
+	log "counters on vs off: $runs pairs of ${secs}s, $s B, 2 procs"
 	start_lighttpd con "$BIN/nd/hookspool.fcgi" "$W/nondurable.json" 2 || die "lighttpd (counters on) did not start"
 	local u_on=$LT_URL$EP
 	start_lighttpd coff "$BIN/d/hookspool.fcgi" "$W/nocounters.json" 2 || die "lighttpd (counters off) did not start"
 	local u_off=$LT_URL$EP
 	warmup "$u_on"; warmup "$u_off"
 	for i in $(seq "$runs"); do
-		# alternate which goes first: a drift of the machine's speed
-		# during a pair then favours neither side
+		# alternate which goes first, and compare within a pair: a
+		# drift of the machine's speed then favours neither side
 		if [ $((i % 2)) = 1 ]; then
-			run_wrk "$u_on" "$s" "$SECS" 4; on+=("$WRK_RPS")
+			run_wrk "$u_on" "$s" "$secs" 4; on+=("$WRK_RPS")
 			retire "$W/spool-nd"
-			run_wrk "$u_off" "$s" "$SECS" 4; off+=("$WRK_RPS")
+			run_wrk "$u_off" "$s" "$secs" 4; off+=("$WRK_RPS")
 			retire "$W/spool-nc"
 		else
-			run_wrk "$u_off" "$s" "$SECS" 4; off+=("$WRK_RPS")
+			run_wrk "$u_off" "$s" "$secs" 4; off+=("$WRK_RPS")
 			retire "$W/spool-nc"
-			run_wrk "$u_on" "$s" "$SECS" 4; on+=("$WRK_RPS")
+			run_wrk "$u_on" "$s" "$secs" 4; on+=("$WRK_RPS")
 			retire "$W/spool-nd"
 		fi
-		log "counters pair $i: on ${on[-1]} req/s, off ${off[-1]} req/s"
+		ratios+=("$(awk -v a="${on[-1]}" -v b="${off[-1]}" 'BEGIN { printf "%.4f", a / b }')")
+		log "counters pair $i: on ${on[-1]} req/s, off ${off[-1]} req/s, on/off ${ratios[-1]}"
 	done
 	hs_stop_server
 	rm -rf "$W"/lt-con "$W"/lt-coff
 	median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-	local mon moff
-	mon=$(median "${on[@]}"); moff=$(median "${off[@]}")
+	# the count itself, in process: one process, then two into one file
+	micro=$("$BIN/counters" "$W/counters-micro" 2000000 2) || die "bench/counters failed"
+	local mr mon
+	mr=$(median "${ratios[@]}"); mon=$(median "${on[@]}")
 	{
-		echo "counters on:  ${on[*]} req/s (median $mon)"
-		echo "counters off: ${off[*]} req/s (median $moff)"
-		awk -v a="$mon" -v b="$moff" 'BEGIN { printf "on/off: %.4f (cost %.2f%%)\n", a / b, (1 - a / b) * 100 }'
+		echo "counters on:  ${on[*]} req/s"
+		echo "counters off: ${off[*]} req/s"
+		echo "on/off per pair: ${ratios[*]}"
+		awk -v r="$mr" 'BEGIN { printf "median on/off: %.4f (throughput cost %.2f%%)\n", r, (1 - r) * 100 }'
+		echo "in process: $micro"
+		sed 's/.*ns_per_count_2=\([0-9.]*\).*/\1/' <<<"$micro" | awk -v rps="$mon" '{
+			us = 2 / rps * 1e6
+			printf "a count (2 processes, one file) takes %.1f ns of a request'"'"'s %.0f us per process: %.3f%%\n", $1, us, $1 / (us * 1000) * 100 }'
 	} > "$RES/counters.txt"
-	log "$(tail -n 1 "$RES/counters.txt")"
+	log "$(grep median "$RES/counters.txt")"
 }
 if [ "${BENCH_ONLY:-}" = counters ]; then
 	counters_pair
+	cp "$RES/counters.txt" "$RES_KEEP/counters.txt"
 	cat "$RES/counters.txt"
+	rm -rf "$RES"
 	exit 0
 fi
 
