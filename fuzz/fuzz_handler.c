@@ -134,6 +134,9 @@ walk(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 			fz_die("unexpected directory %s", rel);
 		return 0;
 	}
+	/* the counters file (never its temporary: a leftover is a bug) */
+	if (flag == FTW_F && ftw->level == 1 && strcmp(rel, ".counters") == 0)
+		return 0;
 	if (flag != FTW_F || ftw->level != 3)
 		fz_die("unexpected entry %s", rel);
 	if (strncmp(rel, ".dedup/", 7) == 0)

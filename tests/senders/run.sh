@@ -80,7 +80,8 @@ send() {
 }
 r() { printf '%s' "$R" | jq -r "$1" 2>/dev/null; }
 # snapshot: every file in the spool (markers included), names, sizes, contents
-snapshot() { (cd "$SPOOL" && find . -type f -printf '%P %s\n' | sort && find . -type f -exec cat {} + | sha256sum) 2>/dev/null | sha256sum; }
+# the counters file counts refusals too: not an event
+snapshot() { (cd "$SPOOL" && find . -type f ! -name .counters -printf '%P %s\n' | sort && find . -type f ! -name .counters -exec cat {} + | sha256sum) 2>/dev/null | sha256sum; }
 nfiles() { find "$SPOOL" -type f -not -path '*/.dedup/*' -not -name .counters 2>/dev/null | wc -l; }
 # spliced FILE SENT: FILE ends with ,"body":<SENT's bytes>}\n
 spliced() {
