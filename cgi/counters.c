@@ -153,7 +153,8 @@ warn_once(struct hs_counters *c, const char *spool, const char *why)
 		return;
 	c->warned = 1;
 	snprintf(what, sizeof what, "%s/%s: %s; requests are served, not "
-	    "counted", spool, HS_COUNTERS_FILE, why);
+	    "counted (\"counters\": false in the config stops counting)",
+	    spool, HS_COUNTERS_FILE, why);
 	hs_log_msg("counters", what);
 }
 

@@ -161,6 +161,22 @@ else
 	} || echo "skip immutable: chattr not supported here"
 fi
 
+# 401s on an endpoint that never accepted anything: another hint
+b=$(body i1)
+check "idle: a bad signature" "$(cgi idle "$b" HTTP_X_CIRCULARO_SIGNATURE="$(sig "$b" wrong)")" 401
+check "json: idle's hint: check the secret" "$(jstats '.[".receiver"].endpoints.idle.hints')" '["401 and nothing accepted in the last day: check the endpoint'"'"'s secret against the sender'"'"'s"]'
+
+# more endpoints than slots: the rest count together as (other)
+jq --arg s "$SECRET" '.endpoints = ([range(70)] | map({key: "ep\(.)", value: {provider: "circularo", secrets: [$s], routes: {"*": "many"}}}) | from_entries)' "$CFG" >"$T/many.json"
+rm -f "$SPOOL/.counters"
+n_ok=0
+for i in $(seq 0 69); do
+	b=$(body m$i)
+	[ "$(CFG=$T/many.json cgi "ep$i" "$b" HTTP_X_CIRCULARO_SIGNATURE="$(sig "$b" "$SECRET")")" = 200 ] && n_ok=$((n_ok + 1))
+done
+check "70 endpoints: every request served" "$n_ok" 70
+check "62 get a slot of their own, 8 count as (other)" "$(timeout 60 "$HS" -c "$T/many.json" stats --json | jq -c '[(.[".receiver"].endpoints | to_entries | map(select(.value.total.accepted == 1 and (.key | startswith("ep")))) | length), .[".receiver"].endpoints."(other)".total.accepted, (.[".receiver"].endpoints."(other)".hints | length)]')" "[62,8,1]"
+
 # "counters": false: nothing made, nothing counted
 sed 's/"max_body_bytes": 4096,/"max_body_bytes": 4096, "counters": false,/' "$CFG" >"$T/off.json"
 rm -f "$SPOOL/.counters"
